@@ -1,0 +1,368 @@
+/**
+ * Parley's wire protocol: the one definition of every path, payload, event, error code and limit
+ * that the server, the widget and the dashboard share. Change the protocol here first.
+ *
+ * Browser code imports the few runtime constants it needs (PATHS, LIMITS, ERROR) and the rest as
+ * types only, so nothing here may import Node modules or grow large tables of runtime data.
+ * docs/protocol.md documents every endpoint and event with curl examples.
+ */
+
+/** Every API path is under this versioned prefix. */
+export const API = '/v1';
+
+export const LIMITS = {
+  /** Characters in one message body. */
+  messageBodyMax: 4000,
+  /** Client-generated ids (nanoid is 21 characters; room for other generators). */
+  clientIdMax: 64,
+  /** Any JSON request body, in bytes. */
+  requestBodyMaxBytes: 64 * 1024,
+  /** Messages per history page. */
+  historyPageMax: 100,
+  /** Events one long-poll or replay batch returns at the most; more are fetched with the new cursor. */
+  eventBatchMax: 500,
+  /** Heartbeat comments on a quiet stream, at most this far apart. */
+  heartbeatMs: 15_000,
+  /** How long a long-poll request is held open when nothing happens. */
+  longPollMs: 25_000,
+  /** A typing indicator expires on its own after this long without a refresh. */
+  typingTtlMs: 6_000,
+  /** Stream tickets (for EventSource, which cannot send headers) live this long. */
+  streamTicketTtlMs: 60_000,
+  /** Custom attributes a site may set on a visitor. */
+  attributesMax: 50,
+  attributeValueMax: 500,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Entities
+
+export type ConversationStatus = 'waiting' | 'assigned' | 'resolved';
+export type Author = 'visitor' | 'agent' | 'system';
+export type Role = 'owner' | 'agent';
+export type AgentStatus = 'online' | 'away';
+
+/** What a system message records, so each client can word it in its own language. */
+export type SystemKind = 'joined' | 'left' | 'transferred' | 'resolved' | 'reopened';
+
+export interface AgentRef {
+  id: string;
+  name: string;
+  avatarUrl: string | null;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  /** Position in its conversation, 1, 2, 3… with no gaps. */
+  seq: number;
+  /** The id the sender generated; retries with the same id store nothing new. Null for system messages. */
+  clientId: string | null;
+  author: Author;
+  /** The agent who wrote it (author 'agent') or who caused it (author 'system'). */
+  agent: AgentRef | null;
+  body: string;
+  /** Internal notes are visible to agents only and never reach the visitor. */
+  internal: boolean;
+  system: { kind: SystemKind; agentName: string | null } | null;
+  /** Epoch milliseconds. */
+  createdAt: number;
+}
+
+export interface Conversation {
+  id: string;
+  siteId: string;
+  visitorId: string;
+  status: ConversationStatus;
+  assignee: AgentRef | null;
+  createdAt: number;
+  firstResponseAt: number | null;
+  resolvedAt: number | null;
+  lastMessageAt: number | null;
+  /** Seq of the newest message (0 when empty). */
+  lastSeq: number;
+  /** Preview of the newest visible message, for queues. */
+  preview: string | null;
+  /** Newest seq each side has read. */
+  visitorReadSeq: number;
+  agentReadSeq: number;
+}
+
+/** The page a visitor is on and what their browser says about them. */
+export interface VisitorContext {
+  url?: string;
+  title?: string;
+  referrer?: string;
+  language?: string;
+  timeZone?: string;
+}
+
+export type AttributeValue = string | number | boolean | null;
+
+/** A visitor as agents see them. */
+export interface Visitor {
+  id: string;
+  siteId: string;
+  name: string | null;
+  email: string | null;
+  /** Set only when the site proved the identity with an HMAC (see docs/widget.md). */
+  externalId: string | null;
+  verified: boolean;
+  attributes: Record<string, AttributeValue>;
+  context: VisitorContext & { userAgent?: string };
+  visits: number;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+export interface BusinessHours {
+  timeZone: string;
+  /** Index 0 is Sunday; each day a list of [from, to] as "HH:MM", empty when closed. */
+  days: Array<Array<[string, string]>>;
+}
+
+/** What a widget needs to render a site: public, safe to show anyone. */
+export interface WidgetConfig {
+  siteId: string;
+  teamName: string;
+  avatarUrl: string | null;
+  greeting: string;
+  awayMessage: string;
+  color: string;
+  position: 'right' | 'left';
+  launcherLabel: string;
+  theme: 'light' | 'dark' | 'auto';
+  locale: string | null;
+  preChat: { name: 'off' | 'optional' | 'required'; email: 'off' | 'optional' | 'required' };
+  /** Outside hours or with nobody online: ask for an email, or hide the widget. */
+  whenAway: 'email' | 'hide';
+  businessHours: BusinessHours | null;
+  requireVerifiedIdentity: boolean;
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  /** Exact origins ("https://shop.example.com") or wildcard subdomains ("https://*.example.com"). */
+  allowedOrigins: string[];
+  widget: WidgetConfig;
+  createdAt: number;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  avatarUrl: string | null;
+  disabled: boolean;
+  /** Sites this user works on (owners work on all of them). */
+  siteIds: string[];
+  createdAt: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stream events. On SSE: `id:` (when the event changes state), `event:` the type, `data:` the JSON.
+// Long-poll returns the same objects in a list.
+
+export interface EventPayloads {
+  /** A conversation was started (agents only). */
+  'conversation.created': { conversation: Conversation };
+  /** Status, assignee or read state changed. */
+  'conversation.updated': { conversation: Conversation };
+  'message': { message: Message };
+  /** Ephemeral: not replayed. `typing: false` or silence for LIMITS.typingTtlMs ends it. */
+  'typing': { conversationId: string; by: 'visitor' | 'agent'; typing: boolean; name: string | null };
+  'read': { conversationId: string; by: 'visitor' | 'agent'; seq: number };
+  /** Visitor details changed (agents only). */
+  'visitor.updated': { visitor: Visitor };
+  /** Ephemeral: a visitor opened or closed every page with the widget (agents only). */
+  'visitor.presence': { visitorId: string; online: boolean };
+  /** Ephemeral: an agent's availability (agents only). */
+  'presence': { agentId: string; status: AgentStatus; connected: boolean };
+  /** Ephemeral: whether anybody is there to answer (visitors only). Sent on connect and on change. */
+  'availability': { online: boolean };
+  /** The site's widget settings changed (visitors); apply without reload. */
+  'config': { config: WidgetConfig };
+  /**
+   * The cursor the client resumed from is too old or unknown, so a gap cannot be ruled out.
+   * Its id is the current head: refetch state over REST, then carry on from this event.
+   */
+  'reset': { reason: 'cursor-too-old' | 'cursor-unknown' };
+  /** The server is going away (agents' session revoked, or shutdown); reconnect after `retryMs` unless revoked. */
+  'goodbye': { reason: 'shutdown' | 'revoked'; retryMs: number };
+}
+
+export type EventType = keyof EventPayloads;
+
+export type WireEvent<T extends EventType = EventType> = {
+  [K in T]: { id?: string; type: K; data: EventPayloads[K] };
+}[T];
+
+export interface EventBatch {
+  events: WireEvent[];
+  /** Pass back as `cursor` (long-poll) or Last-Event-ID (stream) to continue. */
+  cursor: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Visitor (widget) API. Every path is per site so that CORS preflights can check the origin.
+
+export const VISITOR_PATHS = {
+  config: `${API}/sites/:siteId/config`,
+  session: `${API}/sites/:siteId/session`,
+  visitor: `${API}/sites/:siteId/visitor`,
+  conversations: `${API}/sites/:siteId/conversations`,
+  messages: `${API}/sites/:siteId/conversations/:conversationId/messages`,
+  typing: `${API}/sites/:siteId/conversations/:conversationId/typing`,
+  read: `${API}/sites/:siteId/conversations/:conversationId/read`,
+  streamTicket: `${API}/sites/:siteId/stream-ticket`,
+  stream: `${API}/sites/:siteId/stream`,
+  events: `${API}/sites/:siteId/events`,
+} as const;
+
+export interface OpenSessionRequest {
+  context?: VisitorContext;
+}
+export interface OpenSessionResponse {
+  /** Send as `Authorization: Bearer <token>` from now on; keep it across visits. */
+  token: string;
+  visitor: { id: string; name: string | null; email: string | null };
+  config: WidgetConfig;
+  availability: { online: boolean };
+  /** The newest conversation, open or not, so a returning visitor sees their history. */
+  conversation: Conversation | null;
+  /** The event head now: open the stream from here after fetching history, and nothing falls between. */
+  cursor: string;
+}
+
+export interface UpdateVisitorRequest {
+  name?: string;
+  email?: string;
+  attributes?: Record<string, AttributeValue>;
+  context?: VisitorContext;
+  /** Identity proven by the site's server: hash = hex HMAC-SHA256(site secret, id). */
+  identity?: { id: string; hash: string };
+}
+
+export interface StartConversationRequest {
+  clientId: string;
+}
+export interface SendMessageRequest {
+  clientId: string;
+  body: string;
+}
+/** Agents may also send internal notes. */
+export interface AgentSendMessageRequest extends SendMessageRequest {
+  internal?: boolean;
+}
+export interface TypingRequest {
+  typing: boolean;
+}
+export interface ReadRequest {
+  seq: number;
+}
+export interface MessagePage {
+  messages: Message[];
+  /** True when older messages exist before the first one returned. */
+  hasMore: boolean;
+}
+export interface StreamTicketResponse {
+  ticket: string;
+  expiresAt: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agent API: cookie session; state changes need the CSRF token from login or /me in CSRF_HEADER.
+
+export const CSRF_HEADER = 'x-parley-csrf';
+export const SESSION_COOKIE = 'parley_session';
+
+export const AGENT_PATHS = {
+  login: `${API}/agent/login`,
+  logout: `${API}/agent/logout`,
+  me: `${API}/agent/me`,
+  presence: `${API}/agent/presence`,
+  agents: `${API}/agent/agents`,
+  stream: `${API}/agent/stream`,
+  events: `${API}/agent/events`,
+  conversations: `${API}/agent/conversations`,
+  conversation: `${API}/agent/conversations/:conversationId`,
+  messages: `${API}/agent/conversations/:conversationId/messages`,
+  typing: `${API}/agent/conversations/:conversationId/typing`,
+  read: `${API}/agent/conversations/:conversationId/read`,
+  claim: `${API}/agent/conversations/:conversationId/claim`,
+  transfer: `${API}/agent/conversations/:conversationId/transfer`,
+  resolve: `${API}/agent/conversations/:conversationId/resolve`,
+  reopen: `${API}/agent/conversations/:conversationId/reopen`,
+} as const;
+
+export interface LoginRequest {
+  email: string;
+  password: string;
+}
+export interface MeResponse {
+  user: User;
+  csrfToken: string;
+  sites: Site[];
+  status: AgentStatus;
+  /** The event head now, for opening the stream after loading the queue. */
+  cursor: string;
+}
+export type ConversationView = 'waiting' | 'mine' | 'open' | 'resolved' | 'all';
+export interface ConversationListResponse {
+  conversations: Conversation[];
+  cursor: string;
+}
+export interface ConversationDetail {
+  conversation: Conversation;
+  visitor: Visitor;
+  visitorOnline: boolean;
+}
+export interface TransferRequest {
+  agentId: string;
+}
+export interface PresenceRequest {
+  status: AgentStatus;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors: `{ "error": { "code": "PARLEY_ERR_…", "message": "…" } }` with the status listed here.
+
+export const ERROR = {
+  BAD_REQUEST: 400,
+  INVALID_JSON: 400,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  TICKET_INVALID: 401,
+  CSRF: 403,
+  FORBIDDEN: 403,
+  ORIGIN_NOT_ALLOWED: 403,
+  IDENTITY_INVALID: 403,
+  NOT_FOUND: 404,
+  SITE_NOT_FOUND: 404,
+  CONVERSATION_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  ALREADY_CLAIMED: 409,
+  NOT_CLAIMABLE: 409,
+  CLIENT_ID_REUSED: 409,
+  RATE_LIMITED: 429,
+  TOO_MANY_STREAMS: 429,
+  SERVER_BUSY: 503,
+  SHUTTING_DOWN: 503,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorName = keyof typeof ERROR;
+export type ErrorCode = `PARLEY_ERR_${ErrorName}`;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+/** Fill `:param` placeholders of a path. */
+export function path(template: string, params: Record<string, string>): string {
+  return template.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+}

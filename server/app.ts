@@ -1,0 +1,107 @@
+/**
+ * buildApp: the whole server as a Fastify instance, with everything it depends on passed in.
+ * It does not listen, read the environment or install signal handlers: main.ts does that, and
+ * tests call buildApp with their own store, clock and config.
+ */
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { LIMITS } from '../protocol/protocol.ts';
+import { randomToken } from './auth/secrets.ts';
+import type { Bus } from './bus/bus.ts';
+import { createMemoryBus } from './bus/memory-bus.ts';
+import { createChat } from './chat.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { agentRoutes } from './http/agent-routes.ts';
+import { installErrorHandling, ParleyError } from './http/errors.ts';
+import { staticRoutes } from './http/static-routes.ts';
+import { visitorRoutes } from './http/visitor-routes.ts';
+import { createPresence } from './realtime/presence.ts';
+import { createStreamHub } from './realtime/stream-hub.ts';
+import { createSiteCache, type Services } from './services.ts';
+import type { Store } from './store/store.ts';
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  bus?: Bus;
+  clock?: Clock;
+  /** Fastify's logger option; main.ts passes a configured one, tests usually none. */
+  logger?: boolean | object;
+}
+
+export type App = FastifyInstance & { services: Services };
+
+const PRUNE_EVERY_MS = 3600_000;
+
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config, store } = options;
+  const bus = options.bus ?? createMemoryBus();
+  const clock = options.clock ?? systemClock;
+
+  let serverSecret = await store.getMeta('server_secret');
+  if (!serverSecret) await store.setMeta('server_secret', (serverSecret = randomToken(32)));
+
+  const services: Services = {
+    config, store, bus, clock, serverSecret,
+    hub: createStreamHub({ store, bus, clock, heartbeatMs: config.heartbeatMs, maxStreams: config.maxStreams, maxPerKey: config.maxStreamsPerVisitor }),
+    presence: createPresence(bus, clock, config.presenceGraceMs),
+    chat: createChat(store, bus),
+    sites: createSiteCache(store, clock),
+  };
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: LIMITS.requestBodyMaxBytes,
+    trustProxy: config.trustProxy,
+    // Slow or stalled request senders are cut off; streams are responses and are not affected.
+    requestTimeout: 30_000,
+    connectionTimeout: 0,
+    http: { headersTimeout: 15_000 } as object,
+    return503OnClosing: true,
+    // Visitor attributes are typed as string | number | boolean | null.
+    ajv: { customOptions: { allowUnionTypes: true } },
+  }) as unknown as App;
+  app.decorate('services', services);
+
+  installErrorHandling(app);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new ParleyError('RATE_LIMITED', `Too many requests: at most ${context.max} a minute. Retry in ${Math.ceil(context.ttl / 1000)} s.`,
+        { retryAfterSeconds: Math.ceil(context.ttl / 1000) }),
+  });
+  await app.register(helmet, {
+    // The widget's scripts and API are used from other origins by design.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+      },
+    },
+  });
+
+  await app.register((scope) => visitorRoutes(scope, services));
+  await app.register((scope) => agentRoutes(scope, services));
+  await app.register((scope) => staticRoutes(scope, services));
+
+  const pruner = clock.setInterval(() => {
+    store.pruneEvents(clock.now() - config.eventRetentionMs).catch((error) => app.log.error({ err: error }, 'pruning events failed'));
+  }, PRUNE_EVERY_MS);
+
+  // Streams never finish on their own; end them (with a "come back in a moment") so close can complete.
+  app.addHook('preClose', async () => {
+    clock.clearInterval(pruner);
+    services.hub.drain();
+    services.presence.close();
+  });
+
+  return app;
+}

@@ -1,0 +1,25 @@
+/**
+ * Run by `npm start` before the server: builds the browser code (widget, dashboard) when dist/ is
+ * missing or older than its sources, so a fresh clone needs nothing but `npm install && npm start`.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const SOURCES = ['protocol', 'client', 'widget', 'dashboard'];
+const OUTPUTS = ['dist/widget/loader.js', 'dist/dashboard/index.html'];
+
+function newest(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && !entry.name.endsWith('.test.ts')) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return latest;
+}
+
+const built = OUTPUTS.every(existsSync) ? Math.min(...OUTPUTS.map((file) => statSync(file).mtimeMs)) : 0;
+if (built < Math.max(...SOURCES.map(newest))) {
+  console.log('Building the widget and dashboard…');
+  execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+}

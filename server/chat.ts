@@ -1,0 +1,39 @@
+/**
+ * Chat operations that change state: each calls the store (which writes state and its events in
+ * one transaction) and then publishes exactly the events that were stored. Routes check who may
+ * do what; this module keeps "stored" and "announced" from ever disagreeing.
+ */
+import type { Conversation, Message } from '../protocol/protocol.ts';
+import { topics, type Bus } from './bus/bus.ts';
+import { ParleyError } from './http/errors.ts';
+import { publishEvents } from './realtime/publish.ts';
+import type { AppendMessageInput, Changed, Store } from './store/store.ts';
+
+export function createChat(store: Store, bus: Bus) {
+  function commit<T>(changed: Changed<T>): T {
+    publishEvents(bus, changed.events);
+    return changed.value;
+  }
+
+  return {
+    commit,
+
+    /** Idempotent by clientId; the same id with a different body is a client bug worth reporting. */
+    async send(input: AppendMessageInput): Promise<Message> {
+      const result = await store.appendMessage(input);
+      if (!result.created && result.value.body !== input.body) {
+        throw new ParleyError('CLIENT_ID_REUSED', 'This clientId was already used for a different message; generate a new id for each message.');
+      }
+      return commit(result);
+    },
+
+    /** Typing is ephemeral: published, never stored. */
+    typing(conversation: Conversation, by: 'visitor' | 'agent', typing: boolean, name: string | null): void {
+      const event = { type: 'typing' as const, data: { conversationId: conversation.id, by, typing, name } };
+      bus.publish(topics.site(conversation.siteId), event);
+      if (by === 'agent') bus.publish(topics.visitor(conversation.visitorId), event);
+    },
+  };
+}
+
+export type Chat = ReturnType<typeof createChat>;

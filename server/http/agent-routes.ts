@@ -1,0 +1,232 @@
+/**
+ * The agent API behind the dashboard: a cookie session (httpOnly, SameSite=Strict) and, for every
+ * state change, the session's CSRF token in the x-parley-csrf header. Same-origin only: no CORS.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  AGENT_PATHS, CSRF_HEADER, SESSION_COOKIE, type AgentRef, type AgentStatus, type Conversation, type ConversationDetail,
+  type ConversationView, type MeResponse, type User,
+} from '../../protocol/protocol.ts';
+import { randomToken, safeEqual, sha256, verifyPassword } from '../auth/secrets.ts';
+import { topics } from '../bus/bus.ts';
+import { longPoll } from '../realtime/long-poll.ts';
+import type { Services } from '../services.ts';
+import { ParleyError } from './errors.ts';
+import * as s from './schemas.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    agent: { user: User; csrfToken: string; tokenHash: string } | null;
+  }
+}
+
+// Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
+const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+export const agentRef = (user: User): AgentRef => ({ id: user.id, name: user.name, avatarUrl: user.avatarUrl });
+
+export async function agentRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const { store, bus, clock, config, hub, presence, chat } = services;
+  const secureCookie = config.publicUrl.startsWith('https:');
+
+  app.decorateRequest('agent', null);
+
+  async function me(user: User, csrfToken: string): Promise<MeResponse> {
+    const all = await store.listSites();
+    return {
+      user,
+      csrfToken,
+      sites: all.filter((site) => user.siteIds.includes(site.id)),
+      status: await store.getUserStatus(user.id),
+      cursor: await store.headCursor(),
+    };
+  }
+
+  app.post<{ Body: { email: string; password: string } }>(AGENT_PATHS.login, {
+    config: { rateLimit: { max: 10, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => request.ip } },
+    schema: { body: s.object({ email: { type: 'string', minLength: 1, maxLength: 320 }, password: { type: 'string', minLength: 1, maxLength: 1024 } }, ['email', 'password']) },
+  }, async (request, reply) => {
+    const found = await store.getUserByEmail(request.body.email.trim());
+    const ok = await verifyPassword(request.body.password, found?.passwordHash ?? DUMMY_HASH);
+    if (!found || !ok || found.user.disabled) {
+      throw new ParleyError('INVALID_CREDENTIALS', 'Wrong email or password.');
+    }
+    const token = randomToken();
+    const csrfToken = randomToken(18);
+    await store.createSession({ tokenHash: sha256(token), userId: found.user.id, csrfToken, expiresAt: clock.now() + config.sessionTtlMs });
+    reply.setCookie(SESSION_COOKIE, token, {
+      httpOnly: true, sameSite: 'strict', secure: secureCookie, path: '/', maxAge: Math.floor(config.sessionTtlMs / 1000),
+    });
+    return me(found.user, csrfToken);
+  });
+
+  app.register(async (authed) => {
+    authed.addHook('onRequest', async (request) => {
+      const token = request.cookies[SESSION_COOKIE];
+      const tokenHash = token ? sha256(token) : null;
+      const session = tokenHash ? await store.getSession(tokenHash) : null;
+      if (!session || session.expiresAt <= clock.now() || session.user.disabled) {
+        throw new ParleyError('UNAUTHENTICATED', 'Your session has ended; log in again.');
+      }
+      if (request.method !== 'GET' && request.method !== 'HEAD') {
+        const sent = request.headers[CSRF_HEADER];
+        if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) {
+          throw new ParleyError('CSRF', `Missing or wrong ${CSRF_HEADER} header; reload the dashboard.`);
+        }
+      }
+      request.agent = { user: session.user, csrfToken: session.csrfToken, tokenHash: tokenHash! };
+    });
+
+    const agentOf = (request: FastifyRequest) => request.agent!.user;
+    const conversationFor = async (request: FastifyRequest<{ Params: { conversationId: string } }>): Promise<Conversation> => {
+      const conversation = await store.getConversation(request.params.conversationId);
+      if (!conversation || !agentOf(request).siteIds.includes(conversation.siteId)) {
+        throw new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation on your sites.');
+      }
+      return conversation;
+    };
+
+    authed.post(AGENT_PATHS.logout, async (request, reply) => {
+      await store.deleteSession(request.agent!.tokenHash);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send();
+    });
+
+    authed.get(AGENT_PATHS.me, async (request) => me(agentOf(request), request.agent!.csrfToken));
+
+    authed.post<{ Body: { status: AgentStatus } }>(AGENT_PATHS.presence, {
+      schema: { body: s.object({ status: { enum: ['online', 'away'] } }, ['status']) },
+    }, async (request) => {
+      const user = agentOf(request);
+      await store.setUserStatus(user.id, request.body.status);
+      presence.setStatus(user.id, request.body.status);
+      return { status: request.body.status };
+    });
+
+    authed.get(AGENT_PATHS.agents, async (request) => {
+      const users = await store.listUsers();
+      const mine = agentOf(request).siteIds;
+      const colleagues = users.filter((user) => !user.disabled && user.siteIds.some((id) => mine.includes(id)));
+      return { agents: await Promise.all(colleagues.map(async (user) => ({ ...agentRef(user), status: await store.getUserStatus(user.id) }))) };
+    });
+
+    authed.get<{ Querystring: { view: ConversationView; q?: string; limit: number } }>(AGENT_PATHS.conversations, {
+      schema: {
+        querystring: s.object({
+          view: { enum: ['waiting', 'mine', 'open', 'resolved', 'all'], default: 'open' },
+          q: { type: 'string', maxLength: 200 },
+          limit: { type: 'integer', minimum: 1, maximum: 200, default: 100 },
+        }),
+      },
+    }, async (request) => {
+      const user = agentOf(request);
+      // Read the cursor first: anything that happens after it arrives on the stream, so nothing falls between.
+      const cursor = await store.headCursor();
+      const conversations = await store.listConversations({ siteIds: user.siteIds, view: request.query.view, userId: user.id, q: request.query.q?.trim() || undefined, limit: request.query.limit });
+      return { conversations, cursor };
+    });
+
+    authed.get<{ Params: { conversationId: string } }>(AGENT_PATHS.conversation, { schema: { params: s.agentConversationParams } }, async (request): Promise<ConversationDetail> => {
+      const conversation = await conversationFor(request);
+      const visitor = (await store.getVisitor(conversation.visitorId))!;
+      return { conversation, visitor, visitorOnline: presence.visitorOnline(visitor.id) };
+    });
+
+    authed.get<{ Params: { conversationId: string }; Querystring: { after?: number; before?: number; limit: number } }>(AGENT_PATHS.messages, {
+      schema: { params: s.agentConversationParams, querystring: s.historyQuery },
+    }, async (request) => {
+      const conversation = await conversationFor(request);
+      const { after, before, limit } = request.query;
+      return store.listMessages(conversation.id, { afterSeq: after, beforeSeq: before, limit, includeInternal: true });
+    });
+
+    authed.post<{ Params: { conversationId: string }; Body: { clientId: string; body: string; internal?: boolean } }>(AGENT_PATHS.messages, {
+      schema: { params: s.agentConversationParams, body: s.object({ clientId: s.clientId, body: s.messageBody, internal: { type: 'boolean' } }, ['clientId', 'body']) },
+    }, async (request) => {
+      const conversation = await conversationFor(request);
+      const user = agentOf(request);
+      const internal = request.body.internal ?? false;
+      // Answering a waiting conversation takes it, as the agent would expect.
+      if (!internal && conversation.status === 'waiting') chat.commit(await store.claim(conversation.id, agentRef(user)));
+      const message = await chat.send({ conversationId: conversation.id, clientId: request.body.clientId, author: 'agent', agentId: user.id, body: request.body.body, internal });
+      return { message };
+    });
+
+    authed.post<{ Params: { conversationId: string }; Body: { typing: boolean } }>(AGENT_PATHS.typing, {
+      schema: { params: s.agentConversationParams, body: s.object({ typing: { type: 'boolean' } }, ['typing']) },
+    }, async (request, reply) => {
+      chat.typing(await conversationFor(request), 'agent', request.body.typing, agentOf(request).name);
+      return reply.status(204).send();
+    });
+
+    authed.post<{ Params: { conversationId: string }; Body: { seq: number } }>(AGENT_PATHS.read, {
+      schema: { params: s.agentConversationParams, body: s.object({ seq: s.seq }, ['seq']) },
+    }, async (request) => {
+      const conversation = await conversationFor(request);
+      return { conversation: chat.commit(await store.markRead(conversation.id, 'agent', request.body.seq)) };
+    });
+
+    authed.post<{ Params: { conversationId: string } }>(AGENT_PATHS.claim, { schema: { params: s.agentConversationParams } }, async (request) => {
+      const conversation = await conversationFor(request);
+      const result = await store.claim(conversation.id, agentRef(agentOf(request)));
+      if (result.outcome === 'taken') {
+        const by = result.value.assignee!;
+        throw new ParleyError('ALREADY_CLAIMED', `${by.name} has already taken this conversation.`, { assignee: by });
+      }
+      if (result.outcome === 'not-claimable') throw new ParleyError('NOT_CLAIMABLE', 'This conversation is resolved; reopen it first.');
+      return { conversation: chat.commit(result) };
+    });
+
+    authed.post<{ Params: { conversationId: string }; Body: { agentId: string } }>(AGENT_PATHS.transfer, {
+      schema: { params: s.agentConversationParams, body: s.object({ agentId: s.id }, ['agentId']) },
+    }, async (request) => {
+      const conversation = await conversationFor(request);
+      const target = await store.getUser(request.body.agentId);
+      if (!target || target.disabled || !target.siteIds.includes(conversation.siteId)) {
+        throw new ParleyError('USER_NOT_FOUND', 'No active agent with this id works on this site.');
+      }
+      return { conversation: chat.commit(await store.transfer(conversation.id, agentRef(agentOf(request)), agentRef(target))) };
+    });
+
+    for (const [path, change] of [[AGENT_PATHS.resolve, 'resolve'], [AGENT_PATHS.reopen, 'reopen']] as const) {
+      authed.post<{ Params: { conversationId: string } }>(path, { schema: { params: s.agentConversationParams } }, async (request) => {
+        const conversation = await conversationFor(request);
+        return { conversation: chat.commit(await store[change](conversation.id, agentRef(agentOf(request)))) };
+      });
+    }
+
+    authed.get<{ Querystring: { cursor?: string; wait: number } }>(AGENT_PATHS.events, { schema: { querystring: s.eventsQuery } }, async (request, reply) => {
+      const user = agentOf(request);
+      const abort = new AbortController();
+      reply.raw.on('close', () => abort.abort());
+      reply.header('cache-control', 'no-store');
+      return longPoll(store, bus, clock, {
+        scope: { kind: 'agent', siteIds: user.siteIds },
+        topics: [...user.siteIds.map(topics.site), topics.user(user.id)],
+        cursor: request.query.cursor ?? null,
+        waitMs: Math.min(request.query.wait * 1000, config.longPollMs),
+        signal: abort.signal,
+      });
+    });
+
+    authed.get<{ Querystring: { lastEventId?: string } }>(AGENT_PATHS.stream, {
+      schema: { querystring: s.object({ lastEventId: { type: 'string', maxLength: 32 } }) },
+    }, async (request, reply: FastifyReply) => {
+      const user = agentOf(request);
+      const key = `agent:${user.id}`;
+      hub.admit(key);
+      const header = request.headers['last-event-id'];
+      const cursor = (typeof header === 'string' && header !== '' ? header : request.query.lastEventId) ?? null;
+      reply.hijack();
+      presence.agentConnected(user, await store.getUserStatus(user.id));
+      await hub.open(reply.raw, reply.getHeaders(), {
+        key,
+        scope: { kind: 'agent', siteIds: user.siteIds },
+        topics: [...user.siteIds.map(topics.site), topics.user(user.id)],
+        cursor,
+        greeting: [],
+        onClose: () => presence.agentDisconnected(user.id),
+      });
+    });
+  });
+}

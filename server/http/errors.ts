@@ -1,0 +1,61 @@
+/**
+ * The error catalogue in action: ParleyError carries a stable code from protocol.ts, and one
+ * handler turns it — and every error Fastify or a plugin raises — into
+ * `{ error: { code, message } }` with the catalogue's status. No other error shape leaves the server.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ERROR, LIMITS, type ErrorBody, type ErrorName } from '../../protocol/protocol.ts';
+
+export class ParleyError extends Error {
+  readonly kind: ErrorName;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(kind: ErrorName, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.kind = kind;
+    this.details = details;
+  }
+  get status(): number {
+    return ERROR[this.kind];
+  }
+  toBody(): ErrorBody {
+    return { error: { code: `PARLEY_ERR_${this.kind}`, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+/** Maps what Fastify and its plugins throw onto the catalogue. */
+function fromFastify(error: FastifyError): ParleyError {
+  if (error.validation) {
+    return new ParleyError('BAD_REQUEST', `Invalid request: ${error.message}`);
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ParleyError('BODY_TOO_LARGE', `The request body is larger than ${LIMITS.requestBodyMaxBytes} bytes.`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ParleyError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new ParleyError('INVALID_JSON', 'The request body is not valid JSON.');
+  }
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) {
+    return new ParleyError('INVALID_JSON', 'The request body is not valid JSON.');
+  }
+  if (error.statusCode === 429) return new ParleyError('RATE_LIMITED', 'Too many requests; slow down and retry later.');
+  if (error.statusCode === 404) return new ParleyError('NOT_FOUND', 'No such resource.');
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    return new ParleyError('BAD_REQUEST', error.message);
+  }
+  return new ParleyError('INTERNAL', 'Something went wrong on the server; it has been logged.');
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const parley = error instanceof ParleyError ? error : fromFastify(error);
+    if (parley.kind === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
+    const headers = parley.details?.retryAfterSeconds ? { 'retry-after': String(parley.details.retryAfterSeconds) } : {};
+    return reply.status(parley.status).headers(headers).send(parley.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new ParleyError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`);
+    return reply.status(error.status).send(error.toBody());
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * What the server serves besides the API: the widget's scripts (to any origin: they are public and
+ * carry no credentials), the dashboard at /app, and a demo page at / that embeds the widget exactly
+ * as a customer's website would.
+ */
+import fastifyStatic from '@fastify/static';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { DEMO_SITE_KEY } from '../first-run.ts';
+import type { Services } from '../services.ts';
+import { widgetSnippet } from '../snippet.ts';
+import { demoPage } from './demo-page.ts';
+
+export async function staticRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const { config, store } = services;
+  const widgetDir = join(config.distDir, 'widget');
+  const dashboardDir = join(config.distDir, 'dashboard');
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  app.get('/', { helmet: { contentSecurityPolicy: false } }, async (_request, reply) => {
+    const siteId = await store.getMeta(DEMO_SITE_KEY);
+    const site = siteId ? await store.getSite(siteId) : null;
+    reply.type('text/html; charset=utf-8');
+    return demoPage(site ? widgetSnippet(config.publicUrl, site.id) : null);
+  });
+
+  if (existsSync(widgetDir)) {
+    await app.register(fastifyStatic, {
+      root: widgetDir,
+      prefix: '/widget/',
+      decorateReply: false,
+      setHeaders(response, path) {
+        response.header('access-control-allow-origin', '*');
+        response.header('cross-origin-resource-policy', 'cross-origin');
+        // Chunks have content hashes in their names and never change; the loader must stay fresh.
+        response.header('cache-control', /[.-][A-Za-z0-9_-]{8}\.js$/.test(path) && !path.endsWith('loader.js')
+          ? 'public, max-age=31536000, immutable'
+          : 'public, max-age=300');
+      },
+    });
+  }
+
+  if (existsSync(dashboardDir)) {
+    await app.register(fastifyStatic, { root: dashboardDir, prefix: '/app/', decorateReply: false, wildcard: false, index: 'index.html' });
+    // Client-side routes of the dashboard all load its index page.
+    const index = await readFile(join(dashboardDir, 'index.html'));
+    app.get('/app', async (_request, reply) => reply.redirect('/app/'));
+    app.get('/app/*', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index));
+  } else {
+    app.get('/app/*', async (_request, reply) => reply.status(503).type('text/plain').send('The dashboard is not built yet: run `npm run build`.'));
+  }
+}

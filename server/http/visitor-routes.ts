@@ -1,0 +1,279 @@
+/**
+ * The visitor (widget) API. Every path names its site, so that even a CORS preflight — which
+ * carries no credentials — can be checked against the site's allowed origins. Visitors
+ * authenticate with the bearer token the session call issued; the stream also takes a short-lived
+ * ticket because EventSource cannot send headers.
+ */
+import cors from '@fastify/cors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  LIMITS, VISITOR_PATHS, type OpenSessionResponse, type Site, type StreamTicketResponse, type Visitor,
+} from '../../protocol/protocol.ts';
+import { identityHash, randomToken, safeEqual, sha256, signTicket, verifyTicket } from '../auth/secrets.ts';
+import { topics } from '../bus/bus.ts';
+import { longPoll } from '../realtime/long-poll.ts';
+import type { Services } from '../services.ts';
+import { ParleyError } from './errors.ts';
+import { originAllowed } from './origins.ts';
+import * as s from './schemas.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    site: Site | null;
+    visitor: Visitor | null;
+  }
+}
+
+/** A return after this long counts as a new visit. */
+const NEW_VISIT_AFTER_MS = 30 * 60_000;
+const SITE_PATH = /^\/v1\/sites\/([^/?]+)/;
+const TICKET_PURPOSE = 'visitor-stream';
+
+const attributes = {
+  type: 'object',
+  maxProperties: LIMITS.attributesMax,
+  propertyNames: { maxLength: 64 },
+  additionalProperties: { type: ['string', 'number', 'boolean', 'null'], maxLength: LIMITS.attributeValueMax },
+} as const;
+
+export async function visitorRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const { store, bus, clock, config, hub, presence, chat, sites } = services;
+
+  app.decorateRequest('site', null);
+  app.decorateRequest('visitor', null);
+
+  const siteOf = async (url: string): Promise<Site | null> => {
+    const id = SITE_PATH.exec(url)?.[1];
+    return id ? sites.get(decodeURIComponent(id)) : null;
+  };
+
+  // Browsers may read responses only from the site's allowed origins; credentials are bearer
+  // tokens, never cookies, so no Allow-Credentials. The public config is readable from anywhere,
+  // so a widget on a wrong origin can say clearly why it will not start.
+  await app.register(cors, {
+    hook: 'onRequest',
+    delegator: async (request: FastifyRequest) => {
+      const origin = request.headers.origin;
+      const site = await siteOf(request.url);
+      const publicConfig = request.url.split('?')[0]!.endsWith('/config');
+      const allowed = !!origin && !!site && (publicConfig || originAllowed(origin, site.allowedOrigins));
+      return {
+        origin: allowed ? origin : false,
+        methods: ['GET', 'POST', 'PATCH'],
+        allowedHeaders: ['authorization', 'content-type', 'last-event-id'],
+        maxAge: 600,
+      };
+    },
+  });
+
+  const perIp = app.rateLimit({ max: config.ipRateLimit, timeWindow: 60_000 });
+  const perVisitor = app.rateLimit({
+    max: config.visitorRateLimit,
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const token = bearer(request);
+      return token ? `visitor:${sha256(token)}` : `ip:${request.ip}`;
+    },
+  });
+
+  // Every visitor route: the site exists and the calling page may use it. Refused before any work.
+  app.addHook('onRequest', async (request) => {
+    const site = await siteOf(request.url);
+    if (!site) throw new ParleyError('SITE_NOT_FOUND', 'No site with this id. Check the site id in your snippet.');
+    request.site = site;
+    const origin = request.headers.origin;
+    if (origin && !originAllowed(origin, site.allowedOrigins) && !request.url.split('?')[0]!.endsWith('/config')) {
+      throw notAllowed(origin, site);
+    }
+  });
+  app.addHook('onRequest', perIp);
+  app.addHook('onRequest', perVisitor);
+
+  const authenticate = async (request: FastifyRequest) => {
+    const token = bearer(request);
+    const visitor = token ? await store.findVisitorByToken(request.site!.id, sha256(token)) : null;
+    if (!visitor) throw new ParleyError('UNAUTHENTICATED', 'Open a visitor session first and send its token as "Authorization: Bearer <token>".');
+    request.visitor = visitor;
+  };
+
+  const ownConversation = async (request: FastifyRequest<{ Params: { conversationId: string } }>) => {
+    const conversation = await store.getConversation(request.params.conversationId);
+    if (!conversation || conversation.visitorId !== request.visitor!.id) {
+      throw new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation for this visitor.');
+    }
+    return conversation;
+  };
+
+  app.get(VISITOR_PATHS.config, { schema: { params: s.object({ siteId: s.id }, ['siteId']) } }, async (request, reply) => {
+    const site = request.site!;
+    const origin = request.headers.origin;
+    if (origin && !originAllowed(origin, site.allowedOrigins)) throw notAllowed(origin, site);
+    reply.header('cache-control', 'no-cache');
+    return { config: site.widget, availability: { online: presence.siteOnline(site.id) } };
+  });
+
+  app.post<{ Body: { context?: Visitor['context'] } }>(VISITOR_PATHS.session, {
+    schema: { params: s.object({ siteId: s.id }, ['siteId']), body: s.object({ context: s.context }) },
+  }, async (request): Promise<OpenSessionResponse> => {
+    const site = request.site!;
+    const context = { ...request.body?.context, userAgent: String(request.headers['user-agent'] ?? '').slice(0, 500) };
+    let token = bearer(request);
+    let visitor = token ? await store.findVisitorByToken(site.id, sha256(token)) : null;
+    if (visitor) {
+      const returning = clock.now() - visitor.lastSeenAt > NEW_VISIT_AFTER_MS;
+      visitor = chat.commit(await store.updateVisitor(visitor.id, {
+        context, lastSeenAt: clock.now(), visits: visitor.visits + (returning ? 1 : 0),
+      }));
+    } else {
+      // An unknown token (say, after the database was reset) quietly starts a fresh visitor.
+      token = randomToken();
+      visitor = await store.createVisitor({ siteId: site.id, tokenHash: sha256(token), context });
+    }
+    return {
+      token: token!,
+      visitor: { id: visitor.id, name: visitor.name, email: visitor.email },
+      config: site.widget,
+      availability: { online: presence.siteOnline(site.id) },
+      conversation: await store.latestConversation(visitor.id),
+      cursor: await store.headCursor(),
+    };
+  });
+
+  app.register(async (authed) => {
+    authed.addHook('preHandler', authenticate);
+
+    authed.patch<{ Body: { name?: string; email?: string; attributes?: Record<string, never>; context?: Visitor['context']; identity?: { id: string; hash: string } } }>(
+      VISITOR_PATHS.visitor, {
+        schema: {
+          body: s.object({
+            name: { type: 'string', maxLength: 200 },
+            email: { type: 'string', maxLength: 320, format: 'email' },
+            attributes,
+            context: s.context,
+            identity: s.object({ id: { type: 'string', minLength: 1, maxLength: 200 }, hash: { type: 'string', maxLength: 128 } }, ['id', 'hash']),
+          }),
+        },
+      }, async (request) => {
+        const { identity, ...patch } = request.body;
+        let verified: { externalId: string; verified: boolean } | Record<string, never> = {};
+        if (identity) {
+          const secret = (await store.getSiteSecret(request.site!.id))!;
+          if (!safeEqual(identity.hash.toLowerCase(), identityHash(secret, identity.id))) {
+            throw new ParleyError('IDENTITY_INVALID', 'The identity hash does not match; compute it on your server as HMAC-SHA256(site secret, id) in hex.');
+          }
+          verified = { externalId: identity.id, verified: true };
+        }
+        const visitor = chat.commit(await store.updateVisitor(request.visitor!.id, { ...patch, ...verified, lastSeenAt: clock.now() }));
+        return { visitor: { id: visitor.id, name: visitor.name, email: visitor.email } };
+      });
+
+    authed.get(VISITOR_PATHS.conversations, async (request) => ({
+      conversations: await store.listVisitorConversations(request.visitor!.id),
+    }));
+
+    authed.post<{ Body: { clientId: string } }>(VISITOR_PATHS.conversations, {
+      schema: { body: s.object({ clientId: s.clientId }, ['clientId']) },
+    }, async (request) => {
+      const result = await store.startConversation({ siteId: request.site!.id, visitorId: request.visitor!.id, clientId: request.body.clientId });
+      return { conversation: chat.commit(result) };
+    });
+
+    authed.get<{ Params: { conversationId: string }; Querystring: { after?: number; before?: number; limit: number } }>(VISITOR_PATHS.messages, {
+      schema: { params: s.conversationParams, querystring: s.historyQuery },
+    }, async (request) => {
+      const conversation = await ownConversation(request);
+      const { after, before, limit } = request.query;
+      return store.listMessages(conversation.id, { afterSeq: after, beforeSeq: before, limit, includeInternal: false });
+    });
+
+    authed.post<{ Params: { conversationId: string }; Body: { clientId: string; body: string } }>(VISITOR_PATHS.messages, {
+      schema: { params: s.conversationParams, body: s.object({ clientId: s.clientId, body: s.messageBody }, ['clientId', 'body']) },
+    }, async (request) => {
+      const conversation = await ownConversation(request);
+      const message = await chat.send({
+        conversationId: conversation.id, clientId: request.body.clientId, author: 'visitor', agentId: null,
+        body: request.body.body, internal: false,
+      });
+      return { message };
+    });
+
+    authed.post<{ Params: { conversationId: string }; Body: { typing: boolean } }>(VISITOR_PATHS.typing, {
+      schema: { params: s.conversationParams, body: s.object({ typing: { type: 'boolean' } }, ['typing']) },
+    }, async (request, reply) => {
+      const conversation = await ownConversation(request);
+      chat.typing(conversation, 'visitor', request.body.typing, request.visitor!.name);
+      return reply.status(204).send();
+    });
+
+    authed.post<{ Params: { conversationId: string }; Body: { seq: number } }>(VISITOR_PATHS.read, {
+      schema: { params: s.conversationParams, body: s.object({ seq: s.seq }, ['seq']) },
+    }, async (request) => {
+      const conversation = await ownConversation(request);
+      return { conversation: chat.commit(await store.markRead(conversation.id, 'visitor', request.body.seq)) };
+    });
+
+    authed.post(VISITOR_PATHS.streamTicket, async (request): Promise<StreamTicketResponse> => {
+      const expiresAt = clock.now() + LIMITS.streamTicketTtlMs;
+      return { ticket: signTicket(services.serverSecret, TICKET_PURPOSE, request.visitor!.id, expiresAt), expiresAt };
+    });
+
+    authed.get<{ Querystring: { cursor?: string; wait: number } }>(VISITOR_PATHS.events, {
+      schema: { querystring: s.eventsQuery },
+    }, async (request, reply) => {
+      const visitor = request.visitor!;
+      const abort = new AbortController();
+      reply.raw.on('close', () => abort.abort());
+      reply.header('cache-control', 'no-store');
+      return longPoll(store, bus, clock, {
+        scope: { kind: 'visitor', siteId: visitor.siteId, visitorId: visitor.id },
+        topics: [topics.visitor(visitor.id), topics.siteVisitors(visitor.siteId)],
+        cursor: request.query.cursor ?? null,
+        waitMs: Math.min(request.query.wait * 1000, config.longPollMs),
+        signal: abort.signal,
+      });
+    });
+  });
+
+  // The stream authenticates by header (fetch, curl) or by ticket (EventSource).
+  app.get<{ Querystring: { ticket?: string; lastEventId?: string } }>(VISITOR_PATHS.stream, {
+    schema: { querystring: s.object({ ticket: { type: 'string', maxLength: 512 }, lastEventId: { type: 'string', maxLength: 32 } }) },
+  }, async (request, reply) => {
+    const site = request.site!;
+    let visitor: Visitor | null = null;
+    if (request.query.ticket) {
+      const visitorId = verifyTicket(services.serverSecret, TICKET_PURPOSE, request.query.ticket, clock.now());
+      if (!visitorId) throw new ParleyError('TICKET_INVALID', 'The stream ticket is invalid or expired; ask for a new one.');
+      visitor = await store.getVisitor(visitorId);
+      if (!visitor || visitor.siteId !== site.id) throw new ParleyError('TICKET_INVALID', 'The stream ticket is not for this site.');
+      request.visitor = visitor;
+    } else {
+      await authenticate(request);
+      visitor = request.visitor!;
+    }
+    const key = `visitor:${visitor.id}`;
+    hub.admit(key);
+    const header = request.headers['last-event-id'];
+    const cursor = (typeof header === 'string' && header !== '' ? header : request.query.lastEventId) ?? null;
+    reply.hijack();
+    presence.visitorConnected(visitor.id, site.id);
+    await hub.open(reply.raw, reply.getHeaders(), {
+      key,
+      scope: { kind: 'visitor', siteId: site.id, visitorId: visitor.id },
+      topics: [topics.visitor(visitor.id), topics.siteVisitors(site.id)],
+      cursor,
+      greeting: [{ type: 'availability', data: { online: presence.siteOnline(site.id) } }],
+      onClose: () => presence.visitorDisconnected(visitor.id),
+    });
+  });
+}
+
+function bearer(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer ([A-Za-z0-9_-]{16,128})$/.exec(header) : null;
+  return match ? match[1]! : null;
+}
+
+function notAllowed(origin: string, site: Site): ParleyError {
+  return new ParleyError('ORIGIN_NOT_ALLOWED',
+    `The page origin ${origin} is not allowed to use the chat of site "${site.name}". The site owner can add it under Settings → Allowed origins.`);
+}

@@ -1,0 +1,65 @@
+/**
+ * Entry point: read the environment, open the store, build the app, listen, and shut down
+ * gracefully on SIGTERM/SIGINT (stop accepting, tell streams to come back later, finish in-flight
+ * requests, close the database). Nothing else lives here.
+ */
+import { buildApp } from './app.ts';
+import { configFromEnv } from './config.ts';
+import { firstRun } from './first-run.ts';
+import { openStore } from './store/open-store.ts';
+
+const config = configFromEnv();
+const store = await openStore(config);
+await store.migrate();
+const created = await firstRun(store, config);
+
+const app = await buildApp({
+  config,
+  store,
+  logger: {
+    level: config.logLevel,
+    // Tokens and tickets must never reach a log: no headers, and URLs without their query string.
+    serializers: {
+      req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: request.url.split('?')[0], ip: request.ip }),
+    },
+  },
+});
+
+await app.listen({ port: config.port, host: config.host });
+
+const lines = [
+  '',
+  `  Parley is running at ${config.publicUrl}`,
+  `  Demo page:  ${config.publicUrl}/`,
+  `  Dashboard:  ${config.publicUrl}/app/`,
+];
+if (created) {
+  lines.push(
+    '',
+    '  First start: an owner account was created. Log in with',
+    `    email:    ${created.email}`,
+    `    password: ${created.password}`,
+    '  This password is shown only once. Keep it, or change it in the dashboard.',
+  );
+}
+console.log(`${lines.join('\n')}\n`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  app.log.info({ signal }, 'shutting down');
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  try {
+    await app.close();
+    await app.services.bus.close();
+    await store.close();
+    process.exit(0);
+  } catch (error) {
+    app.log.error({ err: error }, 'shutdown failed');
+    process.exit(1);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,42 @@
+/**
+ * The long-poll fallback for networks that buffer streams: the same events as the stream, after a
+ * cursor, answered at once when there are any and otherwise held until one arrives or time is up.
+ */
+import { LIMITS, type EventBatch, type WireEvent } from '../../protocol/protocol.ts';
+import type { Bus } from '../bus/bus.ts';
+import type { Clock } from '../clock.ts';
+import type { EventScope, Store } from '../store/store.ts';
+import { toWire } from './publish.ts';
+
+export interface LongPollRequest {
+  scope: EventScope;
+  topics: string[];
+  cursor: string | null;
+  waitMs: number;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+export async function longPoll(store: Store, bus: Bus, clock: Clock, request: LongPollRequest): Promise<EventBatch> {
+  // Subscribe before reading the log, so an event landing in between still wakes us.
+  const ephemeral: WireEvent[] = [];
+  let wake: () => void = () => {};
+  const woken = new Promise<void>((resolve) => (wake = resolve));
+  const unsubscribe = request.topics.map((topic) => bus.subscribe(topic, (event) => {
+    if (event.id === undefined) ephemeral.push(event);
+    wake();
+  }));
+  const timer = clock.setTimeout(wake, request.waitMs);
+  request.signal.addEventListener('abort', wake, { once: true });
+  try {
+    const first = await store.eventsAfter(request.scope, request.cursor, LIMITS.eventBatchMax);
+    if (first.reset) return { events: [{ id: first.cursor, type: 'reset', data: { reason: first.reset } }], cursor: first.cursor };
+    if (first.events.length > 0) return { events: first.events.map(toWire), cursor: first.cursor };
+    await woken;
+    const next = await store.eventsAfter(request.scope, first.cursor, LIMITS.eventBatchMax);
+    return { events: [...ephemeral, ...next.events.map(toWire)], cursor: next.cursor };
+  } finally {
+    clock.clearTimeout(timer);
+    for (const off of unsubscribe) off();
+  }
+}

@@ -1,0 +1,17 @@
+/** Routes logged events to the bus topics of everyone allowed to see them. */
+import type { WireEvent } from '../../protocol/protocol.ts';
+import { topics, type Bus } from '../bus/bus.ts';
+import type { LoggedEvent } from '../store/store.ts';
+
+export const toWire = (event: LoggedEvent): WireEvent => ({ id: event.id, type: event.type, data: event.data }) as WireEvent;
+
+export function publishEvents(bus: Bus, events: LoggedEvent[]): void {
+  for (const event of events) {
+    const wire = toWire(event);
+    if (event.audience !== 'visitors') bus.publish(topics.site(event.siteId), wire);
+    if (event.audience === 'all' && event.visitorId) bus.publish(topics.visitor(event.visitorId), wire);
+    if (event.audience === 'visitors' || (event.audience === 'all' && !event.visitorId)) {
+      bus.publish(topics.siteVisitors(event.siteId), wire);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/** What buildApp wires together and hands to every route module. */
+import type { Site } from '../protocol/protocol.ts';
+import type { Bus } from './bus/bus.ts';
+import type { Chat } from './chat.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Presence } from './realtime/presence.ts';
+import type { StreamHub } from './realtime/stream-hub.ts';
+import type { Store } from './store/store.ts';
+
+export interface Services {
+  config: Config;
+  store: Store;
+  bus: Bus;
+  clock: Clock;
+  hub: StreamHub;
+  presence: Presence;
+  chat: Chat;
+  sites: SiteCache;
+  /** Signs stream tickets; generated on first start and kept in the database. */
+  serverSecret: string;
+}
+
+/**
+ * Sites are read on every widget request (origin checks), so they are cached briefly. Local
+ * changes invalidate at once; the short lifetime bounds staleness when several processes serve.
+ */
+export interface SiteCache {
+  get(id: string): Promise<Site | null>;
+  invalidate(id: string): void;
+}
+
+export function createSiteCache(store: Store, clock: Clock, ttlMs = 2000): SiteCache {
+  const cache = new Map<string, { site: Site | null; at: number }>();
+  return {
+    async get(id) {
+      const hit = cache.get(id);
+      if (hit && clock.now() - hit.at < ttlMs) return hit.site;
+      const site = await store.getSite(id);
+      if (cache.size > 10_000) cache.clear();
+      cache.set(id, { site, at: clock.now() });
+      return site;
+    },
+    invalidate: (id) => void cache.delete(id),
+  };
+}

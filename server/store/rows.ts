@@ -1,0 +1,117 @@
+/**
+ * Row ⇄ entity mapping shared by the SQL stores: column names in, protocol types out.
+ * Kept apart from the queries so every engine maps rows the same way.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AgentRef, Conversation, Message, Site, SystemKind, User, Visitor } from '../../protocol/protocol.ts';
+
+type Row = Record<string, unknown>;
+
+/** Random, unguessable, URL-safe ids with a prefix that says what they name. */
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(12).toString('base64url')}`;
+}
+
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v == null ? null : String(v));
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
+
+export function toSite(row: Row): Site {
+  const id = str(row.id);
+  return {
+    id,
+    name: str(row.name),
+    allowedOrigins: JSON.parse(str(row.allowed_origins)),
+    widget: { ...JSON.parse(str(row.widget)), siteId: id },
+    createdAt: num(row.created_at),
+  };
+}
+
+export function toUser(row: Row, siteIds: string[]): User {
+  return {
+    id: str(row.id),
+    email: str(row.email),
+    name: str(row.name),
+    role: str(row.role) as User['role'],
+    avatarUrl: strOrNull(row.avatar_url),
+    disabled: Boolean(num(row.disabled)),
+    siteIds,
+    createdAt: num(row.created_at),
+  };
+}
+
+export function toVisitor(row: Row): Visitor {
+  return {
+    id: str(row.id),
+    siteId: str(row.site_id),
+    name: strOrNull(row.name),
+    email: strOrNull(row.email),
+    externalId: strOrNull(row.external_id),
+    verified: Boolean(num(row.verified)),
+    attributes: JSON.parse(str(row.attributes)),
+    context: JSON.parse(str(row.context)),
+    visits: num(row.visits),
+    createdAt: num(row.created_at),
+    lastSeenAt: num(row.last_seen_at),
+  };
+}
+
+function agentRef(id: unknown, name: unknown, avatar: unknown): AgentRef | null {
+  return id == null ? null : { id: str(id), name: str(name ?? ''), avatarUrl: strOrNull(avatar) };
+}
+
+/** Expects the conversation columns plus assignee_name and assignee_avatar from a join on users. */
+export function toConversation(row: Row): Conversation {
+  return {
+    id: str(row.id),
+    siteId: str(row.site_id),
+    visitorId: str(row.visitor_id),
+    status: str(row.status) as Conversation['status'],
+    assignee: agentRef(row.assignee_id, row.assignee_name, row.assignee_avatar),
+    createdAt: num(row.created_at),
+    firstResponseAt: numOrNull(row.first_response_at),
+    resolvedAt: numOrNull(row.resolved_at),
+    lastMessageAt: numOrNull(row.last_message_at),
+    lastSeq: num(row.last_seq),
+    preview: strOrNull(row.preview),
+    visitorReadSeq: num(row.visitor_read_seq),
+    agentReadSeq: num(row.agent_read_seq),
+  };
+}
+
+/** Expects the message columns plus agent_name and agent_avatar from a join on users. */
+export function toMessage(row: Row): Message {
+  const kind = strOrNull(row.system_kind) as SystemKind | null;
+  return {
+    id: str(row.id),
+    conversationId: str(row.conversation_id),
+    seq: num(row.seq),
+    clientId: strOrNull(row.client_id),
+    author: str(row.author) as Message['author'],
+    agent: agentRef(row.agent_id, row.agent_name, row.agent_avatar),
+    body: str(row.body),
+    internal: Boolean(num(row.internal)),
+    system: kind ? { kind, agentName: strOrNull(row.system_agent_name) } : null,
+    createdAt: num(row.created_at),
+  };
+}
+
+/** The English wording of a system message; clients may word `message.system` in their own language. */
+export function systemText(kind: SystemKind, agentName: string | null): string {
+  const who = agentName ?? 'An agent';
+  switch (kind) {
+    case 'joined': return `${who} joined the conversation`;
+    case 'left': return `${who} left the conversation`;
+    case 'transferred': return `The conversation was passed to ${who}`;
+    case 'resolved': return 'The conversation was marked as resolved';
+    case 'reopened': return 'The conversation was reopened';
+  }
+}
+
+/** Quote LIKE wildcards so a search for "50%" matches the text "50%". */
+export function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export const PREVIEW_CHARS = 140;

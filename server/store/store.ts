@@ -1,0 +1,136 @@
+/**
+ * The storage interface. Every engine (SQLite now, PostgreSQL later) implements it and passes
+ * store-conformance.ts. SQL lives only in the implementations; nothing engine-specific leaks
+ * through here (ids are strings, times are epoch ms, JSON columns come back parsed).
+ *
+ * Every method that changes chat state writes its events to the event log in the same
+ * transaction and returns them, so the caller can publish exactly what was stored.
+ */
+import type {
+  AgentRef, AgentStatus, AttributeValue, Conversation, ConversationView, EventPayloads, EventType,
+  Message, MessagePage, Role, Site, SystemKind, User, Visitor, VisitorContext, WidgetConfig,
+} from '../../protocol/protocol.ts';
+
+/** Who may see an event: everyone in the conversation, agents only, or every visitor of the site. */
+export type Audience = 'all' | 'agents' | 'visitors';
+
+export type LoggedEvent = {
+  [K in EventType]: {
+    id: string;
+    type: K;
+    data: EventPayloads[K];
+    siteId: string;
+    /** Set for events of one visitor's conversations; null for site-wide ones. */
+    visitorId: string | null;
+    audience: Audience;
+  };
+}[EventType];
+
+/** Whose events a stream or long-poll reads. */
+export type EventScope =
+  | { kind: 'visitor'; siteId: string; visitorId: string }
+  | { kind: 'agent'; siteIds: string[] };
+
+export interface EventsAfter {
+  events: LoggedEvent[];
+  cursor: string;
+  /** Set when the cursor cannot be resumed from without a possible gap. */
+  reset?: 'cursor-too-old' | 'cursor-unknown';
+}
+
+export interface Changed<T> {
+  value: T;
+  events: LoggedEvent[];
+}
+
+export interface AppendMessageInput {
+  conversationId: string;
+  clientId: string | null;
+  author: Message['author'];
+  agentId: string | null;
+  body: string;
+  internal: boolean;
+  system?: { kind: SystemKind; agentName: string | null };
+}
+
+export type ClaimOutcome = 'claimed' | 'already-yours' | 'taken' | 'not-claimable';
+
+export interface VisitorPatch {
+  name?: string | null;
+  email?: string | null;
+  attributes?: Record<string, AttributeValue>;
+  context?: VisitorContext & { userAgent?: string };
+  externalId?: string | null;
+  verified?: boolean;
+  visits?: number;
+  lastSeenAt?: number;
+}
+
+export interface ConversationQuery {
+  siteIds: string[];
+  view: ConversationView;
+  /** For the 'mine' view. */
+  userId: string;
+  /** Matches message text, visitor name or email. */
+  q?: string;
+  limit: number;
+}
+
+export interface Store {
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  createSite(input: { name: string; allowedOrigins: string[]; widget: Omit<WidgetConfig, 'siteId'>; secret: string }): Promise<Site>;
+  getSite(id: string): Promise<Site | null>;
+  listSites(): Promise<Site[]>;
+  getSiteSecret(id: string): Promise<string | null>;
+  updateSite(id: string, patch: { name?: string; allowedOrigins?: string[]; widget?: Partial<Omit<WidgetConfig, 'siteId'>>; secret?: string }): Promise<Changed<Site>>;
+
+  createUser(input: { email: string; name: string; role: Role; passwordHash: string; siteIds: string[]; avatarUrl?: string | null }): Promise<User>;
+  getUser(id: string): Promise<User | null>;
+  getUserByEmail(email: string): Promise<{ user: User; passwordHash: string } | null>;
+  listUsers(siteId?: string): Promise<User[]>;
+  setUserStatus(id: string, status: AgentStatus): Promise<void>;
+  getUserStatus(id: string): Promise<AgentStatus>;
+
+  createSession(input: { tokenHash: string; userId: string; csrfToken: string; expiresAt: number }): Promise<void>;
+  getSession(tokenHash: string): Promise<{ user: User; csrfToken: string; expiresAt: number } | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  createVisitor(input: { siteId: string; tokenHash: string; context: Visitor['context'] }): Promise<Visitor>;
+  findVisitorByToken(siteId: string, tokenHash: string): Promise<Visitor | null>;
+  getVisitor(id: string): Promise<Visitor | null>;
+  updateVisitor(id: string, patch: VisitorPatch): Promise<Changed<Visitor>>;
+
+  /** Idempotent per visitor and clientId: a retry returns the same conversation, created false. */
+  startConversation(input: { siteId: string; visitorId: string; clientId: string }): Promise<Changed<Conversation> & { created: boolean }>;
+  getConversation(id: string): Promise<Conversation | null>;
+  latestConversation(visitorId: string): Promise<Conversation | null>;
+  listVisitorConversations(visitorId: string): Promise<Conversation[]>;
+  listConversations(query: ConversationQuery): Promise<Conversation[]>;
+
+  /**
+   * Idempotent per conversation and clientId: a retry returns the stored message, created false,
+   * and writes nothing. A visitor's message reopens a resolved conversation.
+   */
+  appendMessage(input: AppendMessageInput): Promise<Changed<Message> & { created: boolean }>;
+  listMessages(conversationId: string, page: { afterSeq?: number; beforeSeq?: number; limit: number; includeInternal: boolean }): Promise<MessagePage>;
+
+  /** Atomic: of two agents claiming at once, exactly one gets 'claimed'. */
+  claim(conversationId: string, agent: AgentRef): Promise<Changed<Conversation> & { outcome: ClaimOutcome }>;
+  transfer(conversationId: string, from: AgentRef, to: AgentRef): Promise<Changed<Conversation>>;
+  resolve(conversationId: string, agent: AgentRef | null): Promise<Changed<Conversation>>;
+  reopen(conversationId: string, agent: AgentRef | null): Promise<Changed<Conversation>>;
+  /** Records that `by` has read up to seq; writes nothing when that is not news. */
+  markRead(conversationId: string, by: 'visitor' | 'agent', seq: number): Promise<Changed<Conversation>>;
+
+  /** Logs an event that is not tied to a row change (site config, visitor details). */
+  appendEvent(event: Omit<LoggedEvent, 'id'>): Promise<LoggedEvent>;
+  eventsAfter(scope: EventScope, cursor: string | null, limit: number): Promise<EventsAfter>;
+  headCursor(): Promise<string>;
+  /** Drops events older than the given time; cursors before them then get a reset. */
+  pruneEvents(olderThan: number): Promise<number>;
+}
