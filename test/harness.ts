@@ -1,0 +1,144 @@
+/**
+ * Starts a real Parley server for a test: a fresh SQLite file in a temp dir, a random port, a
+ * seeded site with an owner and two agents, and small clients for the visitor and agent APIs.
+ * `restart()` stops the server and starts it again on the same port and database.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { nanoid } from 'nanoid';
+import { buildApp, type App } from '../server/app.ts';
+import { hashPassword } from '../server/auth/secrets.ts';
+import { defaultConfig, type Config } from '../server/config.ts';
+import { defaultWidgetConfig } from '../server/site-defaults.ts';
+import { createSqliteStore } from '../server/store/sqlite-store.ts';
+import type { Store } from '../server/store/store.ts';
+import type { Site, User } from '../protocol/protocol.ts';
+import { openSse, type SseConnection } from './sse-client.ts';
+
+export const PASSWORD = 'correct horse battery staple';
+export const SITE_SECRET = 'test-site-secret-0123456789';
+
+export interface TestServer {
+  url: string;
+  port: number;
+  app: App;
+  store: Store;
+  site: Site;
+  owner: User;
+  alice: User;
+  bob: User;
+  config: Config;
+  dataDir: string;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startServer(overrides: Partial<Config> & { allowedOrigins?: string[] } = {}): Promise<TestServer> {
+  const { allowedOrigins = ['http://localhost:5555', 'http://127.0.0.1:5555'], ...configOverrides } = overrides;
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  const dbPath = join(dataDir, 'parley.db');
+  const seedStore = createSqliteStore({ path: dbPath, synchronous: 'NORMAL' });
+  await seedStore.migrate();
+  const site = await seedStore.createSite({ name: 'Test site', allowedOrigins, widget: defaultWidgetConfig('Test team'), secret: SITE_SECRET });
+  const passwordHash = await hashPassword(PASSWORD);
+  const owner = await seedStore.createUser({ email: 'owner@test.local', name: 'Olivia Owner', role: 'owner', passwordHash, siteIds: [site.id] });
+  const alice = await seedStore.createUser({ email: 'alice@test.local', name: 'Alice', role: 'agent', passwordHash, siteIds: [site.id] });
+  const bob = await seedStore.createUser({ email: 'bob@test.local', name: 'Bob', role: 'agent', passwordHash, siteIds: [site.id] });
+  await seedStore.close();
+
+  const server: TestServer = {
+    url: '', port: 0, app: null as unknown as App, store: null as unknown as Store, site, owner, alice, bob, dataDir,
+    config: null as unknown as Config,
+    async restart() {
+      await server.stop();
+      await listen(server.port);
+    },
+    async stop() {
+      await server.app.close();
+      await server.store.close();
+    },
+    async close() {
+      await server.stop().catch(() => {});
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+
+  async function listen(port: number) {
+    const config = defaultConfig({ port, dataDir, databaseUrl: `sqlite:${dbPath}`, distDir: resolve('dist'), ...configOverrides });
+    const store = createSqliteStore({ path: dbPath, synchronous: 'NORMAL' });
+    await store.migrate();
+    const app = await buildApp({ config, store });
+    await app.listen({ port, host: '127.0.0.1' });
+    const address = app.server.address();
+    server.port = typeof address === 'object' && address ? address.port : port;
+    server.url = `http://127.0.0.1:${server.port}`;
+    Object.assign(server, { app, store, config: { ...config, port: server.port } });
+  }
+  await listen(0);
+  return server;
+}
+
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function http<T = any>(url: string, init: RequestInit & { json?: unknown } = {}): Promise<HttpResult<T>> {
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined) headers.set('content-type', 'application/json');
+  const response = await fetch(url, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
+  const text = await response.text();
+  let body: any = text;
+  try { body = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  return { status: response.status, body, headers: response.headers };
+}
+
+/** A visitor of the test site, talking to the widget API the way the widget does. */
+export async function newVisitor(server: TestServer, origin = 'http://localhost:5555') {
+  const base = `${server.url}/v1/sites/${server.site.id}`;
+  const session = await http(`${base}/session`, { method: 'POST', json: { context: { url: 'http://localhost:5555/pricing', title: 'Pricing' } }, headers: { origin } });
+  if (session.status !== 200) throw new Error(`session failed: ${session.status} ${JSON.stringify(session.body)}`);
+  const token: string = session.body.token;
+  const auth = { authorization: `Bearer ${token}`, origin };
+  const visitor = {
+    token,
+    id: session.body.visitor.id as string,
+    cursor: session.body.cursor as string,
+    base,
+    auth,
+    call: (path: string, init: RequestInit & { json?: unknown } = {}) => http(`${base}${path}`, { ...init, headers: { ...auth, ...(init.headers as object) } }),
+    async start(clientId = nanoid()) {
+      const result = await visitor.call('/conversations', { method: 'POST', json: { clientId } });
+      if (result.status !== 200) throw new Error(`start failed: ${result.status} ${JSON.stringify(result.body)}`);
+      return result.body.conversation as { id: string };
+    },
+    send: (conversationId: string, body: string, clientId = nanoid()) =>
+      visitor.call(`/conversations/${conversationId}/messages`, { method: 'POST', json: { clientId, body } }),
+    stream: (lastEventId?: string): Promise<SseConnection> =>
+      openSse(`${base}/stream`, { ...auth, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }),
+  };
+  return visitor;
+}
+
+/** An agent logged in to the test server through the real login endpoint. */
+export async function loginAgent(server: TestServer, email: string, password = PASSWORD) {
+  const login = await http(`${server.url}/v1/agent/login`, { method: 'POST', json: { email, password } });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf: string = login.body.csrfToken;
+  const agent = {
+    cookie,
+    csrf,
+    me: login.body,
+    call: (path: string, init: RequestInit & { json?: unknown } = {}) =>
+      http(`${server.url}/v1/agent${path}`, { ...init, headers: { cookie, 'x-parley-csrf': csrf, ...(init.headers as object) } }),
+    send: (conversationId: string, body: string, clientId = nanoid(), internal = false) =>
+      agent.call(`/conversations/${conversationId}/messages`, { method: 'POST', json: { clientId, body, internal } }),
+    stream: (lastEventId?: string) => openSse(`${server.url}/v1/agent/stream`, { cookie, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }),
+  };
+  return agent;
+}
