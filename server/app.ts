@@ -67,6 +67,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.decorate('services', services);
 
   installErrorHandling(app);
+  // The API speaks JSON only; any other body type gets a clear 415 rather than a confusing 400.
+  app.removeContentTypeParser('text/plain');
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,

@@ -66,15 +66,18 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     },
   });
 
+  // Two budgets: per IP (the plugin's hook, with its headers) and per visitor token. The plugin
+  // runs only one hook per request, so the second is checked by hand with its checker.
   const perIp = app.rateLimit({ max: config.ipRateLimit, timeWindow: 60_000 });
-  const perVisitor = app.rateLimit({
-    max: config.visitorRateLimit,
-    timeWindow: 60_000,
-    keyGenerator: (request) => {
-      const token = bearer(request);
-      return token ? `visitor:${sha256(token)}` : `ip:${request.ip}`;
-    },
-  });
+  const visitorBudget = app.createRateLimit({ max: config.visitorRateLimit, timeWindow: 60_000, keyGenerator: (request) => `visitor:${sha256(bearer(request)!)}` });
+  const perVisitor = async (request: FastifyRequest) => {
+    if (!bearer(request)) return;
+    const budget = await visitorBudget(request);
+    if (!budget.isAllowed && budget.isExceeded) {
+      throw new ParleyError('RATE_LIMITED', `Too many requests from this visitor: at most ${budget.max} a minute. Retry in ${budget.ttlInSeconds} s.`,
+        { retryAfterSeconds: budget.ttlInSeconds });
+    }
+  };
 
   // Every visitor route: the site exists and the calling page may use it. Refused before any work.
   app.addHook('onRequest', async (request) => {

@@ -1,0 +1,180 @@
+/**
+ * The behaviour every Store implementation must have, written once. Each engine's test file calls
+ * `storeConformance(name, open)` with a factory for a fresh, empty store.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AgentRef } from '../../protocol/protocol.ts';
+import { defaultWidgetConfig } from '../site-defaults.ts';
+import type { Store } from './store.ts';
+
+export function storeConformance(name: string, open: () => Promise<Store>): void {
+  async function seeded() {
+    const store = await open();
+    await store.migrate();
+    const site = await store.createSite({ name: 'Shop', allowedOrigins: ['https://shop.test'], widget: defaultWidgetConfig('Shop'), secret: 'secret' });
+    const other = await store.createSite({ name: 'Other', allowedOrigins: [], widget: defaultWidgetConfig('Other'), secret: 'secret2' });
+    const alice = await store.createUser({ email: 'Alice@Shop.test', name: 'Alice', role: 'agent', passwordHash: 'x', siteIds: [site.id] });
+    const bob = await store.createUser({ email: 'bob@shop.test', name: 'Bob', role: 'agent', passwordHash: 'x', siteIds: [site.id] });
+    const visitor = await store.createVisitor({ siteId: site.id, tokenHash: 'hash-1', context: { url: 'https://shop.test/' } });
+    const { value: conversation } = await store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'conv-1' });
+    const ref = (user: { id: string; name: string }): AgentRef => ({ id: user.id, name: user.name, avatarUrl: null });
+    return { store, site, other, alice: ref(alice), bob: ref(bob), visitor, conversation };
+  }
+  const send = (store: Store, conversationId: string, clientId: string, body: string, author: 'visitor' | 'agent' = 'visitor', agentId: string | null = null, internal = false) =>
+    store.appendMessage({ conversationId, clientId, author, agentId, body, internal });
+
+  describe(`${name} store`, () => {
+    it('numbers messages 1, 2, 3 per conversation and logs one event per message', async () => {
+      const { store, conversation } = await seeded();
+      const a = await send(store, conversation.id, 'a', 'hello');
+      const b = await send(store, conversation.id, 'b', 'again');
+      assert.deepEqual([a.value.seq, b.value.seq], [1, 2]);
+      assert.equal(a.events.length, 1);
+      assert.equal(a.events[0]!.type, 'message');
+      assert.ok(Number(b.events[0]!.id) > Number(a.events[0]!.id));
+      const updated = await store.getConversation(conversation.id);
+      assert.equal(updated!.lastSeq, 2);
+      assert.equal(updated!.preview, 'again');
+      await store.close();
+    });
+
+    it('stores a retried clientId once and returns the same message without new events', async () => {
+      const { store, conversation } = await seeded();
+      const first = await send(store, conversation.id, 'same', 'hello');
+      const again = await send(store, conversation.id, 'same', 'hello');
+      assert.equal(again.created, false);
+      assert.deepEqual(again.value, first.value);
+      assert.equal(again.events.length, 0);
+      const page = await store.listMessages(conversation.id, { limit: 50, includeInternal: true });
+      assert.equal(page.messages.length, 1);
+      await store.close();
+    });
+
+    it('starts one conversation per visitor clientId, however often asked', async () => {
+      const { store, site, visitor, conversation } = await seeded();
+      const again = await store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'conv-1' });
+      assert.equal(again.created, false);
+      assert.equal(again.value.id, conversation.id);
+      await store.close();
+    });
+
+    it('lets exactly one of two agents claim a waiting conversation', async () => {
+      const { store, conversation, alice, bob } = await seeded();
+      const results = await Promise.all([store.claim(conversation.id, alice), store.claim(conversation.id, bob)]);
+      assert.deepEqual(results.map((r) => r.outcome).sort(), ['claimed', 'taken']);
+      const winner = results.find((r) => r.outcome === 'claimed')!;
+      assert.equal(winner.value.status, 'assigned');
+      assert.equal(winner.events.map((e) => e.type).join(), 'message,conversation.updated');
+      assert.equal((await store.claim(conversation.id, winner.value.assignee!)).outcome, 'already-yours');
+      await store.close();
+    });
+
+    it('writes a system message for joins, transfers, resolving and reopening', async () => {
+      const { store, conversation, alice, bob } = await seeded();
+      await store.claim(conversation.id, alice);
+      await store.transfer(conversation.id, alice, bob);
+      await store.resolve(conversation.id, bob);
+      assert.equal((await store.resolve(conversation.id, bob)).events.length, 0, 'resolving twice changes nothing');
+      await store.reopen(conversation.id, bob);
+      const { messages } = await store.listMessages(conversation.id, { limit: 50, includeInternal: true });
+      assert.deepEqual(messages.map((m) => m.system?.kind), ['joined', 'transferred', 'resolved', 'reopened']);
+      assert.equal(messages[1]!.system!.agentName, 'Bob');
+      const final = await store.getConversation(conversation.id);
+      assert.equal(final!.status, 'assigned');
+      assert.equal(final!.assignee!.id, bob.id);
+      await store.close();
+    });
+
+    it('reopens a resolved conversation when the visitor writes again', async () => {
+      const { store, conversation } = await seeded();
+      await store.resolve(conversation.id, null);
+      const result = await send(store, conversation.id, 'back', 'one more thing');
+      assert.deepEqual(result.events.map((e) => e.type), ['message', 'conversation.updated']);
+      assert.equal((await store.getConversation(conversation.id))!.status, 'waiting');
+      await store.close();
+    });
+
+    it('keeps internal notes from visitors: agents-only events, no preview, hidden from visitor history', async () => {
+      const { store, conversation, alice, visitor, site } = await seeded();
+      await send(store, conversation.id, 'v', 'visible');
+      const note = await send(store, conversation.id, 'n', 'secret note', 'agent', alice.id, true);
+      assert.equal(note.events[0]!.audience, 'agents');
+      assert.equal((await store.getConversation(conversation.id))!.preview, 'visible');
+      const visitorView = await store.listMessages(conversation.id, { limit: 50, includeInternal: false });
+      assert.deepEqual(visitorView.messages.map((m) => m.body), ['visible']);
+      const visitorEvents = await store.eventsAfter({ kind: 'visitor', siteId: site.id, visitorId: visitor.id }, '0', 100);
+      assert.ok(!JSON.stringify(visitorEvents.events).includes('secret note'));
+      await store.close();
+    });
+
+    it('replays events after a cursor by scope, and resets too-old or unknown cursors', async () => {
+      const { store, site, other, visitor, conversation } = await seeded();
+      const start = await store.headCursor();
+      for (let i = 0; i < 5; i++) await send(store, conversation.id, `m${i}`, `message ${i}`);
+      const forVisitor = await store.eventsAfter({ kind: 'visitor', siteId: site.id, visitorId: visitor.id }, start, 100);
+      assert.deepEqual(forVisitor.events.map((e) => (e.data as { message: { body: string } }).message.body), ['message 0', 'message 1', 'message 2', 'message 3', 'message 4']);
+      assert.equal(forVisitor.cursor, await store.headCursor());
+      const paged = await store.eventsAfter({ kind: 'agent', siteIds: [site.id] }, start, 2);
+      assert.equal(paged.events.length, 2);
+      assert.equal(paged.cursor, paged.events[1]!.id);
+      assert.equal((await store.eventsAfter({ kind: 'agent', siteIds: [other.id] }, start, 100)).events.length, 0);
+      assert.equal((await store.eventsAfter({ kind: 'agent', siteIds: [site.id] }, '999999', 100)).reset, 'cursor-unknown');
+      assert.equal((await store.eventsAfter({ kind: 'agent', siteIds: [site.id] }, 'garbage', 100)).reset, 'cursor-unknown');
+      const pruned = await store.pruneEvents(Date.now() + 1000);
+      assert.ok(pruned > 0);
+      assert.equal((await store.eventsAfter({ kind: 'agent', siteIds: [site.id] }, start, 100)).reset, 'cursor-too-old');
+      const head = await store.headCursor();
+      assert.deepEqual((await store.eventsAfter({ kind: 'agent', siteIds: [site.id] }, head, 100)).events, []);
+      await store.close();
+    });
+
+    it('only logs read events when the read position moves forward, capped at the last message', async () => {
+      const { store, conversation } = await seeded();
+      await send(store, conversation.id, 'a', 'one');
+      await send(store, conversation.id, 'b', 'two');
+      const read = await store.markRead(conversation.id, 'agent', 99);
+      assert.equal(read.value.agentReadSeq, 2);
+      assert.equal(read.events.length, 1);
+      assert.equal((await store.markRead(conversation.id, 'agent', 1)).events.length, 0);
+      await store.close();
+    });
+
+    it('pages history newest-first and reports older messages', async () => {
+      const { store, conversation } = await seeded();
+      for (let i = 1; i <= 5; i++) await send(store, conversation.id, `m${i}`, `#${i}`);
+      const last = await store.listMessages(conversation.id, { limit: 2, includeInternal: false });
+      assert.deepEqual(last.messages.map((m) => m.seq), [4, 5]);
+      assert.equal(last.hasMore, true);
+      const before = await store.listMessages(conversation.id, { beforeSeq: 4, limit: 10, includeInternal: false });
+      assert.deepEqual(before.messages.map((m) => m.seq), [1, 2, 3]);
+      assert.equal(before.hasMore, false);
+      const after = await store.listMessages(conversation.id, { afterSeq: 3, limit: 10, includeInternal: false });
+      assert.deepEqual(after.messages.map((m) => m.seq), [4, 5]);
+      await store.close();
+    });
+
+    it('finds users by email case-insensitively and lists queue views', async () => {
+      const { store, site, alice, conversation } = await seeded();
+      assert.equal((await store.getUserByEmail('alice@shop.TEST'))!.user.id, alice.id);
+      const waiting = await store.listConversations({ siteIds: [site.id], view: 'waiting', userId: alice.id, limit: 10 });
+      assert.deepEqual(waiting.map((c) => c.id), [conversation.id]);
+      await send(store, conversation.id, 'q', 'Where is my 50% refund?');
+      assert.equal((await store.listConversations({ siteIds: [site.id], view: 'all', userId: alice.id, q: '50%', limit: 10 })).length, 1);
+      assert.equal((await store.listConversations({ siteIds: [site.id], view: 'all', userId: alice.id, q: '50_', limit: 10 })).length, 0);
+      await store.claim(conversation.id, alice);
+      assert.equal((await store.listConversations({ siteIds: [site.id], view: 'mine', userId: alice.id, limit: 10 })).length, 1);
+      assert.equal((await store.listConversations({ siteIds: [site.id], view: 'waiting', userId: alice.id, limit: 10 })).length, 0);
+      await store.close();
+    });
+
+    it('logs a config event for visitors when widget settings change', async () => {
+      const { store, site } = await seeded();
+      const changed = await store.updateSite(site.id, { widget: { color: '#ff0000' } });
+      assert.equal(changed.value.widget.color, '#ff0000');
+      assert.equal(changed.events[0]!.type, 'config');
+      assert.equal(changed.events[0]!.audience, 'visitors');
+      await store.close();
+    });
+  });
+}

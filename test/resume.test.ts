@@ -1,0 +1,137 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { loginAgent, newVisitor, startServer, type TestServer } from './harness.ts';
+import { openSse } from './sse-client.ts';
+
+const messageBodies = (events: Array<{ event: string; data: any }>) =>
+  events.filter((e) => e.event === 'message').map((e) => e.data.message.body as string);
+
+describe('stream resume', () => {
+  let server: TestServer;
+  before(async () => { server = await startServer(); });
+  after(() => server.close());
+
+  it('receives every message of a 100-message burst exactly once, in order, across a cut and a Last-Event-ID resume', async () => {
+    const agent = await loginAgent(server, 'alice@test.local');
+    const visitor = await newVisitor(server);
+    const conversation = await visitor.start();
+    await visitor.send(conversation.id, 'start');
+    const first = await visitor.stream(visitor.cursor);
+    const expected = Array.from({ length: 100 }, (_, i) => `burst ${i}`);
+    const sending = (async () => {
+      for (const body of expected) await agent.send(conversation.id, body);
+    })();
+    // Cut the stream mid-burst, as a flaky network would.
+    await first.until((e) => e.event === 'message' && e.data.message.body === 'burst 30', 10_000);
+    first.close();
+    const lastId = first.events.filter((e) => e.id).at(-1)!.id!;
+    await sending;
+    const resumed = await visitor.stream(lastId);
+    await resumed.until((e) => e.event === 'message' && e.data.message.body === 'burst 99', 10_000);
+    const seen = [...messageBodies(first.events), ...messageBodies(resumed.events)].filter((b) => b.startsWith('burst'));
+    assert.deepEqual(seen, expected);
+    const ids = [...first.events, ...resumed.events].filter((e) => e.id).map((e) => Number(e.id));
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'ids only grow');
+    assert.equal(new Set(ids).size, ids.length, 'no event twice');
+    resumed.close();
+  });
+
+  it('accepts the cursor as a query parameter for a fresh page load, and the header wins when both are sent', async () => {
+    const visitor = await newVisitor(server);
+    const conversation = await visitor.start();
+    await visitor.send(conversation.id, 'one');
+    const mark = await visitor.stream(visitor.cursor);
+    const one = await mark.until((e) => e.event === 'message');
+    mark.close();
+    await visitor.send(conversation.id, 'two');
+    const byQuery = await openSse(`${visitor.base}/stream?lastEventId=${one.id}`, visitor.auth);
+    await byQuery.until((e) => e.event === 'message');
+    assert.deepEqual(messageBodies(byQuery.events), ['two']);
+    byQuery.close();
+    const both = await openSse(`${visitor.base}/stream?lastEventId=${visitor.cursor}`, { ...visitor.auth, 'last-event-id': one.id! });
+    await both.until((e) => e.event === 'message');
+    assert.deepEqual(messageBodies(both.events), ['two']);
+    both.close();
+  });
+
+  it('sends an explicit reset, never a silent gap, when the cursor is older than the event log keeps', async () => {
+    const visitor = await newVisitor(server);
+    const conversation = await visitor.start();
+    await visitor.send(conversation.id, 'before pruning');
+    await server.store.pruneEvents(Date.now() + 1);
+    await visitor.send(conversation.id, 'after pruning');
+    const stream = await visitor.stream(visitor.cursor);
+    const reset = await stream.until((e) => e.event === 'reset');
+    assert.equal(reset.data.reason, 'cursor-too-old');
+    assert.equal(reset.id, await server.store.headCursor(), 'the reset moves the client to the head');
+    assert.deepEqual(messageBodies(stream.events), [], 'nothing replayed after a reset: the client refetches');
+    stream.close();
+  });
+
+  it('sends a reset for a cursor this server never issued', async () => {
+    const visitor = await newVisitor(server);
+    const stream = await visitor.stream('99999999');
+    assert.equal((await stream.until((e) => e.event === 'reset')).data.reason, 'cursor-unknown');
+    stream.close();
+  });
+
+  it('streams with a short-lived ticket for EventSource, and refuses an expired or forged one', async () => {
+    const visitor = await newVisitor(server);
+    const { body } = await visitor.call('/stream-ticket', { method: 'POST' });
+    assert.ok(body.expiresAt > Date.now());
+    const stream = await openSse(`${visitor.base}/stream?ticket=${encodeURIComponent(body.ticket)}`, { origin: 'http://localhost:5555' });
+    assert.equal(stream.status, 200);
+    assert.equal(stream.headers['access-control-allow-origin'], 'http://localhost:5555');
+    stream.close();
+    const forged = await openSse(`${visitor.base}/stream?ticket=${encodeURIComponent(body.ticket.replace(/.$/, (c: string) => (c === 'A' ? 'B' : 'A')))}`);
+    await forged.ended;
+    assert.equal(forged.status, 401);
+    assert.equal(JSON.parse(forged.body).error.code, 'PARLEY_ERR_TICKET_INVALID');
+  });
+
+  it('sends heartbeats and a retry hint', async () => {
+    const quick = await startServer({ heartbeatMs: 50 });
+    try {
+      const visitor = await newVisitor(quick);
+      const stream = await visitor.stream();
+      await stream.until((e) => e.event === 'availability');
+      const deadline = Date.now() + 5000;
+      while (stream.comments.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(stream.comments.includes('hb'));
+      assert.equal(typeof stream.retry, 'number');
+      stream.close();
+    } finally {
+      await quick.close();
+    }
+  });
+});
+
+describe('server restart', () => {
+  it('tells streams to come back, and a client reconnecting after the restart misses nothing', async () => {
+    const server = await startServer();
+    try {
+      const agent = await loginAgent(server, 'alice@test.local');
+      const visitor = await newVisitor(server);
+      const conversation = await visitor.start();
+      await visitor.send(conversation.id, 'hello before restart');
+      await agent.send(conversation.id, 'reply before restart');
+      const stream = await visitor.stream(visitor.cursor);
+      await stream.until((e) => e.event === 'message' && e.data.message.body === 'reply before restart');
+      await server.stop();
+      const goodbye = await stream.until((e) => e.event === 'goodbye');
+      assert.equal(goodbye.data.reason, 'shutdown');
+      await stream.ended;
+      const lastId = stream.events.filter((e) => e.id).at(-1)!.id!;
+
+      await server.restart();
+      const again = await loginAgent(server, 'alice@test.local');
+      for (const body of ['while you were away 1', 'while you were away 2']) await again.send(conversation.id, body);
+      const resumed = await visitor.stream(lastId);
+      await resumed.until((e) => e.event === 'message' && e.data.message.body === 'while you were away 2');
+      assert.deepEqual(messageBodies(resumed.events), ['while you were away 1', 'while you were away 2']);
+      resumed.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
