@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { createMemoryBus } from '../bus/memory-bus.ts';
+import { createManualClock } from '../clock.ts';
+import type { EventsAfter, LoggedEvent, Store } from '../store/store.ts';
+import { createStreamHub } from './stream-hub.ts';
+
+/** Just enough of a ServerResponse to record what a stream writes. */
+function fakeResponse() {
+  const emitter = new EventEmitter();
+  const response = Object.assign(emitter, {
+    written: '',
+    ended: false,
+    writableLength: 0,
+    writeHead() { return response; },
+    flushHeaders() {},
+    write(chunk: string) { response.written += chunk; return true; },
+    end() { response.ended = true; },
+  });
+  return response;
+}
+
+const message = (id: number, body: string): LoggedEvent => ({
+  id: String(id), type: 'message', siteId: 's', visitorId: 'v', audience: 'all',
+  data: { message: { id: `m${id}`, conversationId: 'c', seq: id, clientId: null, author: 'agent', agent: null, body, internal: false, system: null, createdAt: 0 } },
+});
+
+/** A store whose replay answers only when the test says so. */
+function slowStore(replay: LoggedEvent[], head: number) {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  const store = {
+    async eventsAfter(): Promise<EventsAfter> {
+      await released;
+      return { events: replay, cursor: String(head) };
+    },
+  } as unknown as Store;
+  return { store, release };
+}
+
+const bodies = (written: string) => [...written.matchAll(/"body":"([^"]+)"/g)].map((m) => m[1]);
+
+test('sends an event that arrives live during the replay once, after the replayed ones', async () => {
+  const clock = createManualClock();
+  const bus = createMemoryBus();
+  const { store, release } = slowStore([message(5, 'five'), message(6, 'six')], 6);
+  const hub = createStreamHub({ store, bus, clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2 });
+  const response = fakeResponse();
+  const opening = hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: ['t'], cursor: '4', greeting: [] });
+  // While the replay is still reading the log: one event it will also return, one it will not.
+  bus.publish('t', { id: '6', type: 'message', data: message(6, 'six').data } as never);
+  bus.publish('t', { id: '7', type: 'message', data: message(7, 'seven').data } as never);
+  release();
+  await opening;
+  assert.deepEqual(bodies(response.written), ['five', 'six', 'seven']);
+  bus.publish('t', { id: '7', type: 'message', data: message(7, 'seven').data } as never);
+  assert.deepEqual(bodies(response.written), ['five', 'six', 'seven'], 'a repeat of an id already sent is dropped');
+});
+
+test('writes a heartbeat comment every period and stops the timer when the last stream closes', async () => {
+  const clock = createManualClock();
+  const { store, release } = slowStore([], 0);
+  release();
+  const hub = createStreamHub({ store, bus: createMemoryBus(), clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2 });
+  const response = fakeResponse();
+  await hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: [] }, topics: [], cursor: null, greeting: [] });
+  clock.advance(14_999);
+  assert.equal(response.written.match(/: hb/g), null);
+  clock.advance(1);
+  assert.equal(response.written.match(/: hb/g)?.length, 1);
+  clock.advance(30_000);
+  assert.equal(response.written.match(/: hb/g)?.length, 3);
+  response.emit('close');
+  assert.equal(hub.count(), 0);
+  clock.advance(60_000);
+  assert.equal(response.written.match(/: hb/g)?.length, 3);
+});
+
+test('disconnects a client that stops reading, instead of buffering without end', async () => {
+  const clock = createManualClock();
+  const bus = createMemoryBus();
+  const { store, release } = slowStore([], 0);
+  release();
+  const hub = createStreamHub({ store, bus, clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2, maxBufferedBytes: 1000 });
+  const response = fakeResponse();
+  await hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: [] }, topics: ['t'], cursor: null, greeting: [] });
+  response.writableLength = 5000;
+  bus.publish('t', { type: 'typing', data: { conversationId: 'c', by: 'visitor', typing: true, name: null } });
+  assert.equal(response.ended, true);
+  assert.equal(hub.count(), 0);
+});
+
+test('on shutdown tells every stream to come back after a spread-out delay, and refuses new ones', async () => {
+  const clock = createManualClock();
+  const { store, release } = slowStore([], 0);
+  release();
+  const hub = createStreamHub({ store, bus: createMemoryBus(), clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 5 });
+  const responses = [fakeResponse(), fakeResponse(), fakeResponse()];
+  for (const response of responses) {
+    await hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: [] }, topics: [], cursor: null, greeting: [] });
+  }
+  hub.drain();
+  for (const response of responses) {
+    const retry = Number(/retry: (\d+)\nevent: goodbye/.exec(response.written)?.[1]);
+    assert.ok(retry >= 1000 && retry < 3000, `retry ${retry}`);
+    assert.equal(response.ended, true);
+  }
+  assert.throws(() => hub.admit('k'), /restarting/);
+});
