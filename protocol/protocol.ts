@@ -146,6 +146,8 @@ export interface Site {
   /** Exact origins ("https://shop.example.com") or wildcard subdomains ("https://*.example.com"). */
   allowedOrigins: string[];
   widget: WidgetConfig;
+  /** Conversations with no activity for this many days are deleted; null keeps them forever. */
+  retentionDays: number | null;
   createdAt: number;
 }
 
@@ -297,6 +299,17 @@ export const AGENT_PATHS = {
   reopen: `${API}/agent/conversations/:conversationId/reopen`,
 } as const;
 
+export const ACCOUNT_PATHS = {
+  /** Accept an invitation or a password reset: `{token, name?, password}`; logs in. */
+  redeem: `${API}/agent/redeem`,
+  /** Change your own password: `{current, password}`. */
+  password: `${API}/agent/password`,
+  canned: `${API}/agent/canned`,
+} as const;
+
+/** Where invitation and reset links point; the token travels in the fragment, so it reaches no server log. */
+export const REDEEM_PAGE = '/app/redeem';
+
 export interface LoginRequest {
   email: string;
   password: string;
@@ -327,6 +340,63 @@ export interface PresenceRequest {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Admin API (owners only; agents get 403 PARLEY_ERR_FORBIDDEN). Same session and CSRF rules as the agent API.
+
+export const ADMIN_PATHS = {
+  sites: `${API}/admin/sites`,
+  site: `${API}/admin/sites/:siteId`,
+  rotateSecret: `${API}/admin/sites/:siteId/secret`,
+  export: `${API}/admin/sites/:siteId/export`,
+  canned: `${API}/admin/sites/:siteId/canned`,
+  cannedItem: `${API}/admin/sites/:siteId/canned/:cannedId`,
+  visitor: `${API}/admin/visitors/:visitorId`,
+  users: `${API}/admin/users`,
+  user: `${API}/admin/users/:userId`,
+  invites: `${API}/admin/invites`,
+  passwordReset: `${API}/admin/users/:userId/password-reset`,
+} as const;
+
+/** A site as its owner sees it: with the snippet to paste. The secret is shown only when created or rotated. */
+export interface AdminSite extends Site {
+  snippet: string;
+}
+export interface SiteSecretResponse {
+  site: AdminSite;
+  /** Shown once: the server keeps it, but never shows it again. */
+  secret: string;
+}
+export interface UpdateSiteRequest {
+  name?: string;
+  allowedOrigins?: string[];
+  widget?: Partial<Omit<WidgetConfig, 'siteId'>>;
+  retentionDays?: number | null;
+}
+export interface InviteRequest {
+  email: string;
+  name: string;
+  role: Role;
+  siteIds: string[];
+}
+/** A one-time link for the owner to hand over; no mail server needed. */
+export interface LinkResponse {
+  url: string;
+  expiresAt: number;
+}
+export interface UpdateUserRequest {
+  name?: string;
+  role?: Role;
+  disabled?: boolean;
+  siteIds?: string[];
+}
+export interface CannedResponse {
+  id: string;
+  siteId: string;
+  /** Typed after `/` in the composer. */
+  shortcut: string;
+  body: string;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Errors: `{ "error": { "code": "PARLEY_ERR_…", "message": "…" } }` with the status listed here.
 
 export const ERROR = {
@@ -346,6 +416,9 @@ export const ERROR = {
   CONVERSATION_NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
   ALREADY_CLAIMED: 409,
+  LAST_OWNER: 409,
+  EMAIL_TAKEN: 409,
+  LINK_INVALID: 410,
   NOT_CLAIMABLE: 409,
   CLIENT_ID_REUSED: 409,
   RATE_LIMITED: 429,

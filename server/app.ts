@@ -14,12 +14,15 @@ import { createMemoryBus } from './bus/memory-bus.ts';
 import { createChat } from './chat.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { accountRoutes } from './http/account-routes.ts';
+import { adminRoutes } from './http/admin-routes.ts';
 import { agentRoutes } from './http/agent-routes.ts';
 import { installErrorHandling, ParleyError } from './http/errors.ts';
 import { staticRoutes } from './http/static-routes.ts';
 import { visitorRoutes } from './http/visitor-routes.ts';
 import { createPresence } from './realtime/presence.ts';
 import { createStreamHub } from './realtime/stream-hub.ts';
+import { housekeeping } from './housekeeping.ts';
 import { createSiteCache, type Services } from './services.ts';
 import type { Store } from './store/store.ts';
 
@@ -34,7 +37,7 @@ export interface AppOptions {
 
 export type App = FastifyInstance & { services: Services };
 
-const PRUNE_EVERY_MS = 3600_000;
+const HOUSEKEEPING_EVERY_MS = 3600_000;
 
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config, store } = options;
@@ -92,11 +95,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   await app.register((scope) => visitorRoutes(scope, services));
   await app.register((scope) => agentRoutes(scope, services));
+  await app.register((scope) => accountRoutes(scope, services));
+  await app.register((scope) => adminRoutes(scope, services));
   await app.register((scope) => staticRoutes(scope, services));
 
   const pruner = clock.setInterval(() => {
-    store.pruneEvents(clock.now() - config.eventRetentionMs).catch((error) => app.log.error({ err: error }, 'pruning events failed'));
-  }, PRUNE_EVERY_MS);
+    housekeeping(services).catch((error) => app.log.error({ err: error }, 'housekeeping failed'));
+  }, HOUSEKEEPING_EVERY_MS);
 
   // Streams never finish on their own; end them (with a "come back in a moment") so close can complete.
   app.addHook('preClose', async () => {

@@ -4,21 +4,16 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  AGENT_PATHS, CSRF_HEADER, SESSION_COOKIE, type AgentRef, type AgentStatus, type Conversation, type ConversationDetail,
-  type ConversationView, type MeResponse, type User,
+  AGENT_PATHS, SESSION_COOKIE, type AgentRef, type AgentStatus, type Conversation, type ConversationDetail,
+  type ConversationView, type User,
 } from '../../protocol/protocol.ts';
-import { randomToken, safeEqual, sha256, verifyPassword } from '../auth/secrets.ts';
+import { verifyPassword } from '../auth/secrets.ts';
+import { describeSession, requireAgent, startSession } from './agent-session.ts';
 import { topics } from '../bus/bus.ts';
 import { longPoll } from '../realtime/long-poll.ts';
 import type { Services } from '../services.ts';
 import { ParleyError } from './errors.ts';
 import * as s from './schemas.ts';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    agent: { user: User; csrfToken: string; tokenHash: string } | null;
-  }
-}
 
 // Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
 const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -27,20 +22,8 @@ export const agentRef = (user: User): AgentRef => ({ id: user.id, name: user.nam
 
 export async function agentRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const { store, bus, clock, config, hub, presence, chat } = services;
-  const secureCookie = config.publicUrl.startsWith('https:');
 
   app.decorateRequest('agent', null);
-
-  async function me(user: User, csrfToken: string): Promise<MeResponse> {
-    const all = await store.listSites();
-    return {
-      user,
-      csrfToken,
-      sites: all.filter((site) => user.siteIds.includes(site.id)),
-      status: await store.getUserStatus(user.id),
-      cursor: await store.headCursor(),
-    };
-  }
 
   app.post<{ Body: { email: string; password: string } }>(AGENT_PATHS.login, {
     config: { rateLimit: { max: 10, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => request.ip } },
@@ -51,31 +34,11 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
     if (!found || !ok || found.user.disabled) {
       throw new ParleyError('INVALID_CREDENTIALS', 'Wrong email or password.');
     }
-    const token = randomToken();
-    const csrfToken = randomToken(18);
-    await store.createSession({ tokenHash: sha256(token), userId: found.user.id, csrfToken, expiresAt: clock.now() + config.sessionTtlMs });
-    reply.setCookie(SESSION_COOKIE, token, {
-      httpOnly: true, sameSite: 'strict', secure: secureCookie, path: '/', maxAge: Math.floor(config.sessionTtlMs / 1000),
-    });
-    return me(found.user, csrfToken);
+    return startSession(services, reply, found.user);
   });
 
   app.register(async (authed) => {
-    authed.addHook('onRequest', async (request) => {
-      const token = request.cookies[SESSION_COOKIE];
-      const tokenHash = token ? sha256(token) : null;
-      const session = tokenHash ? await store.getSession(tokenHash) : null;
-      if (!session || session.expiresAt <= clock.now() || session.user.disabled) {
-        throw new ParleyError('UNAUTHENTICATED', 'Your session has ended; log in again.');
-      }
-      if (request.method !== 'GET' && request.method !== 'HEAD') {
-        const sent = request.headers[CSRF_HEADER];
-        if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) {
-          throw new ParleyError('CSRF', `Missing or wrong ${CSRF_HEADER} header; reload the dashboard.`);
-        }
-      }
-      request.agent = { user: session.user, csrfToken: session.csrfToken, tokenHash: tokenHash! };
-    });
+    authed.addHook('onRequest', requireAgent(services));
 
     const agentOf = (request: FastifyRequest) => request.agent!.user;
     const conversationFor = async (request: FastifyRequest<{ Params: { conversationId: string } }>): Promise<Conversation> => {
@@ -92,7 +55,7 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       return reply.status(204).send();
     });
 
-    authed.get(AGENT_PATHS.me, async (request) => me(agentOf(request), request.agent!.csrfToken));
+    authed.get(AGENT_PATHS.me, async (request) => describeSession(services, agentOf(request), request.agent!.csrfToken));
 
     authed.post<{ Body: { status: AgentStatus } }>(AGENT_PATHS.presence, {
       schema: { body: s.object({ status: { enum: ['online', 'away'] } }, ['status']) },

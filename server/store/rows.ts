@@ -24,6 +24,7 @@ export function toSite(row: Row): Site {
     name: str(row.name),
     allowedOrigins: JSON.parse(str(row.allowed_origins)),
     widget: { ...JSON.parse(str(row.widget)), siteId: id },
+    retentionDays: numOrNull(row.retention_days),
     createdAt: num(row.created_at),
   };
 }
@@ -115,3 +116,9 @@ export function likePattern(text: string): string {
 }
 
 export const PREVIEW_CHARS = 140;
+
+/** The conversation an event is about, so deleting a conversation can delete its events too. */
+export function conversationOf(data: unknown): string | null {
+  const d = data as { conversationId?: string; conversation?: { id: string }; message?: { conversationId: string } };
+  return d.conversationId ?? d.conversation?.id ?? d.message?.conversationId ?? null;
+}

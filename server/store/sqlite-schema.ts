@@ -108,6 +108,32 @@ const MIGRATIONS: string[] = [
   CREATE INDEX events_site ON events(site_id, id);
   CREATE INDEX events_created ON events(created_at);
   `,
+  /* 2: owner configuration — retention, invitations and password resets, canned responses */ `
+  ALTER TABLE sites ADD COLUMN retention_days INTEGER;
+  ALTER TABLE events ADD COLUMN conversation_id TEXT;
+  CREATE INDEX events_conversation ON events(conversation_id);
+
+  CREATE TABLE invites (
+    token_hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('invite', 'reset')),
+    email TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('owner', 'agent')),
+    site_ids TEXT NOT NULL,
+    user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE canned_responses (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    shortcut TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (site_id, shortcut)
+  );
+  `,
 ];
 
 export function migrate(db: DatabaseSync): void {

@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import type { AgentRef, AgentStatus, Conversation, Message, SystemKind, Visitor } from '../../protocol/protocol.ts';
 import { migrate } from './sqlite-schema.ts';
 import {
-  likePattern, newId, PREVIEW_CHARS, systemText, toConversation, toMessage, toSite, toUser, toVisitor,
+  conversationOf, likePattern, newId, PREVIEW_CHARS, systemText, toConversation, toMessage, toSite, toUser, toVisitor,
 } from './rows.ts';
 import type {
   AppendMessageInput, Changed, ClaimOutcome, ConversationQuery, EventScope, EventsAfter, LoggedEvent, Store,
@@ -82,8 +82,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   function logEvent(event: Omit<LoggedEvent, 'id'>): LoggedEvent {
     const { lastInsertRowid } = run(
-      'INSERT INTO events (site_id, visitor_id, audience, type, data, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      event.siteId, event.visitorId, event.audience, event.type, JSON.stringify(event.data), now(),
+      'INSERT INTO events (site_id, visitor_id, conversation_id, audience, type, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      event.siteId, event.visitorId, conversationOf(event.data), event.audience, event.type, JSON.stringify(event.data), now(),
     );
     return { ...event, id: String(lastInsertRowid) } as LoggedEvent;
   }
@@ -177,9 +177,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         const current = toSite(one('SELECT * FROM sites WHERE id = ?', id)!);
         const { siteId: _, ...widgetNow } = current.widget;
         const widget = { ...widgetNow, ...patch.widget };
-        run('UPDATE sites SET name = ?, allowed_origins = ?, widget = ?, secret = COALESCE(?, secret) WHERE id = ?',
+        run('UPDATE sites SET name = ?, allowed_origins = ?, widget = ?, secret = COALESCE(?, secret), retention_days = ? WHERE id = ?',
           patch.name ?? current.name, JSON.stringify(patch.allowedOrigins ?? current.allowedOrigins),
-          JSON.stringify(widget), patch.secret ?? null, id);
+          JSON.stringify(widget), patch.secret ?? null,
+          patch.retentionDays === undefined ? current.retentionDays : patch.retentionDays, id);
         const site = toSite(one('SELECT * FROM sites WHERE id = ?', id)!);
         const events = patch.widget
           ? [logEvent({ type: 'config', data: { config: site.widget }, siteId: id, visitorId: null, audience: 'visitors' })]
@@ -216,6 +217,60 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
     async getUserStatus(id) {
       return String(one('SELECT status FROM users WHERE id = ?', id)?.status ?? 'away') as AgentStatus;
+    },
+
+    async updateUser(id, patch) {
+      tx(() => {
+        const current = one('SELECT * FROM users WHERE id = ?', id);
+        if (!current) throw new Error(`user ${id} does not exist`);
+        run('UPDATE users SET name = ?, role = ?, disabled = ?, password_hash = ? WHERE id = ?',
+          patch.name ?? String(current.name), patch.role ?? String(current.role),
+          patch.disabled === undefined ? Number(current.disabled) : patch.disabled ? 1 : 0,
+          patch.passwordHash ?? String(current.password_hash), id);
+        if (patch.siteIds) {
+          run('DELETE FROM site_members WHERE user_id = ?', id);
+          for (const siteId of patch.siteIds) run('INSERT INTO site_members (site_id, user_id) VALUES (?, ?)', siteId, id);
+        }
+      });
+      return userFromRow(one('SELECT * FROM users WHERE id = ?', id)!);
+    },
+    async deleteUserSessions(userId) {
+      run('DELETE FROM sessions WHERE user_id = ?', userId);
+    },
+
+    async createInvite(tokenHash, invite) {
+      run(`INSERT INTO invites (token_hash, kind, email, name, role, site_ids, user_id, expires_at, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tokenHash, invite.kind, invite.email.toLowerCase(), invite.name, invite.role,
+        JSON.stringify(invite.siteIds), invite.userId, invite.expiresAt, now());
+    },
+    async consumeInvite(tokenHash) {
+      return tx(() => {
+        const row = one('SELECT * FROM invites WHERE token_hash = ?', tokenHash);
+        if (!row) return null;
+        run('DELETE FROM invites WHERE token_hash = ?', tokenHash);
+        if (Number(row.expires_at) <= now()) return null;
+        return {
+          kind: String(row.kind) as 'invite' | 'reset', email: String(row.email), name: String(row.name),
+          role: String(row.role) as 'owner' | 'agent', siteIds: JSON.parse(String(row.site_ids)),
+          userId: row.user_id == null ? null : String(row.user_id), expiresAt: Number(row.expires_at),
+        };
+      });
+    },
+
+    async listCanned(siteIds) {
+      if (siteIds.length === 0) return [];
+      return all(`SELECT * FROM canned_responses WHERE site_id IN (${siteIds.map(() => '?').join(', ')}) ORDER BY shortcut`, ...siteIds)
+        .map((row) => ({ id: String(row.id), siteId: String(row.site_id), shortcut: String(row.shortcut), body: String(row.body) }));
+    },
+    async createCanned({ siteId, shortcut, body }) {
+      const id = newId('r');
+      run(`INSERT INTO canned_responses (id, site_id, shortcut, body, created_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT (site_id, shortcut) DO UPDATE SET body = excluded.body`, id, siteId, shortcut, body, now());
+      const row = one('SELECT * FROM canned_responses WHERE site_id = ? AND shortcut = ?', siteId, shortcut)!;
+      return { id: String(row.id), siteId, shortcut, body: String(row.body) };
+    },
+    async deleteCanned(siteId, id) {
+      return Number(run('DELETE FROM canned_responses WHERE id = ? AND site_id = ?', id, siteId).changes) > 0;
     },
 
     async createSession({ tokenHash, userId, csrfToken, expiresAt }) {
@@ -370,6 +425,32 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         run(`UPDATE conversations SET ${column} = ? WHERE id = ?`, upTo, conversationId);
         const event = logEvent({ type: 'read', data: { conversationId, by, seq: upTo }, siteId: before.siteId, visitorId: before.visitorId, audience: 'all' });
         return { value: mustConversation(conversationId), events: [event] };
+      });
+    },
+
+    async exportConversations(siteId) {
+      const conversations = all(`${CONVERSATION_SELECT} WHERE c.site_id = ? ORDER BY c.created_at, c.rowid`, siteId).map(toConversation);
+      return conversations.map((conversation) => ({
+        conversation,
+        visitor: toVisitor(one('SELECT * FROM visitors WHERE id = ?', conversation.visitorId)!),
+        messages: all(`${MESSAGE_SELECT} WHERE m.conversation_id = ? ORDER BY m.seq`, conversation.id).map(toMessage),
+      }));
+    },
+    async deleteVisitor(visitorId) {
+      return tx(() => {
+        run('DELETE FROM events WHERE visitor_id = ?', visitorId);
+        // Conversations and messages go with the visitor (ON DELETE CASCADE).
+        return Number(run('DELETE FROM visitors WHERE id = ?', visitorId).changes) > 0;
+      });
+    },
+    async deleteConversationsBefore(siteId, before) {
+      return tx(() => {
+        const old = all('SELECT id FROM conversations WHERE site_id = ? AND COALESCE(last_message_at, created_at) < ?', siteId, before).map((r) => String(r.id));
+        for (const id of old) {
+          run('DELETE FROM events WHERE conversation_id = ?', id);
+          run('DELETE FROM conversations WHERE id = ?', id);
+        }
+        return old.length;
       });
     },
 

@@ -176,5 +176,73 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       assert.equal(changed.events[0]!.audience, 'visitors');
       await store.close();
     });
+
+    it('uses an invitation once, and never after it expires', async () => {
+      const { store, site } = await seeded();
+      const invite = { kind: 'invite' as const, email: 'New@Shop.test', name: 'New', role: 'agent' as const, siteIds: [site.id], userId: null, expiresAt: Date.now() + 60_000 };
+      await store.createInvite('token-a', invite);
+      assert.equal((await store.consumeInvite('token-a'))!.email, 'new@shop.test');
+      assert.equal(await store.consumeInvite('token-a'), null, 'single use');
+      await store.createInvite('token-b', { ...invite, expiresAt: Date.now() - 1 });
+      assert.equal(await store.consumeInvite('token-b'), null, 'expired');
+      await store.close();
+    });
+
+    it('changes a user\'s role, sites and state, and ends their sessions on request', async () => {
+      const { store, alice, other } = await seeded();
+      await store.createSession({ tokenHash: 'session-1', userId: alice.id, csrfToken: 'c', expiresAt: Date.now() + 60_000 });
+      const updated = await store.updateUser(alice.id, { role: 'owner', disabled: true, siteIds: [other.id] });
+      assert.equal(updated.role, 'owner');
+      assert.equal(updated.disabled, true);
+      await store.deleteUserSessions(alice.id);
+      assert.equal(await store.getSession('session-1'), null);
+      await store.close();
+    });
+
+    it('keeps canned responses per site, one per shortcut', async () => {
+      const { store, site, other } = await seeded();
+      await store.createCanned({ siteId: site.id, shortcut: 'hi', body: 'Hello!' });
+      const replaced = await store.createCanned({ siteId: site.id, shortcut: 'hi', body: 'Hello there!' });
+      await store.createCanned({ siteId: other.id, shortcut: 'hi', body: 'Other' });
+      assert.deepEqual((await store.listCanned([site.id])).map((c) => c.body), ['Hello there!']);
+      assert.equal(await store.deleteCanned(other.id, replaced.id), false, 'not from another site');
+      assert.equal(await store.deleteCanned(site.id, replaced.id), true);
+      await store.close();
+    });
+
+    it('exports every conversation of a site with its visitor and messages', async () => {
+      const { store, site, conversation, visitor } = await seeded();
+      await send(store, conversation.id, 'a', 'hello');
+      const exported = await store.exportConversations(site.id);
+      assert.equal(exported.length, 1);
+      assert.equal(exported[0]!.visitor.id, visitor.id);
+      assert.deepEqual(exported[0]!.messages.map((m) => m.body), ['hello']);
+      await store.close();
+    });
+
+    it('deletes a visitor with everything about them, events included', async () => {
+      const { store, site, visitor, conversation } = await seeded();
+      await send(store, conversation.id, 'a', 'my address is 1 Main St');
+      assert.equal(await store.deleteVisitor(visitor.id), true);
+      assert.equal(await store.getConversation(conversation.id), null);
+      const events = await store.eventsAfter({ kind: 'agent', siteIds: [site.id] }, '0', 100);
+      assert.ok(!JSON.stringify(events.events).includes('1 Main St'));
+      assert.equal(await store.deleteVisitor(visitor.id), false);
+      await store.close();
+    });
+
+    it('deletes conversations idle since before the retention cut-off, and only those', async () => {
+      const { store, site, visitor, conversation } = await seeded();
+      await send(store, conversation.id, 'a', 'old news');
+      const cutoff = Date.now() + 1;
+      await new Promise((r) => setTimeout(r, 5));
+      const { value: fresh } = await store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'conv-2' });
+      assert.equal(await store.deleteConversationsBefore(site.id, cutoff), 1);
+      assert.equal(await store.getConversation(conversation.id), null);
+      assert.ok(await store.getConversation(fresh.id));
+      const events = await store.eventsAfter({ kind: 'agent', siteIds: [site.id] }, '0', 100);
+      assert.ok(!JSON.stringify(events.events).includes('old news'));
+      await store.close();
+    });
   });
 }

@@ -7,7 +7,7 @@
  * transaction and returns them, so the caller can publish exactly what was stored.
  */
 import type {
-  AgentRef, AgentStatus, AttributeValue, Conversation, ConversationView, EventPayloads, EventType,
+  AgentRef, AgentStatus, CannedResponse, AttributeValue, Conversation, ConversationView, EventPayloads, EventType,
   Message, MessagePage, Role, Site, SystemKind, User, Visitor, VisitorContext, WidgetConfig,
 } from '../../protocol/protocol.ts';
 
@@ -76,6 +76,25 @@ export interface ConversationQuery {
   limit: number;
 }
 
+export interface Invite {
+  kind: 'invite' | 'reset';
+  email: string;
+  name: string;
+  role: Role;
+  siteIds: string[];
+  /** The user a password reset is for. */
+  userId: string | null;
+  expiresAt: number;
+}
+
+export type { CannedResponse };
+
+export interface ConversationExport {
+  conversation: Conversation;
+  visitor: Visitor;
+  messages: Message[];
+}
+
 export interface Store {
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -87,7 +106,7 @@ export interface Store {
   getSite(id: string): Promise<Site | null>;
   listSites(): Promise<Site[]>;
   getSiteSecret(id: string): Promise<string | null>;
-  updateSite(id: string, patch: { name?: string; allowedOrigins?: string[]; widget?: Partial<Omit<WidgetConfig, 'siteId'>>; secret?: string }): Promise<Changed<Site>>;
+  updateSite(id: string, patch: { name?: string; allowedOrigins?: string[]; widget?: Partial<Omit<WidgetConfig, 'siteId'>>; secret?: string; retentionDays?: number | null }): Promise<Changed<Site>>;
 
   createUser(input: { email: string; name: string; role: Role; passwordHash: string; siteIds: string[]; avatarUrl?: string | null }): Promise<User>;
   getUser(id: string): Promise<User | null>;
@@ -95,6 +114,17 @@ export interface Store {
   listUsers(siteId?: string): Promise<User[]>;
   setUserStatus(id: string, status: AgentStatus): Promise<void>;
   getUserStatus(id: string): Promise<AgentStatus>;
+  updateUser(id: string, patch: { name?: string; role?: Role; disabled?: boolean; siteIds?: string[]; passwordHash?: string }): Promise<User>;
+  /** Ends every session of a user (disabled, password reset). */
+  deleteUserSessions(userId: string): Promise<void>;
+
+  createInvite(tokenHash: string, invite: Invite): Promise<void>;
+  /** Single use: returns the invite and deletes it, or null when unknown or expired. */
+  consumeInvite(tokenHash: string): Promise<Invite | null>;
+
+  listCanned(siteIds: string[]): Promise<CannedResponse[]>;
+  createCanned(input: Omit<CannedResponse, 'id'>): Promise<CannedResponse>;
+  deleteCanned(siteId: string, id: string): Promise<boolean>;
 
   createSession(input: { tokenHash: string; userId: string; csrfToken: string; expiresAt: number }): Promise<void>;
   getSession(tokenHash: string): Promise<{ user: User; csrfToken: string; expiresAt: number } | null>;
@@ -126,6 +156,13 @@ export interface Store {
   reopen(conversationId: string, agent: AgentRef | null): Promise<Changed<Conversation>>;
   /** Records that `by` has read up to seq; writes nothing when that is not news. */
   markRead(conversationId: string, by: 'visitor' | 'agent', seq: number): Promise<Changed<Conversation>>;
+
+  /** Every conversation of a site with its visitor and messages, internal notes included, oldest first. */
+  exportConversations(siteId: string): Promise<ConversationExport[]>;
+  /** Deletes a visitor with their conversations, messages and events. Returns false when unknown. */
+  deleteVisitor(visitorId: string): Promise<boolean>;
+  /** Retention: deletes a site's conversations (and their events) with no activity since `before`. */
+  deleteConversationsBefore(siteId: string, before: number): Promise<number>;
 
   /** Logs an event that is not tied to a row change (site config, visitor details). */
   appendEvent(event: Omit<LoggedEvent, 'id'>): Promise<LoggedEvent>;

@@ -1,0 +1,27 @@
+/**
+ * Conversations as CSV: one row per message, with its conversation and visitor. Cells that a
+ * spreadsheet would run as a formula (=, +, -, @, tab, CR) are prefixed with a quote (OWASP "CSV injection").
+ */
+import type { ConversationExport } from './store/store.ts';
+
+const HEADER = ['conversation_id', 'conversation_status', 'conversation_created_at', 'assignee', 'visitor_id', 'visitor_name',
+  'visitor_email', 'message_seq', 'message_author', 'agent', 'internal', 'message_created_at', 'message_body'];
+
+function cell(value: unknown): string {
+  let text = value == null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+const iso = (ms: number | null) => (ms == null ? '' : new Date(ms).toISOString());
+
+export function toCsv(conversations: ConversationExport[]): string {
+  const rows = [HEADER.join(',')];
+  for (const { conversation: c, visitor: v, messages } of conversations) {
+    for (const m of messages) {
+      rows.push([c.id, c.status, iso(c.createdAt), c.assignee?.name, v.id, v.name, v.email, m.seq, m.author, m.agent?.name,
+        m.internal, iso(m.createdAt), m.body].map(cell).join(','));
+    }
+  }
+  return `${rows.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,55 @@
+/**
+ * An agent's own account: redeeming an invitation or password-reset link (which logs them in),
+ * changing their password, and reading their sites' canned responses.
+ */
+import type { FastifyInstance } from 'fastify';
+import { ACCOUNT_PATHS, type MeResponse } from '../../protocol/protocol.ts';
+import { hashPassword, sha256, verifyPassword } from '../auth/secrets.ts';
+import type { Services } from '../services.ts';
+import { requireAgent, startSession } from './agent-session.ts';
+import { ParleyError } from './errors.ts';
+import * as s from './schemas.ts';
+
+const password = { type: 'string', minLength: 10, maxLength: 1024 } as const;
+
+export async function accountRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const { store } = services;
+
+  app.post<{ Body: { token: string; name?: string; password: string } }>(ACCOUNT_PATHS.redeem, {
+    config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+    schema: { body: s.object({ token: { type: 'string', minLength: 16, maxLength: 128 }, name: { type: 'string', minLength: 1, maxLength: 100 }, password }, ['token', 'password']) },
+  }, async (request, reply): Promise<MeResponse> => {
+    const invite = await store.consumeInvite(sha256(request.body.token));
+    if (!invite) throw new ParleyError('LINK_INVALID', 'This link has been used or has expired; ask the owner for a new one.');
+    const passwordHash = await hashPassword(request.body.password);
+    let user;
+    if (invite.kind === 'reset') {
+      user = await store.updateUser(invite.userId!, { passwordHash });
+      await store.deleteUserSessions(user.id);
+    } else {
+      if (await store.getUserByEmail(invite.email)) throw new ParleyError('EMAIL_TAKEN', 'Someone with this email already has an account.');
+      user = await store.createUser({ email: invite.email, name: request.body.name ?? invite.name, role: invite.role, passwordHash, siteIds: invite.siteIds });
+    }
+    if (user.disabled) throw new ParleyError('FORBIDDEN', 'This account is disabled.');
+    return startSession(services, reply, user);
+  });
+
+  app.register(async (authed) => {
+    authed.addHook('onRequest', requireAgent(services));
+
+    authed.post<{ Body: { current: string; password: string } }>(ACCOUNT_PATHS.password, {
+      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+      schema: { body: s.object({ current: { type: 'string', minLength: 1, maxLength: 1024 }, password }, ['current', 'password']) },
+    }, async (request, reply) => {
+      const user = request.agent!.user;
+      const found = await store.getUserByEmail(user.email);
+      if (!found || !(await verifyPassword(request.body.current, found.passwordHash))) {
+        throw new ParleyError('INVALID_CREDENTIALS', 'The current password is wrong.');
+      }
+      await store.updateUser(user.id, { passwordHash: await hashPassword(request.body.password) });
+      return reply.status(204).send();
+    });
+
+    authed.get(ACCOUNT_PATHS.canned, async (request) => ({ canned: await store.listCanned(request.agent!.user.siteIds) }));
+  });
+}

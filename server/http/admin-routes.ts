@@ -1,0 +1,184 @@
+/**
+ * The owner's configuration API: sites (origins, appearance, hours, pre-chat, identity secret,
+ * retention), agents (invite, role, disable, password reset), canned responses, export and
+ * per-visitor deletion. Owners only: agents get 403. Same session and CSRF rules as the agent API.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  ADMIN_PATHS, REDEEM_PAGE, type AdminSite, type InviteRequest, type LinkResponse, type Role, type Site,
+  type SiteSecretResponse, type UpdateSiteRequest, type UpdateUserRequest,
+} from '../../protocol/protocol.ts';
+import { randomToken, sha256 } from '../auth/secrets.ts';
+import { toCsv } from '../export-csv.ts';
+import type { Services } from '../services.ts';
+import { defaultWidgetConfig } from '../site-defaults.ts';
+import { widgetSnippet } from '../snippet.ts';
+import { requireAgent } from './agent-session.ts';
+import { ParleyError } from './errors.ts';
+import * as s from './schemas.ts';
+
+const LINK_TTL_MS = 7 * 24 * 3600_000;
+
+const origin = { type: 'string', maxLength: 300, pattern: '^https?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?$' } as const;
+const hhmm = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' } as const;
+const requirement = { enum: ['off', 'optional', 'required'] } as const;
+
+const widgetPatch = s.object({
+  teamName: { type: 'string', minLength: 1, maxLength: 80 },
+  avatarUrl: { type: ['string', 'null'], maxLength: 2000, pattern: '^https://' },
+  greeting: { type: 'string', maxLength: 500 },
+  awayMessage: { type: 'string', maxLength: 500 },
+  color: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' },
+  position: { enum: ['right', 'left'] },
+  launcherLabel: { type: 'string', maxLength: 40 },
+  theme: { enum: ['light', 'dark', 'auto'] },
+  locale: { type: ['string', 'null'], maxLength: 35 },
+  preChat: s.object({ name: requirement, email: requirement }, ['name', 'email']),
+  whenAway: { enum: ['email', 'hide'] },
+  businessHours: {
+    type: ['object', 'null'],
+    additionalProperties: false,
+    required: ['timeZone', 'days'],
+    properties: {
+      timeZone: { type: 'string', minLength: 1, maxLength: 64 },
+      days: { type: 'array', minItems: 7, maxItems: 7, items: { type: 'array', maxItems: 4, items: { type: 'array', minItems: 2, maxItems: 2, items: hhmm } } },
+    },
+  },
+  requireVerifiedIdentity: { type: 'boolean' },
+});
+
+const siteIds = { type: 'array', maxItems: 100, items: s.id } as const;
+const role = { enum: ['owner', 'agent'] } as const;
+
+export async function adminRoutes(app: FastifyInstance, services: Services): Promise<void> {
+  const { store, clock, config, hub, presence, chat, sites } = services;
+
+  app.addHook('onRequest', requireAgent(services));
+  app.addHook('onRequest', async (request) => {
+    if (request.agent!.user.role !== 'owner') throw new ParleyError('FORBIDDEN', 'Only owners can change settings.');
+  });
+
+  const admin = (site: Site): AdminSite => ({ ...site, snippet: widgetSnippet(config.publicUrl, site.id) });
+  const siteFor = async (request: FastifyRequest<{ Params: { siteId: string } }>): Promise<Site> => {
+    const site = await store.getSite(request.params.siteId);
+    if (!site) throw new ParleyError('SITE_NOT_FOUND', 'No site with this id.');
+    return site;
+  };
+  const link = async (invite: Parameters<typeof store.createInvite>[1]): Promise<LinkResponse> => {
+    const token = randomToken();
+    await store.createInvite(sha256(token), invite);
+    return { url: `${config.publicUrl}${REDEEM_PAGE}#token=${token}`, expiresAt: invite.expiresAt };
+  };
+  /** Keeps at least one enabled owner, so nobody can lock everyone out of the settings. */
+  const assertOwnerRemains = async (userId: string, next: { role?: Role; disabled?: boolean }) => {
+    const owners = (await store.listUsers()).filter((u) => u.role === 'owner' && !u.disabled);
+    const staysOwner = (next.role ?? 'owner') === 'owner' && !next.disabled;
+    if (!staysOwner && owners.length === 1 && owners[0]!.id === userId) {
+      throw new ParleyError('LAST_OWNER', 'This is the only active owner; make someone else an owner first.');
+    }
+  };
+
+  app.get(ADMIN_PATHS.sites, async () => ({ sites: (await store.listSites()).map(admin) }));
+
+  app.post<{ Body: { name: string; allowedOrigins?: string[] } }>(ADMIN_PATHS.sites, {
+    schema: { body: s.object({ name: { type: 'string', minLength: 1, maxLength: 100 }, allowedOrigins: { type: 'array', maxItems: 100, items: origin } }, ['name']) },
+  }, async (request): Promise<SiteSecretResponse> => {
+    const secret = randomToken(32);
+    const site = await store.createSite({ name: request.body.name, allowedOrigins: request.body.allowedOrigins ?? [], widget: defaultWidgetConfig(request.body.name), secret });
+    return { site: admin(site), secret };
+  });
+
+  app.patch<{ Params: { siteId: string }; Body: UpdateSiteRequest }>(ADMIN_PATHS.site, {
+    schema: {
+      params: s.object({ siteId: s.id }, ['siteId']),
+      body: s.object({
+        name: { type: 'string', minLength: 1, maxLength: 100 },
+        allowedOrigins: { type: 'array', maxItems: 100, items: origin },
+        widget: widgetPatch,
+        retentionDays: { type: ['integer', 'null'], minimum: 1, maximum: 3650 },
+      }),
+    },
+  }, async (request) => {
+    const site = await siteFor(request);
+    // Published on the visitors' streams: open widgets restyle within a moment, without reload.
+    const updated = chat.commit(await store.updateSite(site.id, request.body));
+    sites.invalidate(site.id);
+    return { site: admin(updated) };
+  });
+
+  app.post<{ Params: { siteId: string } }>(ADMIN_PATHS.rotateSecret, { schema: { params: s.object({ siteId: s.id }, ['siteId']) } }, async (request): Promise<SiteSecretResponse> => {
+    const site = await siteFor(request);
+    const secret = randomToken(32);
+    const updated = chat.commit(await store.updateSite(site.id, { secret }));
+    return { site: admin(updated), secret };
+  });
+
+  app.get<{ Params: { siteId: string }; Querystring: { format: 'json' | 'csv' } }>(ADMIN_PATHS.export, {
+    schema: { params: s.object({ siteId: s.id }, ['siteId']), querystring: s.object({ format: { enum: ['json', 'csv'], default: 'json' } }) },
+  }, async (request, reply) => {
+    const site = await siteFor(request);
+    const conversations = await store.exportConversations(site.id);
+    const stamp = new Date(clock.now()).toISOString().slice(0, 10);
+    reply.header('content-disposition', `attachment; filename="parley-${site.id}-${stamp}.${request.query.format}"`);
+    if (request.query.format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(conversations));
+    return { site: { id: site.id, name: site.name }, exportedAt: clock.now(), conversations };
+  });
+
+  app.get<{ Params: { siteId: string } }>(ADMIN_PATHS.canned, { schema: { params: s.object({ siteId: s.id }, ['siteId']) } }, async (request) => {
+    const site = await siteFor(request);
+    return { canned: await store.listCanned([site.id]) };
+  });
+  app.post<{ Params: { siteId: string }; Body: { shortcut: string; body: string } }>(ADMIN_PATHS.canned, {
+    schema: { params: s.object({ siteId: s.id }, ['siteId']), body: s.object({ shortcut: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[a-z0-9_-]+$' }, body: s.messageBody }, ['shortcut', 'body']) },
+  }, async (request) => {
+    const site = await siteFor(request);
+    return { canned: await store.createCanned({ siteId: site.id, ...request.body }) };
+  });
+  app.delete<{ Params: { siteId: string; cannedId: string } }>(ADMIN_PATHS.cannedItem, {
+    schema: { params: s.object({ siteId: s.id, cannedId: s.id }, ['siteId', 'cannedId']) },
+  }, async (request, reply) => {
+    if (!(await store.deleteCanned(request.params.siteId, request.params.cannedId))) throw new ParleyError('NOT_FOUND', 'No such canned response.');
+    return reply.status(204).send();
+  });
+
+  app.delete<{ Params: { visitorId: string } }>(ADMIN_PATHS.visitor, { schema: { params: s.object({ visitorId: s.id }, ['visitorId']) } }, async (request, reply) => {
+    const visitorId = request.params.visitorId;
+    if (!(await store.deleteVisitor(visitorId))) throw new ParleyError('NOT_FOUND', 'No visitor with this id.');
+    hub.closeKey(`visitor:${visitorId}`, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } });
+    return reply.status(204).send();
+  });
+
+  app.get(ADMIN_PATHS.users, async () => {
+    const users = await store.listUsers();
+    return { users: await Promise.all(users.map(async (user) => ({ ...user, status: await store.getUserStatus(user.id) }))) };
+  });
+
+  app.post<{ Body: InviteRequest }>(ADMIN_PATHS.invites, {
+    schema: { body: s.object({ email: { type: 'string', format: 'email', maxLength: 320 }, name: { type: 'string', minLength: 1, maxLength: 100 }, role, siteIds }, ['email', 'name', 'role', 'siteIds']) },
+  }, async (request): Promise<LinkResponse> => {
+    if (await store.getUserByEmail(request.body.email)) throw new ParleyError('EMAIL_TAKEN', 'Someone with this email already has an account.');
+    return link({ kind: 'invite', ...request.body, userId: null, expiresAt: clock.now() + LINK_TTL_MS });
+  });
+
+  app.patch<{ Params: { userId: string }; Body: UpdateUserRequest }>(ADMIN_PATHS.user, {
+    schema: { params: s.object({ userId: s.id }, ['userId']), body: s.object({ name: { type: 'string', minLength: 1, maxLength: 100 }, role, disabled: { type: 'boolean' }, siteIds }) },
+  }, async (request) => {
+    const target = await store.getUser(request.params.userId);
+    if (!target) throw new ParleyError('USER_NOT_FOUND', 'No user with this id.');
+    await assertOwnerRemains(target.id, { role: request.body.role ?? target.role, disabled: request.body.disabled ?? target.disabled });
+    const user = await store.updateUser(target.id, request.body);
+    if (request.body.disabled) {
+      // At once: sessions gone, open dashboards told and disconnected, presence updated.
+      await store.deleteUserSessions(user.id);
+      hub.closeKey(`agent:${user.id}`, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } });
+      presence.agentGone(user.id);
+    }
+    return { user };
+  });
+
+  app.post<{ Params: { userId: string } }>(ADMIN_PATHS.passwordReset, { schema: { params: s.object({ userId: s.id }, ['userId']) } }, async (request): Promise<LinkResponse> => {
+    const user = await store.getUser(request.params.userId);
+    if (!user) throw new ParleyError('USER_NOT_FOUND', 'No user with this id.');
+    return link({ kind: 'reset', email: user.email, name: user.name, role: user.role, siteIds: user.siteIds, userId: user.id, expiresAt: clock.now() + LINK_TTL_MS });
+  });
+}

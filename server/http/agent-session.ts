@@ -1,0 +1,57 @@
+/**
+ * Agent sessions: the cookie that login and redeem set, and the hook that checks it (and the CSRF
+ * token on every state change) for the agent and admin APIs.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CSRF_HEADER, SESSION_COOKIE, type MeResponse, type User } from '../../protocol/protocol.ts';
+import { randomToken, safeEqual, sha256 } from '../auth/secrets.ts';
+import type { Services } from '../services.ts';
+import { ParleyError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    agent: { user: User; csrfToken: string; tokenHash: string } | null;
+  }
+}
+
+/** onRequest hook: a live session for an enabled user, and the CSRF token on anything but GET. */
+export function requireAgent({ store, clock }: Services) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const token = request.cookies[SESSION_COOKIE];
+    const tokenHash = token ? sha256(token) : null;
+    const session = tokenHash ? await store.getSession(tokenHash) : null;
+    if (!session || session.expiresAt <= clock.now() || session.user.disabled) {
+      throw new ParleyError('UNAUTHENTICATED', 'Your session has ended; log in again.');
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !safeEqual(sent, session.csrfToken)) {
+        throw new ParleyError('CSRF', `Missing or wrong ${CSRF_HEADER} header; reload the dashboard.`);
+      }
+    }
+    request.agent = { user: session.user, csrfToken: session.csrfToken, tokenHash: tokenHash! };
+  };
+}
+
+/** Starts a session for a user: the httpOnly cookie, and what the dashboard needs to begin. */
+export async function startSession(services: Services, reply: FastifyReply, user: User): Promise<MeResponse> {
+  const { store, clock, config } = services;
+  const token = randomToken();
+  const csrfToken = randomToken(18);
+  await store.createSession({ tokenHash: sha256(token), userId: user.id, csrfToken, expiresAt: clock.now() + config.sessionTtlMs });
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true, sameSite: 'strict', secure: config.publicUrl.startsWith('https:'), path: '/', maxAge: Math.floor(config.sessionTtlMs / 1000),
+  });
+  return describeSession(services, user, csrfToken);
+}
+
+export async function describeSession({ store }: Services, user: User, csrfToken: string): Promise<MeResponse> {
+  const sites = await store.listSites();
+  return {
+    user,
+    csrfToken,
+    sites: sites.filter((site) => user.siteIds.includes(site.id)),
+    status: await store.getUserStatus(user.id),
+    cursor: await store.headCursor(),
+  };
+}
