@@ -6,6 +6,7 @@
 import { buildApp } from './app.ts';
 import { configFromEnv } from './config.ts';
 import { firstRun } from './first-run.ts';
+import { loggerOptions } from './logger.ts';
 import { openStore } from './store/open-store.ts';
 
 const config = configFromEnv();
@@ -16,13 +17,7 @@ const created = await firstRun(store, config);
 const app = await buildApp({
   config,
   store,
-  logger: {
-    level: config.logLevel,
-    // Tokens and tickets must never reach a log: no headers, and URLs without their query string.
-    serializers: {
-      req: (request: { method: string; url: string; ip?: string }) => ({ method: request.method, url: request.url.split('?')[0], ip: request.ip }),
-    },
-  },
+  logger: loggerOptions(config.logLevel),
 });
 
 await app.listen({ port: config.port, host: config.host });

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp } from '../server/app.ts';
+import { defaultConfig } from '../server/config.ts';
+import { loggerOptions } from '../server/logger.ts';
+import { defaultWidgetConfig } from '../server/site-defaults.ts';
+import { createSqliteStore } from '../server/store/sqlite-store.ts';
+import { http } from './harness.ts';
+import { openSse } from './sse-client.ts';
+
+test('never writes visitor tokens, stream tickets, cookies or passwords to the log', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-logs-'));
+  const store = createSqliteStore({ path: join(dir, 'db') });
+  await store.migrate();
+  const site = await store.createSite({ name: 'S', allowedOrigins: [], widget: defaultWidgetConfig('S'), secret: 'x' });
+  const log = new PassThrough();
+  let written = '';
+  log.on('data', (chunk) => (written += chunk));
+  const app = await buildApp({ config: defaultConfig({ dataDir: dir }), store, logger: loggerOptions('trace', log) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  try {
+    const session = await http(`${url}/v1/sites/${site.id}/session`, { method: 'POST', json: {} });
+    const token: string = session.body.token;
+    const ticket = await http(`${url}/v1/sites/${site.id}/stream-ticket`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const stream = await openSse(`${url}/v1/sites/${site.id}/stream?ticket=${encodeURIComponent(ticket.body.ticket)}`);
+    stream.close();
+    await http(`${url}/v1/agent/login`, { method: 'POST', json: { email: 'nobody@x.y', password: 'hunter2-secret-password' } });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(written.includes('/stream'), 'requests are logged');
+    for (const secret of [token, ticket.body.ticket, 'hunter2-secret-password']) assert.ok(!written.includes(secret), 'secret in log');
+    assert.ok(!/authorization|cookie/i.test(written), 'no credential headers in the log');
+  } finally {
+    await app.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
