@@ -21,6 +21,7 @@ import { installErrorHandling, ParleyError } from './http/errors.ts';
 import { staticRoutes } from './http/static-routes.ts';
 import { visitorRoutes } from './http/visitor-routes.ts';
 import { createPresence } from './realtime/presence.ts';
+import { publishEvents } from './realtime/publish.ts';
 import { createStreamHub } from './realtime/stream-hub.ts';
 import { housekeeping } from './housekeeping.ts';
 import { createSiteCache, type Services } from './services.ts';
@@ -46,6 +47,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   let serverSecret = await store.getMeta('server_secret');
   if (!serverSecret) await store.setMeta('server_secret', (serverSecret = randomToken(32)));
+
+  // Whatever the store commits goes out on the bus, in log order.
+  store.onCommit((events) => publishEvents(bus, events));
 
   const services: Services = {
     config, store, bus, clock, serverSecret,

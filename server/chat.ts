@@ -1,22 +1,14 @@
 /**
- * Chat operations that change state: each calls the store (which writes state and its events in
- * one transaction) and then publishes exactly the events that were stored. Routes check who may
- * do what; this module keeps "stored" and "announced" from ever disagreeing.
+ * Chat operations beyond plain store calls: idempotent send with its misuse check, and typing,
+ * which is published but never stored. (Stored events reach the bus through store.onCommit.)
  */
 import type { Conversation, Message } from '../protocol/protocol.ts';
 import { topics, type Bus } from './bus/bus.ts';
 import { ParleyError } from './http/errors.ts';
-import { publishEvents } from './realtime/publish.ts';
-import type { AppendMessageInput, Changed, Store } from './store/store.ts';
+import type { AppendMessageInput, Store } from './store/store.ts';
 
 export function createChat(store: Store, bus: Bus) {
-  function commit<T>(changed: Changed<T>): T {
-    publishEvents(bus, changed.events);
-    return changed.value;
-  }
-
   return {
-    commit,
 
     /** Idempotent by clientId; the same id with a different body is a client bug worth reporting. */
     async send(input: AppendMessageInput): Promise<Message> {
@@ -24,7 +16,7 @@ export function createChat(store: Store, bus: Bus) {
       if (!result.created && result.value.body !== input.body) {
         throw new ParleyError('CLIENT_ID_REUSED', 'This clientId was already used for a different message; generate a new id for each message.');
       }
-      return commit(result);
+      return result.value;
     },
 
     /** Typing is ephemeral: published, never stored. */

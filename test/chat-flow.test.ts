@@ -130,8 +130,13 @@ describe('chat over SSE + POST', () => {
     await new Promise((r) => setTimeout(r, 100));
     const agent = await loginAgent(server, 'alice@test.local');
     await agent.send(conversation.id, 'answer while you wait');
-    const woke = await waiting;
-    const bodies = woke.body.events.filter((e: { type: string }) => e.type === 'message').map((e: { data: { message: { body: string } } }) => e.data.message.body);
+    // Woken by the first event (the reply claims the conversation first); poll on, as a client does.
+    let batch = (await waiting).body;
+    const bodies: string[] = [];
+    for (let polls = 0; polls < 5 && !bodies.includes('answer while you wait'); polls++) {
+      bodies.push(...batch.events.filter((e: { type: string }) => e.type === 'message').map((e: { data: { message: { body: string } } }) => e.data.message.body));
+      if (!bodies.includes('answer while you wait')) batch = (await visitor.call(`/events?cursor=${batch.cursor}&wait=5`)).body;
+    }
     assert.ok(bodies.includes('answer while you wait'));
   });
 

@@ -101,7 +101,7 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
   }, async (request) => {
     const site = await siteFor(request);
     // Published on the visitors' streams: open widgets restyle within a moment, without reload.
-    const updated = chat.commit(await store.updateSite(site.id, request.body));
+    const updated = (await store.updateSite(site.id, request.body)).value;
     sites.invalidate(site.id);
     return { site: admin(updated) };
   });
@@ -109,7 +109,7 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
   app.post<{ Params: { siteId: string } }>(ADMIN_PATHS.rotateSecret, { schema: { params: s.object({ siteId: s.id }, ['siteId']) } }, async (request): Promise<SiteSecretResponse> => {
     const site = await siteFor(request);
     const secret = randomToken(32);
-    const updated = chat.commit(await store.updateSite(site.id, { secret }));
+    const updated = (await store.updateSite(site.id, { secret })).value;
     return { site: admin(updated), secret };
   });
 

@@ -110,7 +110,7 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       const user = agentOf(request);
       const internal = request.body.internal ?? false;
       // Answering a waiting conversation takes it, as the agent would expect.
-      if (!internal && conversation.status === 'waiting') chat.commit(await store.claim(conversation.id, agentRef(user)));
+      if (!internal && conversation.status === 'waiting') (await store.claim(conversation.id, agentRef(user))).value;
       const message = await chat.send({ conversationId: conversation.id, clientId: request.body.clientId, author: 'agent', agentId: user.id, body: request.body.body, internal });
       return { message };
     });
@@ -126,7 +126,7 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       schema: { params: s.agentConversationParams, body: s.object({ seq: s.seq }, ['seq']) },
     }, async (request) => {
       const conversation = await conversationFor(request);
-      return { conversation: chat.commit(await store.markRead(conversation.id, 'agent', request.body.seq)) };
+      return { conversation: (await store.markRead(conversation.id, 'agent', request.body.seq)).value };
     });
 
     authed.post<{ Params: { conversationId: string } }>(AGENT_PATHS.claim, { schema: { params: s.agentConversationParams } }, async (request) => {
@@ -137,7 +137,7 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
         throw new ParleyError('ALREADY_CLAIMED', `${by.name} has already taken this conversation.`, { assignee: by });
       }
       if (result.outcome === 'not-claimable') throw new ParleyError('NOT_CLAIMABLE', 'This conversation is resolved; reopen it first.');
-      return { conversation: chat.commit(result) };
+      return { conversation: (result).value };
     });
 
     authed.post<{ Params: { conversationId: string }; Body: { agentId: string } }>(AGENT_PATHS.transfer, {
@@ -148,13 +148,13 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       if (!target || target.disabled || !target.siteIds.includes(conversation.siteId)) {
         throw new ParleyError('USER_NOT_FOUND', 'No active agent with this id works on this site.');
       }
-      return { conversation: chat.commit(await store.transfer(conversation.id, agentRef(agentOf(request)), agentRef(target))) };
+      return { conversation: (await store.transfer(conversation.id, agentRef(agentOf(request)), agentRef(target))).value };
     });
 
     for (const [path, change] of [[AGENT_PATHS.resolve, 'resolve'], [AGENT_PATHS.reopen, 'reopen']] as const) {
       authed.post<{ Params: { conversationId: string } }>(path, { schema: { params: s.agentConversationParams } }, async (request) => {
         const conversation = await conversationFor(request);
-        return { conversation: chat.commit(await store[change](conversation.id, agentRef(agentOf(request)))) };
+        return { conversation: (await store[change](conversation.id, agentRef(agentOf(request)))).value };
       });
     }
 

@@ -124,9 +124,9 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     let visitor = token ? await store.findVisitorByToken(site.id, sha256(token)) : null;
     if (visitor) {
       const returning = clock.now() - visitor.lastSeenAt > NEW_VISIT_AFTER_MS;
-      visitor = chat.commit(await store.updateVisitor(visitor.id, {
+      visitor = (await store.updateVisitor(visitor.id, {
         context, lastSeenAt: clock.now(), visits: visitor.visits + (returning ? 1 : 0),
-      }));
+      })).value;
     } else {
       // An unknown token (say, after the database was reset) quietly starts a fresh visitor.
       token = randomToken();
@@ -166,7 +166,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
           }
           verified = { externalId: identity.id, verified: true };
         }
-        const visitor = chat.commit(await store.updateVisitor(request.visitor!.id, { ...patch, ...verified, lastSeenAt: clock.now() }));
+        const visitor = (await store.updateVisitor(request.visitor!.id, { ...patch, ...verified, lastSeenAt: clock.now() })).value;
         return { visitor: { id: visitor.id, name: visitor.name, email: visitor.email } };
       });
 
@@ -178,7 +178,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       schema: { body: s.object({ clientId: s.clientId }, ['clientId']) },
     }, async (request) => {
       const result = await store.startConversation({ siteId: request.site!.id, visitorId: request.visitor!.id, clientId: request.body.clientId });
-      return { conversation: chat.commit(result) };
+      return { conversation: (result).value };
     });
 
     authed.get<{ Params: { conversationId: string }; Querystring: { after?: number; before?: number; limit: number } }>(VISITOR_PATHS.messages, {
@@ -212,7 +212,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       schema: { params: s.conversationParams, body: s.object({ seq: s.seq }, ['seq']) },
     }, async (request) => {
       const conversation = await ownConversation(request);
-      return { conversation: chat.commit(await store.markRead(conversation.id, 'visitor', request.body.seq)) };
+      return { conversation: (await store.markRead(conversation.id, 'visitor', request.body.seq)).value };
     });
 
     authed.post(VISITOR_PATHS.streamTicket, async (request): Promise<StreamTicketResponse> => {

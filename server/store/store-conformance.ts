@@ -177,6 +177,32 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       await store.close();
     });
 
+    it('announces committed events in log order, before the writer hears back, even under concurrent writes', async () => {
+      const { store, site, visitor } = await seeded();
+      const announced: string[] = [];
+      store.onCommit((events) => announced.push(...events.map((e) => e.id)));
+      const conversations = await Promise.all([1, 2, 3].map((i) => store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: `k${i}` })));
+      const writes = Array.from({ length: 60 }, (_, i) => store.appendMessage({
+        conversationId: conversations[i % 3]!.value.id, clientId: `c${i}`, author: 'visitor', agentId: null, body: `m${i}`, internal: false,
+      }).then((result) => {
+        assert.ok(announced.includes(result.events[0]!.id), 'announced before the writer hears back');
+        return result;
+      }));
+      // One of them fails (unknown conversation) and must not take the others down with it.
+      const failing = store.appendMessage({ conversationId: 'c_missing', clientId: 'x', author: 'visitor', agentId: null, body: 'x', internal: false });
+      const results = await Promise.all(writes);
+      await assert.rejects(failing);
+      const ids = announced.map(Number);
+      assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+      assert.equal(new Set(ids).size, ids.length);
+      assert.equal(results.length, 60);
+      for (const conversation of conversations) {
+        const { messages } = await store.listMessages(conversation.value.id, { limit: 100, includeInternal: true });
+        assert.deepEqual(messages.map((m) => m.seq), Array.from({ length: 20 }, (_, i) => i + 1));
+      }
+      await store.close();
+    });
+
     it('uses an invitation once, and never after it expires', async () => {
       const { store, site } = await seeded();
       const invite = { kind: 'invite' as const, email: 'New@Shop.test', name: 'New', role: 'agent' as const, siteIds: [site.id], userId: null, expiresAt: Date.now() + 60_000 };

@@ -4,7 +4,7 @@
  * through here (ids are strings, times are epoch ms, JSON columns come back parsed).
  *
  * Every method that changes chat state writes its events to the event log in the same
- * transaction and returns them, so the caller can publish exactly what was stored.
+ * transaction, returns them, and hands them to the onCommit listener once they are durable.
  */
 import type {
   AgentRef, AgentStatus, CannedResponse, AttributeValue, Conversation, ConversationView, EventPayloads, EventType,
@@ -97,7 +97,14 @@ export interface ConversationExport {
 
 export interface Store {
   migrate(): Promise<void>;
+  /** Finishes pending writes, then closes. */
   close(): Promise<void>;
+  /**
+   * Called after each commit with the events it stored, in log order, before any caller of the
+   * write hears back. buildApp publishes them on the bus, so live delivery follows the log exactly.
+   * (An engine with concurrent writers must deliver them in id order too.)
+   */
+  onCommit(listener: (events: LoggedEvent[]) => void): void;
 
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
