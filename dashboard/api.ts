@@ -1,0 +1,92 @@
+/**
+ * The agent REST API as typed functions: JSON in and out, the CSRF header on every state change,
+ * errors as ApiError (the server's stable code) or NetworkError (no answer at all, so worth
+ * retrying). A 401 on anything but login reports the session as ended. It holds no state of its own.
+ */
+import {
+  AGENT_PATHS, CSRF_HEADER, path, type AgentRef, type AgentSendMessageRequest, type AgentStatus, type Conversation,
+  type ConversationDetail, type ConversationListResponse, type ConversationView, type ErrorBody, type LoginRequest,
+  type MeResponse, type Message, type MessagePage,
+} from '../protocol/protocol.ts';
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: Record<string, unknown>;
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** The request never got an answer (offline, server down): safe to retry with the same client id. */
+export class NetworkError extends Error {}
+
+export interface ApiOptions {
+  fetch: typeof fetch;
+  /** The session's CSRF token, sent on every non-GET. */
+  csrf: () => string | null;
+  onUnauthenticated: () => void;
+}
+
+export type AgentWithStatus = AgentRef & { status: AgentStatus };
+
+export function createApi({ fetch, csrf, onUnauthenticated }: ApiOptions) {
+  async function call<T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const token = csrf();
+    if (method !== 'GET' && token) headers[CSRF_HEADER] = token;
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    } catch (error) {
+      throw new NetworkError(error instanceof Error ? error.message : String(error));
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text().catch(() => '');
+    let json: unknown = null;
+    try { json = text ? JSON.parse(text) : null; } catch { /* a proxy's HTML error page */ }
+    if (response.ok) return json as T;
+    const error = (json as ErrorBody | null)?.error;
+    // Gateways answer 502/503 while the server restarts: as good as no answer.
+    if (!error && response.status >= 500) throw new NetworkError(`HTTP ${response.status}`);
+    const failure = new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? `HTTP ${response.status}`, error?.details);
+    if (response.status === 401 && url !== AGENT_PATHS.login) onUnauthenticated();
+    throw failure;
+  }
+  const id = (template: string, conversationId: string) => path(template, { conversationId });
+
+  return {
+    login: (request: LoginRequest) => call<MeResponse>('POST', AGENT_PATHS.login, request),
+    logout: () => call<void>('POST', AGENT_PATHS.logout, {}),
+    me: () => call<MeResponse>('GET', AGENT_PATHS.me),
+    setPresence: (status: AgentStatus) => call<{ status: AgentStatus }>('POST', AGENT_PATHS.presence, { status }),
+    agents: () => call<{ agents: AgentWithStatus[] }>('GET', AGENT_PATHS.agents),
+    conversations(view: ConversationView, q = '') {
+      const query = new URLSearchParams({ view, limit: '200' });
+      if (q.trim()) query.set('q', q.trim());
+      return call<ConversationListResponse>('GET', `${AGENT_PATHS.conversations}?${query}`);
+    },
+    conversation: (conversationId: string) => call<ConversationDetail>('GET', id(AGENT_PATHS.conversation, conversationId)),
+    messages(conversationId: string, options: { after?: number; before?: number } = {}) {
+      const query = new URLSearchParams({ limit: '100' });
+      if (options.after !== undefined) query.set('after', String(options.after));
+      if (options.before !== undefined) query.set('before', String(options.before));
+      return call<MessagePage>('GET', `${id(AGENT_PATHS.messages, conversationId)}?${query}`);
+    },
+    send: (conversationId: string, request: AgentSendMessageRequest) =>
+      call<{ message: Message }>('POST', id(AGENT_PATHS.messages, conversationId), request),
+    typing: (conversationId: string, typing: boolean) => call<void>('POST', id(AGENT_PATHS.typing, conversationId), { typing }),
+    read: (conversationId: string, seq: number) => call<{ conversation: Conversation }>('POST', id(AGENT_PATHS.read, conversationId), { seq }),
+    claim: (conversationId: string) => call<{ conversation: Conversation }>('POST', id(AGENT_PATHS.claim, conversationId), {}),
+    transfer: (conversationId: string, agentId: string) =>
+      call<{ conversation: Conversation }>('POST', id(AGENT_PATHS.transfer, conversationId), { agentId }),
+    resolve: (conversationId: string) => call<{ conversation: Conversation }>('POST', id(AGENT_PATHS.resolve, conversationId), {}),
+    reopen: (conversationId: string) => call<{ conversation: Conversation }>('POST', id(AGENT_PATHS.reopen, conversationId), {}),
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

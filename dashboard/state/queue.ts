@@ -1,0 +1,147 @@
+/**
+ * Every conversation the dashboard knows, and the queue built from it: the current view, the
+ * search, unread counts and the keyboard cursor. Filtering happens here, from live events, so a
+ * new conversation shows up in every view it belongs to without refetching.
+ */
+import { computed, signal } from '@preact/signals';
+import type { Conversation, ConversationView, Message } from '../../protocol/protocol.ts';
+import { user } from './session.ts';
+
+export const conversations = signal<ReadonlyMap<string, Conversation>>(new Map());
+export const view = signal<ConversationView>('waiting');
+export const query = signal('');
+/** Ids the server matched for the current search; null when not searching. */
+export const searchHits = signal<ReadonlySet<string> | null>(null);
+export const loading = signal(false);
+/** The row j/k move through; Enter opens it. */
+export const cursorId = signal<string | null>(null);
+
+export const VIEWS: Array<{ id: ConversationView; label: string }> = [
+  { id: 'waiting', label: 'Waiting' },
+  { id: 'mine', label: 'Mine' },
+  { id: 'open', label: 'Open' },
+  { id: 'resolved', label: 'Resolved' },
+];
+
+export function belongsTo(conversation: Conversation, which: ConversationView, myId: string | null): boolean {
+  switch (which) {
+    case 'waiting': return conversation.status === 'waiting';
+    case 'mine': return conversation.status === 'assigned' && conversation.assignee?.id === myId;
+    case 'open': return conversation.status !== 'resolved';
+    case 'resolved': return conversation.status === 'resolved';
+    case 'all': return true;
+  }
+}
+
+export const unreadOf = (conversation: Conversation): number => Math.max(0, conversation.lastSeq - conversation.agentReadSeq);
+
+export const visible = computed<Conversation[]>(() => {
+  const myId = user.value?.id ?? null;
+  const hits = searchHits.value;
+  const list = [...conversations.value.values()].filter((c) => belongsTo(c, view.value, myId) && (!hits || hits.has(c.id)));
+  // Waiting: whoever has waited longest first. Elsewhere: most recent activity first.
+  return view.value === 'waiting'
+    ? list.sort((a, b) => a.createdAt - b.createdAt)
+    : list.sort((a, b) => (b.lastMessageAt ?? b.createdAt) - (a.lastMessageAt ?? a.createdAt));
+});
+
+export const counts = computed(() => {
+  const myId = user.value?.id ?? null;
+  const result: Record<ConversationView, number> = { waiting: 0, mine: 0, open: 0, resolved: 0, all: 0 };
+  for (const c of conversations.value.values()) {
+    for (const which of VIEWS) if (belongsTo(c, which.id, myId)) result[which.id] += 1;
+  }
+  return result;
+});
+
+/** What needs this agent: unread messages in waiting conversations and in their own. */
+export const attentionCount = computed(() => {
+  const myId = user.value?.id ?? null;
+  let total = 0;
+  for (const c of conversations.value.values()) {
+    if (belongsTo(c, 'waiting', myId) || belongsTo(c, 'mine', myId)) total += unreadOf(c);
+  }
+  return total;
+});
+
+function put(next: Conversation): void {
+  const map = new Map(conversations.value);
+  const known = map.get(next.id);
+  // A REST answer can be older than an event already applied; never move counters backwards.
+  map.set(next.id, known
+    ? {
+      ...next,
+      lastSeq: Math.max(known.lastSeq, next.lastSeq),
+      lastMessageAt: Math.max(known.lastMessageAt ?? 0, next.lastMessageAt ?? 0) || null,
+      preview: next.lastSeq >= known.lastSeq ? next.preview : known.preview,
+      agentReadSeq: Math.max(known.agentReadSeq, next.agentReadSeq),
+      visitorReadSeq: Math.max(known.visitorReadSeq, next.visitorReadSeq),
+    }
+    : next);
+  conversations.value = map;
+}
+
+export function conversationChanged(conversation: Conversation): void {
+  put(conversation);
+}
+
+export function listLoaded(list: Conversation[]): void {
+  for (const conversation of list) put(conversation);
+}
+
+/** After a reset the whole picture is refetched; forget what may no longer be true. */
+export function replaceAll(list: Conversation[]): void {
+  conversations.value = new Map();
+  listLoaded(list);
+}
+
+export function messageArrived(message: Message): void {
+  const known = conversations.value.get(message.conversationId);
+  if (!known || message.seq <= known.lastSeq) return;
+  const caughtUp = known.agentReadSeq >= known.lastSeq;
+  // The agent's own words and system lines are not something to read.
+  const read = message.author === 'agent' || (message.author === 'system' && caughtUp);
+  const shown = !message.internal && message.author !== 'system';
+  put({
+    ...known,
+    lastSeq: message.seq,
+    lastMessageAt: message.createdAt,
+    preview: shown ? message.body.slice(0, 140) : known.preview,
+    agentReadSeq: read ? message.seq : known.agentReadSeq,
+  });
+}
+
+export function readArrived(conversationId: string, by: 'visitor' | 'agent', seq: number): void {
+  const known = conversations.value.get(conversationId);
+  if (!known) return;
+  put(by === 'agent' ? { ...known, agentReadSeq: Math.max(known.agentReadSeq, seq) } : { ...known, visitorReadSeq: Math.max(known.visitorReadSeq, seq) });
+}
+
+export function viewChanged(next: ConversationView): void {
+  view.value = next;
+}
+
+export function queryChanged(text: string): void {
+  query.value = text;
+  if (!text.trim()) searchHits.value = null;
+}
+
+export function searchLoaded(ids: string[] | null): void {
+  searchHits.value = ids ? new Set(ids) : null;
+}
+
+export function loadingChanged(value: boolean): void {
+  loading.value = value;
+}
+
+export function moveCursor(delta: 1 | -1): void {
+  const list = visible.value;
+  if (list.length === 0) return;
+  const at = list.findIndex((c) => c.id === cursorId.value);
+  const next = at === -1 ? (delta === 1 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, at + delta));
+  cursorId.value = list[next]!.id;
+}
+
+export function cursorSet(id: string | null): void {
+  cursorId.value = id;
+}
