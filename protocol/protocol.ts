@@ -75,6 +75,8 @@ export interface Conversation {
   visitorId: string;
   status: ConversationStatus;
   assignee: AgentRef | null;
+  /** What the visitor told us, for queues; the full record is in ConversationDetail. */
+  visitor: { name: string | null; email: string | null };
   createdAt: number;
   firstResponseAt: number | null;
   resolvedAt: number | null;

@@ -5,7 +5,7 @@ import * as queue from './queue.ts';
 import { signedIn } from './session.ts';
 
 const conversation = (id: string, patch: Partial<Conversation> = {}): Conversation => ({
-  id, siteId: 's1', visitorId: `v_${id}`, status: 'waiting', assignee: null, createdAt: 1000, firstResponseAt: null,
+  id, siteId: 's1', visitorId: `v_${id}`, status: 'waiting', assignee: null, visitor: { name: null, email: null }, createdAt: 1000, firstResponseAt: null,
   resolvedAt: null, lastMessageAt: null, lastSeq: 1, preview: 'hi', visitorReadSeq: 1, agentReadSeq: 0, ...patch,
 });
 const message = (conversationId: string, seq: number, author: Message['author']): Message => ({

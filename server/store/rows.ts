@@ -62,7 +62,7 @@ function agentRef(id: unknown, name: unknown, avatar: unknown): AgentRef | null 
   return id == null ? null : { id: str(id), name: str(name ?? ''), avatarUrl: strOrNull(avatar) };
 }
 
-/** Expects the conversation columns plus assignee_name and assignee_avatar from a join on users. */
+/** Expects the conversation columns plus assignee_name, assignee_avatar, visitor_name and visitor_email from joins. */
 export function toConversation(row: Row): Conversation {
   return {
     id: str(row.id),
@@ -70,6 +70,7 @@ export function toConversation(row: Row): Conversation {
     visitorId: str(row.visitor_id),
     status: str(row.status) as Conversation['status'],
     assignee: agentRef(row.assignee_id, row.assignee_name, row.assignee_avatar),
+    visitor: { name: strOrNull(row.visitor_name), email: strOrNull(row.visitor_email) },
     createdAt: num(row.created_at),
     firstResponseAt: numOrNull(row.first_response_at),
     resolvedAt: numOrNull(row.resolved_at),

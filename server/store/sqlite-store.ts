@@ -21,8 +21,9 @@ import type {
 type Row = Record<string, unknown>;
 type Param = string | number | null;
 
-const CONVERSATION_SELECT = `SELECT c.*, u.name AS assignee_name, u.avatar_url AS assignee_avatar
-  FROM conversations c LEFT JOIN users u ON u.id = c.assignee_id`;
+const CONVERSATION_SELECT = `SELECT c.*, u.name AS assignee_name, u.avatar_url AS assignee_avatar,
+  cv.name AS visitor_name, cv.email AS visitor_email
+  FROM conversations c LEFT JOIN users u ON u.id = c.assignee_id JOIN visitors cv ON cv.id = c.visitor_id`;
 const MESSAGE_SELECT = `SELECT m.*, u.name AS agent_name, u.avatar_url AS agent_avatar
   FROM messages m LEFT JOIN users u ON u.id = m.agent_id`;
 
@@ -146,7 +147,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         preview = CASE WHEN ? THEN ? ELSE preview END,
         first_response_at = CASE WHEN ? AND first_response_at IS NULL THEN ? ELSE first_response_at END,
         visitor_read_seq = CASE WHEN ? = 'visitor' THEN ? ELSE visitor_read_seq END,
-        agent_read_seq = CASE WHEN ? = 'agent' THEN ? ELSE agent_read_seq END
+        agent_read_seq = CASE WHEN ? IN ('agent', 'system') THEN ? ELSE agent_read_seq END
         WHERE id = ?`,
       seq, at, visible ? 1 : 0, input.body.slice(0, PREVIEW_CHARS), answered ? 1 : 0, at,
       input.author, seq, input.author, seq, c.id);
@@ -401,11 +402,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       if (view === 'resolved') { where.push("c.status = 'resolved'"); order = 'c.resolved_at DESC'; }
       if (q) {
         const pattern = likePattern(q);
-        where.push(`(lower(v.name) LIKE ? ESCAPE '\\' OR lower(v.email) LIKE ? ESCAPE '\\'
+        where.push(`(lower(cv.name) LIKE ? ESCAPE '\\' OR lower(cv.email) LIKE ? ESCAPE '\\'
           OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND lower(m.body) LIKE ? ESCAPE '\\'))`);
         params.push(pattern, pattern, pattern);
       }
-      const rows = all(`${CONVERSATION_SELECT} JOIN visitors v ON v.id = c.visitor_id
+      const rows = all(`${CONVERSATION_SELECT}
         WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`, ...params, limit);
       return rows.map(toConversation);
     },

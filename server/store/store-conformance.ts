@@ -81,6 +81,7 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       assert.deepEqual(messages.map((m) => m.system?.kind), ['joined', 'transferred', 'resolved', 'reopened']);
       assert.equal(messages[1]!.system!.agentName, 'Bob');
       const final = await store.getConversation(conversation.id);
+      assert.equal(final!.agentReadSeq, final!.lastSeq, 'agents need not "read" system lines');
       assert.equal(final!.status, 'assigned');
       assert.equal(final!.assignee!.id, bob.id);
       await store.close();
@@ -154,8 +155,11 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       await store.close();
     });
 
-    it('finds users by email case-insensitively and lists queue views', async () => {
-      const { store, site, alice, conversation } = await seeded();
+    it('finds users by email case-insensitively and lists queue views with the visitor\'s name', async () => {
+      const { store, site, alice, conversation, visitor } = await seeded();
+      await store.updateVisitor(visitor.id, { name: 'Grace Hopper', email: 'grace@navy.mil' });
+      const [listed] = await store.listConversations({ siteIds: [site.id], view: 'all', userId: alice.id, q: 'hopper', limit: 10 });
+      assert.deepEqual(listed!.visitor, { name: 'Grace Hopper', email: 'grace@navy.mil' });
       assert.equal((await store.getUserByEmail('alice@shop.TEST'))!.user.id, alice.id);
       const waiting = await store.listConversations({ siteIds: [site.id], view: 'waiting', userId: alice.id, limit: 10 });
       assert.deepEqual(waiting.map((c) => c.id), [conversation.id]);
