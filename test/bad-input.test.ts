@@ -103,6 +103,10 @@ describe('bad input', () => {
     const allowed = await fetch(messages(), { method: 'OPTIONS', headers: { origin: 'http://localhost:5555', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
     assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://localhost:5555');
     assert.equal(allowed.headers.get('access-control-allow-credentials'), null, 'never credentials');
+    const own = await http(`${visitor.base}/session`, { method: 'POST', json: {}, headers: { origin: server.url } });
+    assert.equal(own.status, 200, 'the server\'s own pages (demo, settings preview) may always use the widget');
+    const preview = await fetch(`${server.url}/preview/${server.site.id}`);
+    assert.match(await preview.text(), new RegExp(`data-site="${server.site.id}"`));
     // The public config explains itself to a foreign page, so the widget can say why it does not start.
     const config = await http(`${visitor.base}/config`, { headers: { origin: 'https://evil.example' } });
     assert.equal(config.status, 403);

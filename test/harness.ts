@@ -4,6 +4,7 @@
  * `restart()` stops the server and starts it again on the same port and database.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
@@ -65,8 +66,10 @@ export async function startServer(overrides: Partial<Config> & { allowedOrigins?
     },
   };
 
-  async function listen(port: number) {
-    const config = defaultConfig({ port, dataDir, databaseUrl: `sqlite:${dbPath}`, distDir: resolve('dist'), ...configOverrides });
+  async function listen(requested: number) {
+    // A known port before building, so PUBLIC_URL (links, the server's own origin) is right.
+    const port = requested || (await freePort());
+    const config = defaultConfig({ port, publicUrl: `http://127.0.0.1:${port}`, dataDir, databaseUrl: `sqlite:${dbPath}`, distDir: resolve('dist'), ...configOverrides });
     const store = createSqliteStore({ path: dbPath, synchronous: 'NORMAL' });
     await store.migrate();
     const app = await buildApp({ config, store });
@@ -78,6 +81,14 @@ export async function startServer(overrides: Partial<Config> & { allowedOrigins?
   }
   await listen(0);
   return server;
+}
+
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 export interface HttpResult<T = any> {

@@ -29,3 +29,17 @@ ${snippet ?? ''}
 </body>
 </html>`;
 }
+
+/** A blank page with the widget opened, for the settings preview frame. */
+export function previewPage(snippet: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Widget preview</title>
+<style>body { margin: 0; min-height: 100vh; background: repeating-linear-gradient(45deg, #f3f4f6 0 12px, #fff 12px 24px); }</style>
+</head>
+<body>
+${snippet}
+<script>Parley('open');</script>
+</body>
+</html>`;
+}

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { DEMO_SITE_KEY } from '../first-run.ts';
 import type { Services } from '../services.ts';
 import { widgetSnippet } from '../snippet.ts';
-import { demoPage } from './demo-page.ts';
+import { demoPage, previewPage } from './demo-page.ts';
 
 export async function staticRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const { config, store } = services;
@@ -25,6 +25,15 @@ export async function staticRoutes(app: FastifyInstance, services: Services): Pr
     const site = siteId ? await store.getSite(siteId) : null;
     reply.type('text/html; charset=utf-8');
     return demoPage(site ? widgetSnippet(config.publicUrl, site.id) : null);
+  });
+
+  // The dashboard's live preview: the real widget of a site, on this server's own origin (which
+  // every site allows, see visitor-routes.ts). Saved settings reach it through its stream like any widget.
+  app.get<{ Params: { siteId: string } }>('/preview/:siteId', { helmet: { contentSecurityPolicy: false } }, async (request, reply) => {
+    const site = await store.getSite(request.params.siteId);
+    if (!site) return reply.status(404).type('text/plain').send('No such site.');
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
+    return previewPage(widgetSnippet(config.publicUrl, site.id));
   });
 
   if (existsSync(widgetDir)) {

@@ -42,6 +42,10 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
   app.decorateRequest('site', null);
   app.decorateRequest('visitor', null);
 
+  // This server's own pages (the demo and the dashboard's preview) may use any site's widget.
+  const ownOrigin = new URL(config.publicUrl).origin;
+  const allowed = (origin: string, site: Site) => origin === ownOrigin || originAllowed(origin, site.allowedOrigins);
+
   const siteOf = async (url: string): Promise<Site | null> => {
     const id = SITE_PATH.exec(url)?.[1];
     return id ? sites.get(decodeURIComponent(id)) : null;
@@ -56,9 +60,9 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       const origin = request.headers.origin;
       const site = await siteOf(request.url);
       const publicConfig = request.url.split('?')[0]!.endsWith('/config');
-      const allowed = !!origin && !!site && (publicConfig || originAllowed(origin, site.allowedOrigins));
+      const permitted = !!origin && !!site && (publicConfig || allowed(origin, site));
       return {
-        origin: allowed ? origin : false,
+        origin: permitted ? origin : false,
         methods: ['GET', 'POST', 'PATCH'],
         allowedHeaders: ['authorization', 'content-type', 'last-event-id'],
         maxAge: 600,
@@ -85,7 +89,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     if (!site) throw new ParleyError('SITE_NOT_FOUND', 'No site with this id. Check the site id in your snippet.');
     request.site = site;
     const origin = request.headers.origin;
-    if (origin && !originAllowed(origin, site.allowedOrigins) && !request.url.split('?')[0]!.endsWith('/config')) {
+    if (origin && !allowed(origin, site) && !request.url.split('?')[0]!.endsWith('/config')) {
       throw notAllowed(origin, site);
     }
   });
@@ -110,7 +114,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
   app.get(VISITOR_PATHS.config, { schema: { params: s.object({ siteId: s.id }, ['siteId']) } }, async (request, reply) => {
     const site = request.site!;
     const origin = request.headers.origin;
-    if (origin && !originAllowed(origin, site.allowedOrigins)) throw notAllowed(origin, site);
+    if (origin && !allowed(origin, site)) throw notAllowed(origin, site);
     reply.header('cache-control', 'no-cache');
     return { config: site.widget, availability: { online: presence.siteOnline(site.id) } };
   });
