@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatSse, formatSseComment } from './sse.ts';
+import { formatSse, formatSseComment, SSE_HEARTBEAT } from './sse.ts';
 
 test('frames an event with id, type and JSON data, byte for byte', () => {
   assert.equal(
@@ -34,4 +34,9 @@ test('keeps a JSON body with newlines inside strings on one data line', () => {
 test('formats heartbeat comments that cannot carry a frame', () => {
   assert.equal(formatSseComment('hb'), ': hb\n\n');
   assert.equal(formatSseComment('a\n\ndata: x'), ': adata: x\n\n');
+});
+
+test('sends heartbeats as a comment plus an id-less hb event that EventSource can see', () => {
+  assert.equal(SSE_HEARTBEAT, ': hb\nevent: hb\ndata: 1\n\n');
+  assert.ok(!SSE_HEARTBEAT.includes('id:'), 'never moves the resume cursor');
 });

@@ -33,3 +33,10 @@ export function formatSse(frame: SseFrame): string {
 export function formatSseComment(text = ''): string {
   return `: ${singleLine(text)}\n\n`;
 }
+
+/**
+ * The heartbeat: a comment (what proxies and the protocol expect) and, in the same frame, an `hb`
+ * event without an id. EventSource hides comments from JavaScript, so the event is what lets a
+ * client notice a stalled stream; having no id, it never moves the resume cursor.
+ */
+export const SSE_HEARTBEAT = ': hb\nevent: hb\ndata: 1\n\n';

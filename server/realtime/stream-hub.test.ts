@@ -67,15 +67,15 @@ test('writes a heartbeat comment every period and stops the timer when the last 
   const response = fakeResponse();
   await hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: [] }, topics: [], cursor: null, greeting: [] });
   clock.advance(14_999);
-  assert.equal(response.written.match(/: hb/g), null);
+  assert.equal(response.written.match(/^: hb$/gm), null);
   clock.advance(1);
-  assert.equal(response.written.match(/: hb/g)?.length, 1);
+  assert.equal(response.written.match(/^: hb$/gm)?.length, 1);
   clock.advance(30_000);
-  assert.equal(response.written.match(/: hb/g)?.length, 3);
+  assert.equal(response.written.match(/^: hb$/gm)?.length, 3);
   response.emit('close');
   assert.equal(hub.count(), 0);
   clock.advance(60_000);
-  assert.equal(response.written.match(/: hb/g)?.length, 3);
+  assert.equal(response.written.match(/^: hb$/gm)?.length, 3);
 });
 
 test('disconnects a client that stops reading, instead of buffering without end', async () => {

@@ -13,7 +13,7 @@ import type { Clock } from '../clock.ts';
 import { ParleyError } from '../http/errors.ts';
 import type { EventScope, Store } from '../store/store.ts';
 import { toWire } from './publish.ts';
-import { formatSse, formatSseComment } from './sse.ts';
+import { formatSse, SSE_HEARTBEAT } from './sse.ts';
 
 export interface StreamRequest {
   /** Streams are counted per key (a visitor or an agent) for the per-key cap and presence. */
@@ -144,8 +144,7 @@ export function createStreamHub(options: StreamHubOptions) {
     },
 
     heartbeat(): void {
-      const comment = formatSseComment('hb');
-      for (const stream of streams) write(stream, comment);
+      for (const stream of streams) write(stream, SSE_HEARTBEAT);
     },
 
     /** Ends every stream of a key with a goodbye (revoked sessions). */
