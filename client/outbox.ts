@@ -1,0 +1,183 @@
+/**
+ * The sending half of the headless client: an outbox in IndexedDB (idb-keyval) so that what a
+ * person sends is saved before any network attempt, survives reloads and closed tabs, and is
+ * delivered in order, one item at a time, retried until the server answers. Exactly-once rests
+ * on the server storing nothing new for a clientId it has seen (protocol.ts, SendMessageRequest).
+ *
+ * It must not import Preact or know what an item means: the owner's `send` does the request.
+ * Without IndexedDB (private modes, blocked storage, quota) it keeps items in memory, silently.
+ */
+import { signal, type ReadonlySignal } from '@preact/signals-core';
+import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
+import { backoff } from './backoff.ts';
+
+export type OutboxState = 'pending' | 'failed';
+
+export interface OutboxItem<P = unknown> {
+  /** Client-generated (nanoid); also the clientId the server deduplicates on. */
+  id: string;
+  payload: P;
+  state: OutboxState;
+  /** Order of creation across reloads. */
+  order: number;
+  createdAt: number;
+}
+
+/** The server's answer, or a thrown error for no answer (network down, timeout). */
+export interface SendResult {
+  status: number;
+  body?: unknown;
+}
+
+/** Where items are kept; idb-keyval in browsers, a Map otherwise. */
+export interface OutboxStorage<P> {
+  load(): Promise<Array<OutboxItem<P>>>;
+  put(item: OutboxItem<P>): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+export interface OutboxOptions<P> {
+  /** IndexedDB database name: one per site (widget) or user (dashboard). */
+  name: string;
+  send: (item: OutboxItem<P>) => Promise<SendResult>;
+  /** Called once per item the server accepted, with its answer. */
+  onDelivered?: (item: OutboxItem<P>, result: SendResult) => void;
+  /** Only one tab flushes (the leader); others just add and watch. Defaults to always. */
+  canFlush?: () => boolean;
+  storage?: OutboxStorage<P>;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface Outbox<P> {
+  /** Pending and failed items, oldest first. */
+  items: ReadonlySignal<Array<OutboxItem<P>>>;
+  /** Resolves when saved items have been loaded. */
+  ready: Promise<void>;
+  /** Saves first, then tries to send. */
+  add(payload: P, id: string): Promise<OutboxItem<P>>;
+  flush(): Promise<void>;
+  /** Puts a failed item back in line. */
+  retry(id: string): Promise<void>;
+  remove(id: string): Promise<void>;
+  /** Re-reads storage (another tab changed it). */
+  reload(): Promise<void>;
+  /** Ends the current backoff wait now (the network is back). */
+  wake(): void;
+}
+
+export function memoryStorage<P>(): OutboxStorage<P> {
+  const map = new Map<string, OutboxItem<P>>();
+  return {
+    load: async () => [...map.values()],
+    put: async (item) => void map.set(item.id, item),
+    remove: async (id) => void map.delete(id),
+  };
+}
+
+/** idb-keyval storage that falls back to memory for good at its first failure. */
+export function idbStorage<P>(name: string): OutboxStorage<P> {
+  const memory = memoryStorage<P>();
+  let store: UseStore | null = null;
+  try {
+    if (typeof indexedDB !== 'undefined') store = createStore(name, 'outbox');
+  } catch { /* blocked storage */ }
+  const guard = async <T>(idb: (store: UseStore) => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
+    if (store) {
+      try { return await idb(store); } catch { store = null; }
+    }
+    return fallback();
+  };
+  return {
+    load: () => guard(async (s) => (await entries<string, OutboxItem<P>>(s)).map(([, item]) => item), memory.load),
+    put: (item) => guard((s) => set(item.id, item, s), () => memory.put(item)),
+    remove: (id) => guard((s) => del(id, s), () => memory.remove(id)),
+  };
+}
+
+const permanent = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+export function createOutbox<P>(options: OutboxOptions<P>): Outbox<P> {
+  const storage = options.storage ?? idbStorage<P>(options.name);
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const items = signal<Array<OutboxItem<P>>>([]);
+  let flushing: Promise<void> | null = null;
+  let wakeUp = () => {};
+
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    wakeUp = resolve;
+    (options.sleep ?? ((t) => new Promise<void>((r) => setTimeout(r, t))))(ms).then(resolve);
+  });
+  const sorted = (list: Array<OutboxItem<P>>) => [...list].sort((a, b) => a.order - b.order);
+  const replace = (item: OutboxItem<P>) => (items.value = sorted([...items.value.filter((i) => i.id !== item.id), item]));
+
+  async function reload(): Promise<void> {
+    items.value = sorted(await storage.load().catch(() => []));
+  }
+  const ready = reload();
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    for (;;) {
+      if (options.canFlush && !options.canFlush()) return;
+      const item = items.value.find((i) => i.state === 'pending');
+      if (!item) return;
+      let result: SendResult | null = null;
+      try {
+        result = await options.send(item);
+      } catch { /* no answer: retry below */ }
+      if (result && result.status >= 200 && result.status < 300) {
+        failures = 0;
+        await storage.remove(item.id).catch(() => {});
+        items.value = items.value.filter((i) => i.id !== item.id);
+        options.onDelivered?.(item, result);
+      } else if (result && permanent(result.status)) {
+        failures = 0;
+        const failed = { ...item, state: 'failed' as const };
+        await storage.put(failed).catch(() => {});
+        replace(failed);
+      } else {
+        // No answer, a timeout, 429 or 5xx: the same item again, later, so order holds.
+        await sleep(backoff(failures++, random, 1000, 30_000));
+        await reload();
+      }
+    }
+  }
+
+  const outbox: Outbox<P> = {
+    items,
+    ready,
+    async add(payload, id) {
+      await ready;
+      const order = Math.max(now(), ...items.value.map((i) => i.order + 1));
+      const item: OutboxItem<P> = { id, payload, state: 'pending', order, createdAt: now() };
+      await storage.put(item).catch(() => {});
+      replace(item);
+      void outbox.flush();
+      return item;
+    },
+    flush() {
+      // An item added just as a running flush found nothing left would wait for the next flush; go again.
+      if (flushing) return flushing.then(() => (items.value.some((i) => i.state === 'pending') ? outbox.flush() : undefined));
+      flushing = ready.then(run).finally(() => (flushing = null));
+      return flushing;
+    },
+    async retry(id) {
+      const item = items.value.find((i) => i.id === id);
+      if (!item) return;
+      const pending = { ...item, state: 'pending' as const };
+      await storage.put(pending).catch(() => {});
+      replace(pending);
+      void outbox.flush();
+    },
+    async remove(id) {
+      await storage.remove(id).catch(() => {});
+      items.value = items.value.filter((i) => i.id !== id);
+    },
+    reload,
+    wake: () => wakeUp(),
+  };
+  return outbox;
+}

@@ -1,0 +1,305 @@
+/**
+ * The receiving half of the headless client, shared by widget and dashboard: an SSE stream with our
+ * own reconnection (backoff + jitter, resume from the last event id), a long-poll fallback when the
+ * stream cannot open or stalls, and a status signal for the UI.
+ *
+ * It must not import Preact or touch the DOM; everything with side effects (EventSource, fetch,
+ * timers, randomness, online events) is injectable so tests run on a fake clock.
+ */
+import { signal, type ReadonlySignal } from '@preact/signals-core';
+import { LIMITS, type EventBatch, type EventPayloads, type EventType, type WireEvent } from '../protocol/protocol.ts';
+import { backoff } from './backoff.ts';
+
+export type TransportStatus = 'connecting' | 'live' | 'polling' | 'reconnecting' | 'offline';
+export type ResyncReason = 'reset' | 'reconnect';
+
+/** The subset of EventSource we use, so tests can pass a fake. */
+export interface EventSourceLike {
+  addEventListener(type: string, listener: (event: MessageEvent) => void): void;
+  close(): void;
+}
+export type EventSourceCtor = new (url: string) => EventSourceLike;
+
+export interface TransportDeps {
+  EventSource: EventSourceCtor;
+  fetch: typeof fetch;
+  setTimeout: (fn: () => void, ms: number) => unknown;
+  clearTimeout: (handle: unknown) => void;
+  random: () => number;
+  now: () => number;
+  /** false when the browser says it is offline (a hint only: we retry anyway). */
+  online: () => boolean;
+  /** Calls back when the browser comes online; returns an unsubscribe. */
+  onOnline: (callback: () => void) => () => void;
+}
+
+export interface TransportOptions {
+  /** The stream URL for a fresh open (the widget fetches a ticket here; the dashboard returns a fixed URL). */
+  streamUrl: () => Promise<string> | string;
+  /** The long-poll URL for a cursor (the transport adds `cursor` and `wait`). */
+  pollUrl: string;
+  /** Headers for long-poll requests (the widget's bearer token). */
+  pollHeaders?: () => Record<string, string>;
+  /** credentials for long-poll fetches ('include' for the dashboard's cookie). */
+  credentials?: RequestCredentials;
+  /** Where to resume from: the `cursor` a REST call returned together with the state it loaded. */
+  cursor: string | null;
+  onEvent: (event: WireEvent) => void;
+  /** A gap could not be ruled out (reset, or a reconnect): refetch state over REST. */
+  onResync?: (reason: ResyncReason) => void;
+  /** The server revoked the session (`goodbye` with reason 'revoked'); the transport has stopped. */
+  onRevoked?: () => void;
+  deps?: Partial<TransportDeps>;
+}
+
+export interface Transport {
+  status: ReadonlySignal<TransportStatus>;
+  cursor(): string | null;
+  start(): void;
+  stop(): void;
+}
+
+/** Two heartbeat periods plus slack: a stream this quiet may be stalled (see probe()). */
+export const STALL_MS = 2 * LIMITS.heartbeatMs + 5_000;
+/** A stream that has not opened after this long counts as failed. */
+export const OPEN_TIMEOUT_MS = 10_000;
+/** After falling back to long-poll, try the stream again this much later. */
+export const SSE_RETRY_MS = 60_000;
+/** Failed opens in a row before falling back to long-poll. */
+const FAILS_BEFORE_POLL = 2;
+
+/** Every event type the server may send; the check below fails to compile if protocol.ts grows one. */
+const TYPES = ['conversation.created', 'conversation.updated', 'message', 'typing', 'read', 'visitor.updated',
+  'visitor.presence', 'presence', 'availability', 'config', 'reset', 'goodbye'] as const;
+const exhaustive: Exclude<EventType, (typeof TYPES)[number]> extends never ? true : never = true;
+void exhaustive;
+/** Events sent without `id:` (EventSource would report the previous id for them). */
+const EPHEMERAL = new Set<string>(['typing', 'visitor.presence', 'presence', 'availability', 'goodbye']);
+
+const later = (a: string, b: string | null) => b === null || Number(a) > Number(b);
+
+function defaultDeps(): TransportDeps {
+  const g = globalThis as any;
+  return {
+    EventSource: g.EventSource,
+    fetch: (...args) => g.fetch(...args),
+    setTimeout: (fn, ms) => g.setTimeout(fn, ms),
+    clearTimeout: (handle) => g.clearTimeout(handle),
+    random: Math.random,
+    now: Date.now,
+    online: () => g.navigator?.onLine !== false,
+    onOnline: (callback) => {
+      g.addEventListener?.('online', callback);
+      return () => g.removeEventListener?.('online', callback);
+    },
+  };
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  const deps: TransportDeps = { ...defaultDeps(), ...options.deps };
+  const status = signal<TransportStatus>('connecting');
+  let cursor = options.cursor;
+  let running = false;
+  /** Bumped on every mode change, so callbacks of an abandoned stream or poll do nothing. */
+  let generation = 0;
+  let source: EventSourceLike | null = null;
+  let timer: unknown = null;
+  let stallTimer: unknown = null;
+  let sseRetryAt = 0;
+  let attempt = 0;
+  let failedOpens = 0;
+  let wasConnected = false;
+  let abort: AbortController | null = null;
+  let offOnline = () => {};
+
+  const setTimer = (fn: () => void, ms: number) => {
+    deps.clearTimeout(timer);
+    timer = deps.setTimeout(fn, ms);
+  };
+  const disconnected = () => (deps.online() ? 'reconnecting' : 'offline');
+
+  /** Applies one event; returns false when the transport must stop reading this source. */
+  function handle(event: WireEvent): boolean {
+    if (event.id !== undefined && !later(event.id, cursor)) return true; // already seen (replay overlap)
+    if (event.type === 'reset') {
+      cursor = event.id ?? cursor;
+      options.onResync?.('reset');
+      return true;
+    }
+    if (event.type === 'goodbye') {
+      const { reason, retryMs } = event.data as EventPayloads['goodbye'];
+      teardown();
+      if (reason === 'revoked') {
+        running = false;
+        status.value = 'offline';
+        options.onRevoked?.();
+      } else {
+        status.value = 'reconnecting';
+        wasConnected = true;
+        setTimer(openStream, retryMs);
+      }
+      return false;
+    }
+    options.onEvent(event);
+    if (event.id !== undefined) cursor = event.id;
+    return true;
+  }
+
+  function teardown(): void {
+    generation++;
+    source?.close();
+    source = null;
+    abort?.abort();
+    abort = null;
+    deps.clearTimeout(stallTimer);
+    deps.clearTimeout(timer);
+  }
+
+  function withCursor(url: string): string {
+    return cursor === null ? url : `${url}${url.includes('?') ? '&' : '?'}lastEventId=${encodeURIComponent(cursor)}`;
+  }
+
+  async function openStream(): Promise<void> {
+    teardown();
+    if (!running) return;
+    const mine = generation;
+    status.value = wasConnected ? disconnected() : 'connecting';
+    let url: string;
+    try {
+      url = await options.streamUrl();
+    } catch {
+      if (mine === generation) streamFailed();
+      return;
+    }
+    if (mine !== generation || !running) return;
+    const es = new deps.EventSource(withCursor(url));
+    source = es;
+    let opened = false;
+    setTimer(() => mine === generation && streamFailed(), OPEN_TIMEOUT_MS);
+    es.addEventListener('open', () => {
+      if (mine !== generation) return;
+      opened = true;
+      deps.clearTimeout(timer);
+      attempt = 0;
+      failedOpens = 0;
+      status.value = 'live';
+      armStall(mine);
+      if (wasConnected) options.onResync?.('reconnect');
+      wasConnected = true;
+    });
+    es.addEventListener('error', () => {
+      if (mine !== generation) return;
+      if (!opened) failedOpens++;
+      streamFailed(opened);
+    });
+    for (const type of [...TYPES, 'hb']) {
+      es.addEventListener(type, (message: MessageEvent) => {
+        if (mine !== generation) return;
+        armStall(mine);
+        if (type === 'hb') return;
+        let data: unknown;
+        try { data = JSON.parse(message.data); } catch { return; }
+        const id = EPHEMERAL.has(type) || !message.lastEventId ? undefined : message.lastEventId;
+        handle({ id, type, data } as WireEvent);
+      });
+    }
+  }
+
+  function streamFailed(wasOpen = false): void {
+    teardown();
+    if (!running) return;
+    if (!wasOpen && failedOpens >= FAILS_BEFORE_POLL) {
+      startPolling();
+      return;
+    }
+    status.value = disconnected();
+    setTimer(openStream, backoff(attempt++, deps.random));
+  }
+
+  function armStall(mine: number): void {
+    deps.clearTimeout(stallTimer);
+    stallTimer = deps.setTimeout(() => mine === generation && probe(mine), STALL_MS);
+  }
+
+  /**
+   * EventSource never shows us the `: hb` comments, so silence alone cannot tell a quiet stream
+   * from a stalled one. Ask the long-poll endpoint, without waiting, whether anything happened
+   * after our cursor: if so, the stream is not delivering and we switch to polling.
+   */
+  async function probe(mine: number): Promise<void> {
+    try {
+      const batch = await poll(0);
+      if (mine !== generation) return;
+      const missed = batch.events.filter((event) => event.id !== undefined && later(event.id, cursor));
+      if (missed.length === 0) return armStall(mine);
+      startPolling(batch);
+    } catch {
+      if (mine === generation) streamFailed(true);
+    }
+  }
+
+  async function poll(wait: number): Promise<EventBatch> {
+    const controller = new AbortController();
+    abort = controller;
+    const query = `${cursor === null ? '' : `cursor=${encodeURIComponent(cursor)}&`}wait=${wait}`;
+    const response = await deps.fetch(`${options.pollUrl}${options.pollUrl.includes('?') ? '&' : '?'}${query}`, {
+      headers: options.pollHeaders?.(), credentials: options.credentials, signal: controller.signal,
+    });
+    if (!response.ok) throw new Error(`poll ${response.status}`);
+    return (await response.json()) as EventBatch;
+  }
+
+  function apply(batch: EventBatch): boolean {
+    for (const event of batch.events) if (!handle(event)) return false;
+    if (later(batch.cursor, cursor) && !batch.events.some((event) => event.type === 'reset')) cursor = batch.cursor;
+    return true;
+  }
+
+  async function startPolling(first?: EventBatch): Promise<void> {
+    teardown();
+    const mine = generation;
+    sseRetryAt = deps.now() + SSE_RETRY_MS;
+    status.value = 'polling';
+    if (first && !apply(first)) return;
+    let failures = 0;
+    while (running && mine === generation) {
+      if (deps.now() >= sseRetryAt) {
+        failedOpens = 0;
+        void openStream();
+        return;
+      }
+      try {
+        const batch = await poll(LIMITS.longPollMs / 1000);
+        if (mine !== generation) return;
+        if (failures > 0) options.onResync?.('reconnect');
+        failures = 0;
+        status.value = 'polling';
+        if (!apply(batch)) return;
+      } catch {
+        if (mine !== generation) return;
+        status.value = disconnected();
+        await new Promise<void>((resolve) => { timer = deps.setTimeout(resolve, backoff(failures++, deps.random)); });
+      }
+    }
+  }
+
+  return {
+    status,
+    cursor: () => cursor,
+    start() {
+      if (running) return;
+      running = true;
+      offOnline = deps.onOnline(() => {
+        // The browser says the network is back: do not wait out the backoff.
+        if (running && status.value !== 'live' && status.value !== 'polling') { attempt = 0; void openStream(); }
+      });
+      void openStream();
+    },
+    stop() {
+      running = false;
+      teardown();
+      offOnline();
+      status.value = 'offline';
+    },
+  };
+}
