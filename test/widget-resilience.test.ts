@@ -1,0 +1,114 @@
+/**
+ * The widget when the network misbehaves and when several tabs are open: the offline outbox
+ * delivers exactly once and in order; all tabs share one stream and keep receiving when the
+ * leader tab closes.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, screenshot, startHostSite, withScreenshotsOnFailure, type HostSite } from './browser.ts';
+import { loginAgent, startServer, type TestServer } from './harness.ts';
+import { widgetSnippet } from '../server/snippet.ts';
+
+let server: TestServer;
+let host: HostSite;
+let browser: Browser;
+
+async function openWidget(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /chat with us/i }).click();
+  await page.getByRole('textbox', { name: 'Message' }).waitFor();
+}
+async function say(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+describe('widget resilience', () => {
+  before(async () => {
+    host = await startHostSite();
+    server = await startServer({ allowedOrigins: [host.origin] });
+    host.setHtml(`<!doctype html><meta charset="utf-8"><title>Shop</title><h1>Customer site</h1>${widgetSnippet(server.url, server.site.id)}`);
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await host?.close();
+  });
+
+  // context.setOffline(true) would also take down the customer's page, so a reload could not
+  // happen at all. Instead the Parley API (/v1/…) is made unreachable with page.route aborts —
+  // a server outage as the browser sees it — while the page and the widget's scripts still load.
+  it('delivers three messages typed while the server was unreachable exactly once, in order, after a reload', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const agent = await loginAgent(server, server.alice.email);
+    const stream = await agent.stream();
+    await withScreenshotsOnFailure('widget-offline', () => [page], async () => {
+      await page.goto(host.url('/'));
+      await openWidget(page);
+      await say(page, 'first, while online');
+      await stream.until((e) => e.event === 'message' && e.data.message.body === 'first, while online', 10_000);
+
+      await context.route(`${server.url}/v1/**`, (route) => route.abort('internetdisconnected'));
+      for (const text of ['offline one', 'offline two', 'offline three']) await say(page, text);
+      await page.getByText('Sending…').nth(2).waitFor();
+      await page.reload();
+      await openWidget(page);
+      await page.getByText('offline three').waitFor();
+      assert.equal(await page.getByText('Sending…').count(), 3, 'the three are still pending after the reload');
+      await screenshot(page, 'widget-offline-pending');
+
+      await context.unroute(`${server.url}/v1/**`);
+      const bodies: string[] = [];
+      while (bodies.length < 3) {
+        const event = await stream.until((e) => e.event === 'message' && e.data.message.author === 'visitor', 30_000);
+        bodies.push(event.data.message.body);
+      }
+      assert.deepEqual(bodies, ['offline one', 'offline two', 'offline three']);
+      await page.getByText('Sending…').first().waitFor({ state: 'detached', timeout: 15_000 });
+      const conversationId = stream.events.find((e) => e.event === 'message')!.data.message.conversationId;
+      const history = await agent.call(`/conversations/${conversationId}/messages?limit=100`);
+      const visitorBodies = history.body.messages.filter((m: { author: string }) => m.author === 'visitor').map((m: { body: string }) => m.body);
+      assert.deepEqual(visitorBodies, ['first, while online', 'offline one', 'offline two', 'offline three']);
+    });
+    stream.close();
+    await context.close();
+  });
+
+  it('keeps one stream for all tabs, shows each message in both, and the other tab keeps receiving when the leader closes', async () => {
+    const context = await browser.newContext();
+    const streams: string[] = [];
+    context.on('request', (request) => request.url().includes('/stream?') && streams.push(request.url()));
+    const first = await context.newPage();
+    const second = await context.newPage();
+    const agent = await loginAgent(server, server.bob.email);
+    const stream = await agent.stream();
+    await withScreenshotsOnFailure('widget-tabs', () => [first, second], async () => {
+      await first.goto(host.url('/'));
+      await openWidget(first);
+      await say(first, 'from tab one');
+      const sent = await stream.until((e) => e.event === 'message' && e.data.message.body === 'from tab one', 10_000);
+      const conversationId: string = sent.data.message.conversationId;
+      await first.getByText('Sent', { exact: false }).first().waitFor();
+      await second.goto(host.url('/'));
+      await openWidget(second);
+      await second.getByText('from tab one').waitFor();
+
+      await agent.send(conversationId, 'reply seen by both tabs');
+      await first.getByText('reply seen by both tabs').waitFor();
+      await second.getByText('reply seen by both tabs').waitFor();
+      const visitorId = (await server.store.getConversation(conversationId))!.visitorId;
+      assert.equal(server.app.services.hub.count(`visitor:${visitorId}`), 1, 'one stream for two tabs');
+
+      await first.close();
+      await agent.send(conversationId, 'after the leader left');
+      await second.getByText('after the leader left').waitFor({ timeout: 15_000 });
+      assert.equal(server.app.services.hub.count(`visitor:${visitorId}`), 1);
+      assert.ok(streams.length >= 2, 'the second tab opened its own stream when it took over');
+    });
+    stream.close();
+    await context.close();
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * The widget's conversation state and how it stays true: session (token kept per site in
+ * localStorage), history, the outbox, one stream per browser through the leader tab, and the
+ * REST resync after any gap. Signals out, action functions in; no Preact here.
+ */
+import { batch, computed, signal } from '@preact/signals-core';
+import { nanoid } from 'nanoid';
+import {
+  path, VISITOR_PATHS, type Conversation, type Message, type OpenSessionResponse, type WidgetConfig, type WireEvent,
+} from '../protocol/protocol.ts';
+import { backoff } from '../client/backoff.ts';
+import { createLeader, type Leader } from '../client/leader.ts';
+import { createOutbox, type OutboxItem, type SendResult } from '../client/outbox.ts';
+import { createTransport, type Transport, type TransportStatus } from '../client/transport.ts';
+
+export type Line =
+  | { kind: 'message'; key: string; message: Message }
+  | { kind: 'local'; key: string; item: OutboxItem<Draft> };
+export interface Draft { body: string }
+
+type TabMessage = { t: 'e'; e: WireEvent } | { t: 'o' } | { t: 'r' } | { t: 's'; s: TransportStatus };
+
+export interface ChatOptions {
+  base: string;
+  siteId: string;
+  config: WidgetConfig | null;
+  /** An agent's message arrived. */
+  onAgentMessage: (message: Message) => void;
+  onSent: (message: Message) => void;
+}
+
+export function createChat(options: ChatOptions) {
+  const { base, siteId } = options;
+  const key = (name: string) => `parley:${siteId}:${name}`;
+  const storage = {
+    get: (name: string) => { try { return localStorage.getItem(key(name)); } catch { return null; } },
+    set: (name: string, value: string) => { try { localStorage.setItem(key(name), value); } catch { /* private mode */ } },
+  };
+  const url = (template: string, params: Record<string, string> = {}) => base + path(template, { siteId, ...params });
+
+  const config = signal<WidgetConfig | null>(options.config);
+  const online = signal(false);
+  const visitor = signal<{ id: string; name: string | null; email: string | null } | null>(null);
+  const conversation = signal<Conversation | null>(null);
+  const messages = signal<Message[]>([]);
+  const agentTyping = signal<string | null>(null);
+  const status = signal<TransportStatus>('connecting');
+  let token = storage.get('token');
+  let cursor: string | null = null;
+  let leader: Leader<TabMessage> | null = null;
+  let transport: Transport | null = null;
+  let stopped = false;
+  let isReady = () => {};
+  const ready = new Promise<void>((resolve) => (isReady = resolve));
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  async function call(method: string, target: string, body?: unknown): Promise<SendResult> {
+    const response = await fetch(target, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+
+  const outbox = createOutbox<Draft>({
+    name: `parley-${siteId}`,
+    canFlush: () => !stopped && !!leader?.isLeader.value && visitor.value !== null,
+    async send(item) {
+      const started = await startConversation();
+      if (started.status >= 300) return started;
+      const result = await call('POST', url(VISITOR_PATHS.messages, { conversationId: conversation.value!.id }), { clientId: item.id, body: item.payload.body });
+      return result;
+    },
+    onDelivered(_item, result) {
+      const message = (result.body as { message: Message }).message;
+      upsert([message]);
+      leader?.post({ t: 'o' });
+      options.onSent(message);
+    },
+  });
+
+  /** Idempotent by a clientId kept per site, so a start retried after a lost answer creates one conversation. */
+  async function startConversation(): Promise<SendResult> {
+    if (conversation.value) return { status: 200 };
+    let clientId = storage.get('conversation');
+    if (!clientId) storage.set('conversation', (clientId = nanoid()));
+    const result = await call('POST', url(VISITOR_PATHS.conversations), { clientId });
+    if (result.status < 300) conversation.value = (result.body as { conversation: Conversation }).conversation;
+    return result;
+  }
+
+  function upsert(list: Message[]): void {
+    if (list.length === 0) return;
+    const byId = new Map(messages.value.map((m) => [m.id, m]));
+    const fresh = list.filter((m) => !byId.has(m.id) && !m.internal);
+    for (const m of list) byId.set(m.id, m);
+    messages.value = [...byId.values()].sort((a, b) => a.seq - b.seq);
+    for (const m of fresh) if (m.author === 'agent') options.onAgentMessage(m);
+  }
+
+  function apply(event: WireEvent): void {
+    if (event.id !== undefined && (cursor === null || Number(event.id) > Number(cursor))) cursor = event.id;
+    const current = conversation.value;
+    switch (event.type) {
+      case 'message': {
+        const { message } = event.data as { message: Message };
+        if (current && message.conversationId !== current.id) return;
+        if (message.author === 'agent') agentTyping.value = null;
+        upsert([message]);
+        break;
+      }
+      case 'conversation.updated':
+      case 'conversation.created': {
+        const next = (event.data as { conversation: Conversation }).conversation;
+        if (!current || next.id === current.id) conversation.value = next;
+        break;
+      }
+      case 'typing': {
+        const data = event.data as { by: string; typing: boolean; name: string | null };
+        if (data.by !== 'agent') return;
+        agentTyping.value = data.typing ? data.name ?? '' : null;
+        clearTimeout(typingTimer);
+        if (data.typing) typingTimer = setTimeout(() => (agentTyping.value = null), 6000);
+        break;
+      }
+      case 'read': {
+        const data = event.data as { by: string; seq: number };
+        if (current && data.by === 'agent') conversation.value = { ...current, agentReadSeq: Math.max(current.agentReadSeq, data.seq) };
+        break;
+      }
+      case 'availability':
+        online.value = (event.data as { online: boolean }).online;
+        break;
+      case 'config':
+        config.value = (event.data as { config: WidgetConfig }).config;
+        break;
+    }
+  }
+
+  /** After any gap: what happened after the newest message we hold, and the conversation's state. */
+  async function resync(): Promise<void> {
+    const list = await call('GET', url(VISITOR_PATHS.conversations)).catch(() => null);
+    const all = (list?.body as { conversations?: Conversation[] } | null)?.conversations ?? [];
+    const current = all.find((c) => c.id === conversation.value?.id) ?? all[0] ?? null;
+    if (current) conversation.value = current;
+    await loadMessages();
+  }
+
+  async function loadMessages(): Promise<void> {
+    const current = conversation.value;
+    if (!current) return;
+    const last = messages.value.at(-1)?.seq ?? 0;
+    for (let after = last, more = true; more;) {
+      const page = await call('GET', `${url(VISITOR_PATHS.messages, { conversationId: current.id })}?${last ? `after=${after}&` : ''}limit=100`).catch(() => null);
+      const list = (page?.body as { messages?: Message[] } | null)?.messages ?? [];
+      upsert(list);
+      // History on first load is the newest 100; after a gap, page forward until caught up.
+      more = last > 0 && list.length === 100;
+      after = list.at(-1)?.seq ?? after;
+    }
+  }
+
+  function lead(): void {
+    transport = createTransport({
+      streamUrl: async () => {
+        const result = await call('POST', url(VISITOR_PATHS.streamTicket));
+        if (result.status !== 200) throw new Error(`ticket ${result.status}`);
+        return `${url(VISITOR_PATHS.stream)}?ticket=${encodeURIComponent((result.body as { ticket: string }).ticket)}`;
+      },
+      pollUrl: url(VISITOR_PATHS.events),
+      pollHeaders: () => ({ authorization: `Bearer ${token}` }),
+      cursor,
+      onEvent: (event) => {
+        apply(event);
+        leader?.post({ t: 'e', e: event });
+      },
+      onResync: () => {
+        void resync();
+        leader?.post({ t: 'r' });
+      },
+    });
+    transport.status.subscribe((value) => {
+      status.value = value;
+      leader?.post({ t: 's', s: value });
+    });
+    transport.start();
+    void outbox.flush();
+  }
+
+  function onTab(message: TabMessage): void {
+    if (message.t === 'e') apply(message.e);
+    else if (message.t === 'o') void outbox.reload();
+    else if (message.t === 'r') void resync();
+    else if (message.t === 's') status.value = message.s;
+    // A follower's new item: the leader sends it.
+    if (message.t === 'o' && leader?.isLeader.value) void outbox.flush();
+  }
+
+  async function start(attempt = 0): Promise<void> {
+    if (stopped) return;
+    try {
+      const result = await call('POST', url(VISITOR_PATHS.session), {
+        context: { url: location.href.slice(0, 2000), title: document.title.slice(0, 500), referrer: document.referrer.slice(0, 2000), language: navigator.language, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+      });
+      if (result.status !== 200) throw new Error(`session ${result.status}`);
+      const session = result.body as OpenSessionResponse;
+      if (stopped) return;
+      token = session.token;
+      storage.set('token', token);
+      cursor = session.cursor;
+      batch(() => {
+        visitor.value = session.visitor;
+        config.value = session.config;
+        online.value = session.availability.online;
+        conversation.value = session.conversation;
+      });
+      await loadMessages();
+      if (stopped) return;
+      isReady();
+      leader = createLeader<TabMessage>({ name: `parley:${siteId}`, onLeader: lead, onMessage: onTab });
+    } catch {
+      status.value = navigator.onLine ? 'reconnecting' : 'offline';
+      retryTimer = setTimeout(() => void start(attempt + 1), backoff(attempt, Math.random, 1000, 10_000));
+    }
+  }
+
+  const onOnline = () => {
+    outbox.wake();
+    if (!visitor.value) { clearTimeout(retryTimer); void start(); }
+  };
+  addEventListener('online', onOnline);
+  void start();
+
+  /** Server messages and local (unsent) ones, in order; a local item disappears once its echo arrives. */
+  const lines = computed<Line[]>(() => {
+    const known = new Set(messages.value.map((m) => m.clientId));
+    return [
+      ...messages.value.map((message): Line => ({ kind: 'message', key: message.id, message })),
+      ...outbox.items.value.filter((item) => !known.has(item.id)).map((item): Line => ({ kind: 'local', key: item.id, item })),
+    ];
+  });
+
+  let lastTypingSent = 0;
+  return {
+    /** Resolves once the session is open (commands like identify wait for it). */
+    ready,
+    config, online, visitor, conversation, messages, agentTyping, status, lines, outbox,
+    async send(body: string): Promise<void> {
+      await outbox.add({ body }, nanoid());
+      if (!leader?.isLeader.value) leader?.post({ t: 'o' });
+      lastTypingSent = 0;
+    },
+    retry: (id: string) => outbox.retry(id),
+    typing(active: boolean): void {
+      const current = conversation.value;
+      const now = Date.now();
+      if (!current || (active && now - lastTypingSent < 3000)) return;
+      lastTypingSent = active ? now : 0;
+      void call('POST', url(VISITOR_PATHS.typing, { conversationId: current.id }), { typing: active }).catch(() => {});
+    },
+    read(): void {
+      const current = conversation.value;
+      const last = messages.value.at(-1)?.seq ?? 0;
+      if (!current || last <= current.visitorReadSeq) return;
+      conversation.value = { ...current, visitorReadSeq: last };
+      void call('POST', url(VISITOR_PATHS.read, { conversationId: current.id }), { seq: last }).catch(() => {});
+    },
+    async updateVisitor(patch: Record<string, unknown>): Promise<SendResult> {
+      await ready;
+      const result = await call('PATCH', url(VISITOR_PATHS.visitor), patch);
+      if (result.status === 200) visitor.value = (result.body as { visitor: { id: string; name: string | null; email: string | null } }).visitor;
+      return result;
+    },
+    destroy(): void {
+      stopped = true;
+      clearTimeout(typingTimer);
+      clearTimeout(retryTimer);
+      removeEventListener('online', onOnline);
+      transport?.stop();
+      leader?.close();
+    },
+  };
+}
+
+export type Chat = ReturnType<typeof createChat>;
