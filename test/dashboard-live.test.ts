@@ -75,7 +75,13 @@ describe('agent dashboard', () => {
       const clickClaim = (page: Page) => page.getByRole('button', { name: 'Claim' }).evaluate((button: HTMLElement) => button.click());
       await Promise.all([clickClaim(alice), clickClaim(bob)]);
 
-      const winner = (await server.store.getConversation(id))!.assignee!;
+      // The clicks only dispatch; wait until one claim is stored before asking who won.
+      let winner = (await server.store.getConversation(id))!.assignee;
+      for (let tries = 0; !winner && tries < 100; tries++) {
+        await new Promise((r) => setTimeout(r, 50));
+        winner = (await server.store.getConversation(id))!.assignee;
+      }
+      assert.ok(winner, 'one of the claims was stored');
       const [won, lost] = winner.name === 'Alice' ? [alice, bob] : [bob, alice];
       await won.getByText('Yours').waitFor();
       await lost.getByRole('alert').getByText(`${winner.name} has already taken this conversation.`).waitFor();
