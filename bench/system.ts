@@ -1,0 +1,17 @@
+/** A system under test as the bench's parent process sees it: started, measured via /proc, stopped. */
+import type { SystemKind, TargetInfo } from './load/target.ts';
+
+export interface SystemUnderTest {
+  kind: SystemKind;
+  /** What the table calls it. */
+  label: string;
+  port: number;
+  /** The processes whose memory and CPU count (nginx: master and worker). */
+  pids(): number[];
+  /** Connection details for a load process; `prefix` keeps identities of load processes apart. */
+  targetInfo(prefix: string): TargetInfo;
+  stop(): Promise<void>;
+}
+
+/** Either a running system, or why it could not be run (reported as a "skipped" line). */
+export type Started = { ok: true; system: SystemUnderTest } | { ok: false; reason: string };
