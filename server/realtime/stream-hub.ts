@@ -66,13 +66,21 @@ export function createStreamHub(options: StreamHubOptions) {
     if (stream.raw.writableLength > maxBuffered) close(stream);
   }
 
+  // One event object reaches every subscribed stream: serialize it once, not once per stream.
+  const frames = new WeakMap<WireEvent, string>();
+  function frameOf(event: WireEvent): string {
+    let frame = frames.get(event);
+    if (frame === undefined) frames.set(event, (frame = formatSse({ id: event.id, event: event.type, data: event.data })));
+    return frame;
+  }
+
   function send(stream: Stream, event: WireEvent): void {
     if (event.id !== undefined) {
       const id = Number(event.id);
       if (id <= stream.lastId) return;
       stream.lastId = id;
     }
-    write(stream, formatSse({ id: event.id, event: event.type, data: event.data }));
+    write(stream, frameOf(event));
   }
 
   function close(stream: Stream): void {

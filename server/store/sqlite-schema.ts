@@ -134,6 +134,9 @@ const MIGRATIONS: string[] = [
     UNIQUE (site_id, shortcut)
   );
   `,
+  /* 3: resume reads a site's site-wide events (config) without walking all of its conversation events */ `
+  CREATE INDEX events_site_wide ON events(site_id, id) WHERE visitor_id IS NULL;
+  `,
 ];
 
 export function migrate(db: DatabaseSync): void {
