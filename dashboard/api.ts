@@ -4,7 +4,7 @@
  * retrying). A 401 on anything but login reports the session as ended. It holds no state of its own.
  */
 import {
-  AGENT_PATHS, CSRF_HEADER, path, type AgentRef, type AgentSendMessageRequest, type AgentStatus, type Conversation,
+  ACCOUNT_PATHS, AGENT_PATHS, type CannedResponse, CSRF_HEADER, path, type AgentRef, type AgentSendMessageRequest, type AgentStatus, type Conversation,
   type ConversationDetail, type ConversationListResponse, type ConversationView, type ErrorBody, type LoginRequest,
   type MeResponse, type Message, type MessagePage,
 } from '../protocol/protocol.ts';
@@ -33,8 +33,12 @@ export interface ApiOptions {
 
 export type AgentWithStatus = AgentRef & { status: AgentStatus };
 
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+/** One JSON request with the session's CSRF token; what every typed call is built on. */
+export type Call = <T>(method: Method, url: string, body?: unknown) => Promise<T>;
+
 export function createApi({ fetch, csrf, onUnauthenticated }: ApiOptions) {
-  async function call<T>(method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
+  async function call<T>(method: Method, url: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const token = csrf();
@@ -54,12 +58,14 @@ export function createApi({ fetch, csrf, onUnauthenticated }: ApiOptions) {
     // Gateways answer 502/503 while the server restarts: as good as no answer.
     if (!error && response.status >= 500) throw new NetworkError(`HTTP ${response.status}`);
     const failure = new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? `HTTP ${response.status}`, error?.details);
-    if (response.status === 401 && url !== AGENT_PATHS.login) onUnauthenticated();
+    // A wrong password on login, redeem or password change is not a session ending.
+    if (response.status === 401 && error?.code !== 'PARLEY_ERR_INVALID_CREDENTIALS' && url !== AGENT_PATHS.login) onUnauthenticated();
     throw failure;
   }
   const id = (template: string, conversationId: string) => path(template, { conversationId });
 
   return {
+    call: call as Call,
     login: (request: LoginRequest) => call<MeResponse>('POST', AGENT_PATHS.login, request),
     logout: () => call<void>('POST', AGENT_PATHS.logout, {}),
     me: () => call<MeResponse>('GET', AGENT_PATHS.me),
@@ -86,6 +92,10 @@ export function createApi({ fetch, csrf, onUnauthenticated }: ApiOptions) {
       call<{ conversation: Conversation }>('POST', id(AGENT_PATHS.transfer, conversationId), { agentId }),
     resolve: (conversationId: string) => call<{ conversation: Conversation }>('POST', id(AGENT_PATHS.resolve, conversationId), {}),
     reopen: (conversationId: string) => call<{ conversation: Conversation }>('POST', id(AGENT_PATHS.reopen, conversationId), {}),
+    canned: () => call<{ canned: CannedResponse[] }>('GET', ACCOUNT_PATHS.canned),
+    /** Accepts an invitation or a password reset; answers like login (the session cookie is set). */
+    redeem: (request: { token: string; name?: string; password: string }) => call<MeResponse>('POST', ACCOUNT_PATHS.redeem, request),
+    changePassword: (current: string, password: string) => call<void>('POST', ACCOUNT_PATHS.password, { current, password }),
   };
 }
 

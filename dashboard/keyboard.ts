@@ -12,6 +12,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['Enter', 'Open the selected conversation'],
   ['e', 'Resolve the open conversation'],
   ['r', 'Reply: focus the composer'],
+  ['/', 'Canned responses (in the composer: Enter or Tab inserts, Esc closes)'],
   ['?', 'Show this list'],
   ['Esc', 'Close this list'],
 ];
@@ -39,6 +40,17 @@ export function installKeyboard(target: Window, controller: Controller): () => v
         break;
       }
       case 'r': target.document.getElementById('composer-input')?.focus(); break;
+      case '/': {
+        // Into the composer with a `/`, which opens the canned responses.
+        const c = current.value;
+        const field = target.document.getElementById('composer-input');
+        if (!c || !(field instanceof HTMLTextAreaElement)) return;
+        field.focus();
+        const at = field.value.length;
+        field.setRangeText(at > 0 && !/\s$/.test(field.value) ? ' /' : '/', at, at, 'end');
+        field.dispatchEvent(new Event('input', { bubbles: true }));
+        break;
+      }
       case '?': showShortcuts(!shortcutsOpen.value); break;
       default: return;
     }

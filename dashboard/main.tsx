@@ -7,6 +7,7 @@ import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { createLeader } from '../client/leader.ts';
 import { createApi } from './api.ts';
+import { createAdminApi } from './settings/admin-api.ts';
 import { App } from './components/app.tsx';
 import { createController, type Controller } from './controller.ts';
 import { ControllerContext } from './controller-context.ts';
@@ -17,10 +18,9 @@ import { browserOnlineChanged } from './state/connection.ts';
 import { loadDrafts } from './state/drafts.ts';
 import { csrfToken } from './state/session.ts';
 import { attentionCount } from './state/queue.ts';
+import { parseRoute, routeChanged } from './state/route.ts';
 import { pageVisibilityChanged } from './state/ui.ts';
 import './styles.css';
-
-const BASE = '/app/';
 
 let controller: Controller;
 const api = createApi({
@@ -41,26 +41,23 @@ const notifier = createNotifier({
 
 controller = createController({
   api,
+  admin: createAdminApi(api.call),
   notifier,
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-  navigate(conversationId) {
-    const next = conversationId ? `${BASE}c/${encodeURIComponent(conversationId)}` : BASE;
-    if (location.pathname !== next) history.pushState(null, '', next);
+  navigate(path, replace = false) {
+    if (location.pathname === path && !replace) return;
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
   },
 });
-
-const routeId = (): string | null => {
-  const match = /^\/app\/c\/([^/]+)/.exec(location.pathname);
-  return match ? decodeURIComponent(match[1]!) : null;
-};
 
 loadDrafts(window.localStorage);
 window.addEventListener('online', () => browserOnlineChanged(true));
 window.addEventListener('offline', () => browserOnlineChanged(false));
 document.addEventListener('visibilitychange', () => pageVisibilityChanged(!document.hidden));
-window.addEventListener('popstate', () => void controller.open(routeId()));
+window.addEventListener('popstate', () => controller.followLocation(location.pathname));
 pageVisibilityChanged(!document.hidden);
 setInterval(() => tick(Date.now()), 1000);
 installKeyboard(window, controller);
@@ -69,10 +66,9 @@ effect(() => {
   document.title = count > 0 ? `(${count}) Parley` : 'Parley';
 });
 
-const initial = routeId();
-void controller.start().then(() => {
-  if (initial) void controller.open(initial);
-});
+// The route first (the redeem page must not wait for /me), then the session, then the conversation in the URL.
+routeChanged(parseRoute(location.pathname));
+void controller.start().then(() => controller.followLocation(location.pathname));
 
 render(
   <ControllerContext.Provider value={controller}>

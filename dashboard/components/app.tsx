@@ -1,37 +1,48 @@
 /**
- * The page frame: the login form, or the top bar over the section the agent is in. Sections are a
- * list so the owner's Settings (issue 5) can be added beside the inbox without touching the rest.
+ * The page frame: the redeem page for invitation links, the login form, or the top bar over the
+ * section in the address bar. Sections are a list; owner-only ones are not even linked for agents.
  */
 import type { ComponentType } from 'preact';
+import { SettingsSection } from '../settings/settings-section.tsx';
+import { route, type Route } from '../state/route.ts';
 import { phase, user } from '../state/session.ts';
+import { AccountPage } from './account-page.tsx';
 import { Inbox } from './inbox.tsx';
 import { LoginPage } from './login-page.tsx';
+import { RedeemPage } from './redeem-page.tsx';
 import { ShortcutsDialog } from './shortcuts-dialog.tsx';
 import { Toast } from './toast.tsx';
 import { TopBar } from './top-bar.tsx';
 
 export interface Section {
-  id: string;
+  id: 'inbox' | 'settings' | 'account';
   label: string;
   component: ComponentType;
-  /** Shown only to owners (issue 5's settings pages). */
+  /** Where its link goes. */
+  home: Route;
+  /** Shown only to owners (the API answers agents 403 anyway). */
   ownerOnly?: boolean;
 }
 
 export const SECTIONS: Section[] = [
-  { id: 'inbox', label: 'Inbox', component: Inbox },
+  { id: 'inbox', label: 'Inbox', component: Inbox, home: { section: 'inbox', conversationId: null } },
+  { id: 'settings', label: 'Settings', component: SettingsSection, home: { section: 'settings', page: 'install' }, ownerOnly: true },
+  { id: 'account', label: 'Account', component: AccountPage, home: { section: 'account' } },
 ];
 
 export function App() {
+  if (route.value.section === 'redeem' && phase.value !== 'loading') return <RedeemPage />;
   if (phase.value === 'loading') {
     return <div class="splash" role="status">Loading Parley…</div>;
   }
   if (phase.value === 'login') return <LoginPage />;
   const sections = SECTIONS.filter((section) => !section.ownerOnly || user.value?.role === 'owner');
-  const Current = sections[0]!.component;
+  const wanted = route.value.section;
+  const current = sections.find((section) => section.id === wanted) ?? sections[0]!;
+  const Current = current.component;
   return (
     <div class="shell">
-      <TopBar sections={sections} current={sections[0]!.id} />
+      <TopBar sections={sections} current={current.id} />
       <Current />
       <ShortcutsDialog />
       <Toast />

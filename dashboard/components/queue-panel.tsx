@@ -98,5 +98,6 @@ function QueueItem({ conversation, onOpen }: { conversation: Conversation; onOpe
   );
 }
 
-/** The list has no visitor names (see docs/dashboard.md); a short stable tag tells rows apart. */
-export const visitorLabel = (conversation: Conversation): string => `Visitor ${conversation.visitorId.slice(-4).toUpperCase()}`;
+/** The visitor's name or email when they gave one; else a short stable tag that tells rows apart. */
+export const visitorLabel = (conversation: Conversation): string =>
+  conversation.visitor?.name || conversation.visitor?.email || `Visitor ${conversation.visitorId.slice(-4).toUpperCase()}`;

@@ -1,6 +1,8 @@
 /** Brand, sections, connection state, presence, notifications, shortcuts, and the signed-in agent. */
 import { useState } from 'preact/hooks';
 import { useController } from '../controller-context.ts';
+import { openId } from '../state/conversation.ts';
+import { routePath } from '../state/route.ts';
 import { status, user } from '../state/session.ts';
 import { showShortcuts } from '../state/ui.ts';
 import type { Section } from './app.tsx';
@@ -14,9 +16,24 @@ export function TopBar({ sections, current }: { sections: Section[]; current: st
     <header class="top-bar">
       <div class="brand"><span class="brand-mark" aria-hidden="true">P</span><span class="brand-name">Parley</span></div>
       <nav aria-label="Sections" class="sections">
-        {sections.map((section) => (
-          <a key={section.id} href="/app/" aria-current={section.id === current ? 'page' : undefined}>{section.label}</a>
-        ))}
+        {sections.map((section) => {
+          // The inbox link returns to the conversation that was open.
+          const target = section.id === 'inbox' ? { section: 'inbox' as const, conversationId: openId.value } : section.home;
+          return (
+            <a
+              key={section.id}
+              href={routePath(target)}
+              aria-current={section.id === current ? 'page' : undefined}
+              onClick={(event) => {
+                if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+                event.preventDefault();
+                controller.go(target);
+              }}
+            >
+              {section.label}
+            </a>
+          );
+        })}
       </nav>
       <ConnectionStatus />
       <div class="top-actions">

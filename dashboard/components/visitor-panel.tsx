@@ -1,9 +1,12 @@
 /** Who the visitor is and where they are: everything the widget told the server, as text. */
+import { useState } from 'preact/hooks';
 import type { AttributeValue } from '../../protocol/protocol.ts';
+import { useController } from '../controller-context.ts';
 import { localTimeIn } from '../lib/format.ts';
 import { summarizeUserAgent } from '../lib/user-agent.ts';
 import { now } from '../state/clock.ts';
 import { visitor, visitorOnline } from '../state/conversation.ts';
+import { user } from '../state/session.ts';
 import { toggleDetails } from '../state/ui.ts';
 
 const show = (value: AttributeValue): string => (value === null ? '—' : String(value));
@@ -52,6 +55,31 @@ export function VisitorPanel() {
           </dl>
         </>
       )}
+      {user.value?.role === 'owner' && <DeleteVisitor visitorId={v.id} />}
     </aside>
+  );
+}
+
+/** Owners only: deleting a visitor's data on request, after a confirmation. */
+function DeleteVisitor({ visitorId }: { visitorId: string }) {
+  const controller = useController();
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div class="visitor-delete">
+      <p class="muted small">Visitor id <code>{visitorId}</code></p>
+      {!confirming ? (
+        <button type="button" class="ghost danger-text" onClick={() => setConfirming(true)}>Delete this visitor's data…</button>
+      ) : (
+        <div class="confirm" role="group" aria-label="Confirm deleting the visitor">
+          <p class="warn small">Deletes the visitor, all their conversations and messages, for good.</p>
+          <div class="row">
+            <button type="button" class="danger" onClick={async () => setError(await controller.settings.deleteVisitor(visitorId))}>Delete for good</button>
+            <button type="button" class="ghost" onClick={() => setConfirming(false)}>Cancel</button>
+          </div>
+          {error && <p class="error small" role="alert">{error}</p>}
+        </div>
+      )}
+    </div>
   );
 }

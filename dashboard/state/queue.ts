@@ -145,3 +145,8 @@ export function moveCursor(delta: 1 | -1): void {
 export function cursorSet(id: string | null): void {
   cursorId.value = id;
 }
+
+/** An owner deleted a visitor's data: their conversations are gone from the server. */
+export function visitorDeleted(visitorId: string): void {
+  conversations.value = new Map([...conversations.value].filter(([, c]) => c.visitorId !== visitorId));
+}

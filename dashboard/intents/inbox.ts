@@ -1,0 +1,185 @@
+/**
+ * The inbox's intents: load and resync the queue and the open conversation, apply stream events,
+ * open, claim, transfer, resolve, reopen, views and search. Each calls the API and records the
+ * outcome through the state modules' actions; nothing here renders.
+ */
+import { batch } from '@preact/signals';
+import type { ResyncReason } from '../../client/transport.ts';
+import type { Conversation, ConversationView, WireEvent } from '../../protocol/protocol.ts';
+import { ApiError } from '../api.ts';
+import { applyEvent } from '../live/apply-event.ts';
+import { colleaguesLoaded } from '../state/agents.ts';
+import { availableLoaded } from '../state/canned.ts';
+import * as conversation from '../state/conversation.ts';
+import * as queue from '../state/queue.ts';
+import { routeChanged, routePath } from '../state/route.ts';
+import * as session from '../state/session.ts';
+import { pageVisible, showToast } from '../state/ui.ts';
+import { messageOf, type ControllerDeps } from './deps.ts';
+
+export function createInboxIntents(deps: ControllerDeps, hooks: { beforeOpen: () => void }) {
+  const { api } = deps;
+  const readSent = new Map<string, number>();
+  let searchTimer: unknown = null;
+
+  function handleEvent(event: WireEvent): void {
+    applyEvent(event, {
+      now: deps.now,
+      onNewConversation: (c) => deps.notifier.notify('New conversation', c.preview ?? 'A visitor is waiting', c.id, () => void open(c.id)),
+      onVisitorMessage: (message) => {
+        const c = queue.conversations.value.get(message.conversationId);
+        const mine = c?.assignee?.id === session.user.value?.id;
+        const watching = conversation.openId.value === message.conversationId && pageVisible.value;
+        if (!watching && (mine || c?.status === 'waiting')) {
+          deps.notifier.notify('New message', message.body.slice(0, 120), message.conversationId, () => void open(message.conversationId));
+        }
+      },
+    });
+  }
+
+  async function loadQueue(replace: boolean): Promise<string> {
+    queue.loadingChanged(true);
+    try {
+      const open = await api.conversations('open');
+      if (replace) queue.replaceAll(open.conversations);
+      else queue.listLoaded(open.conversations);
+      const which = queue.view.value;
+      if (which === 'resolved' || which === 'all') queue.listLoaded((await api.conversations(which)).conversations);
+      return open.cursor;
+    } finally {
+      queue.loadingChanged(false);
+    }
+  }
+
+  async function loadConversation(id: string, replace = false): Promise<void> {
+    const known = conversation.messages.value;
+    const after = !replace && known.length > 0 ? known[known.length - 1]!.seq : undefined;
+    conversation.loadingChanged(true);
+    try {
+      const [detail, page] = await Promise.all([api.conversation(id), api.messages(id, after === undefined ? {} : { after })]);
+      queue.conversationChanged(detail.conversation);
+      conversation.detailLoaded(detail);
+      conversation.messagesLoaded(id, page.messages);
+      // Catching up after a gap may need more than one page.
+      let last = page.messages.at(-1)?.seq;
+      let more = after !== undefined && page.messages.length === 100;
+      while (more && last !== undefined) {
+        const next = await api.messages(id, { after: last });
+        conversation.messagesLoaded(id, next.messages);
+        last = next.messages.at(-1)?.seq ?? last;
+        more = next.messages.length === 100;
+      }
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401)) showToast(messageOf(error), 'error');
+    } finally {
+      conversation.loadingChanged(false);
+    }
+  }
+
+  /** After a reset or a reconnect nothing that happened meanwhile may be missing: refetch. */
+  async function resync(reason: ResyncReason): Promise<void> {
+    try {
+      await loadQueue(reason === 'reset');
+      const id = conversation.openId.value;
+      if (id) await loadConversation(id, reason === 'reset');
+      colleaguesLoaded((await api.agents()).agents);
+      availableLoaded((await api.canned()).canned);
+    } catch { /* the transport tries again and calls back */ }
+  }
+
+  function markReadWhenSeen(): void {
+    const c = conversation.current.value;
+    if (!c || !pageVisible.value || conversation.messages.value.length === 0) return;
+    if (c.lastSeq <= c.agentReadSeq || (readSent.get(c.id) ?? 0) >= c.lastSeq) return;
+    readSent.set(c.id, c.lastSeq);
+    api.read(c.id, c.lastSeq).then((result) => queue.conversationChanged(result.conversation), () => readSent.delete(c.id));
+  }
+
+  async function open(id: string | null): Promise<void> {
+    if (conversation.openId.value === id) return;
+    hooks.beforeOpen();
+    conversation.opened(id);
+    if (id) queue.cursorSet(id);
+    const next = { section: 'inbox' as const, conversationId: id };
+    routeChanged(next);
+    deps.navigate(routePath(next));
+    if (id) await loadConversation(id, true);
+  }
+
+  async function act(name: string, run: () => Promise<{ conversation: Conversation }>): Promise<boolean> {
+    conversation.actionFailed(null);
+    try {
+      queue.conversationChanged((await run()).conversation);
+      return true;
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'PARLEY_ERR_ALREADY_CLAIMED') {
+        const assignee = error.details.assignee as { name?: string } | undefined;
+        conversation.actionFailed(`${assignee?.name ?? 'Another agent'} has already taken this conversation.`);
+        // Our copy is stale; the stream's update may still be on its way.
+        const id = conversation.openId.value;
+        if (id) void loadConversation(id);
+      } else if (!(error instanceof ApiError && error.status === 401)) {
+        conversation.actionFailed(`Could not ${name}: ${messageOf(error)}`);
+      }
+      return false;
+    }
+  }
+
+  return {
+    handleEvent,
+    loadQueue,
+    loadConversation,
+    resync,
+    markReadWhenSeen,
+    /** Signed out: forget what was read, so the next session reports it afresh. */
+    forget: () => readSent.clear(),
+
+    open,
+    moveCursor: queue.moveCursor,
+    openCursor(): void {
+      const id = queue.cursorId.value ?? queue.visible.value[0]?.id;
+      if (id) void open(id);
+    },
+    claim: (id: string) => act('claim', () => api.claim(id)),
+    transfer: (id: string, agentId: string) => act('transfer', () => api.transfer(id, agentId)),
+    resolve: (id: string) => act('resolve', () => api.resolve(id)),
+    reopen: (id: string) => act('reopen', () => api.reopen(id)),
+    dismissError: () => conversation.actionFailed(null),
+
+    async setView(next: ConversationView): Promise<void> {
+      queue.viewChanged(next);
+      queue.cursorSet(null);
+      try {
+        if (queue.query.value.trim()) await this.search(queue.query.value, true);
+        else if (next === 'resolved' || next === 'all') queue.listLoaded((await api.conversations(next)).conversations);
+      } catch (error) {
+        showToast(messageOf(error), 'error');
+      }
+    },
+
+    /** Debounced: the server searches message text, visitor name and email. */
+    search(text: string, now = false): Promise<void> {
+      queue.queryChanged(text);
+      deps.clearTimeout(searchTimer);
+      if (!text.trim()) return Promise.resolve();
+      return new Promise((resolve) => {
+        searchTimer = deps.setTimeout(async () => {
+          try {
+            const result = await api.conversations(queue.view.value, text);
+            if (queue.query.value !== text) return;
+            batch(() => {
+              queue.listLoaded(result.conversations);
+              queue.searchLoaded(result.conversations.map((c) => c.id));
+            });
+          } catch (error) {
+            showToast(messageOf(error), 'error');
+          } finally {
+            resolve();
+          }
+        }, now ? 0 : 250);
+      });
+    },
+  };
+}
+
+export type InboxIntents = ReturnType<typeof createInboxIntents>;

@@ -1,0 +1,151 @@
+/**
+ * Signing in and out, and what lives exactly as long as a session: the live connection (stream +
+ * outbox), the read-receipt effect, the canned responses. Also the account intents that end in a
+ * session: redeeming an invitation or reset link, and changing one's password.
+ */
+import { batch, effect } from '@preact/signals';
+import type { AgentStatus, Message, MeResponse } from '../../protocol/protocol.ts';
+import { ApiError, NetworkError } from '../api.ts';
+import { openConnection, type Connection } from '../live/connection.ts';
+import { colleaguesLoaded } from '../state/agents.ts';
+import { availableLoaded } from '../state/canned.ts';
+import * as conversation from '../state/conversation.ts';
+import * as queue from '../state/queue.ts';
+import { routeChanged, routePath } from '../state/route.ts';
+import * as session from '../state/session.ts';
+import * as sites from '../state/sites.ts';
+import { showToast } from '../state/ui.ts';
+import { messageOf, type ControllerDeps } from './deps.ts';
+import type { InboxIntents } from './inbox.ts';
+
+const SESSION_ENDED = 'Your session has ended. Log in again; your unsent reply is kept.';
+export const REVOKED = 'An administrator ended your session (your account may have been disabled). Ask your site owner if this is unexpected.';
+
+export function createSessionIntents(deps: ControllerDeps, inbox: InboxIntents, composer: { stopTyping(): void }) {
+  const { api } = deps;
+  let connection: Connection | null = null;
+  let stopEffects: Array<() => void> = [];
+
+  async function startSession(): Promise<void> {
+    const user = session.user.value!;
+    const cursor = await inbox.loadQueue(true).catch(() => session.me.value!.cursor);
+    api.agents().then((result) => colleaguesLoaded(result.agents), () => {});
+    api.canned().then((result) => availableLoaded(result.canned), () => {});
+    connection = openConnection({
+      api,
+      userId: user.id,
+      cursor,
+      onEvent: inbox.handleEvent,
+      onResync: (reason) => void inbox.resync(reason),
+      onRevoked: () => endSession(REVOKED),
+      onDelivered: (_item, result) => {
+        const message = (result.body as { message?: Message } | undefined)?.message;
+        if (message) {
+          queue.messageArrived(message);
+          conversation.messageArrived(message);
+        }
+      },
+      canSend: () => session.phase.value === 'ready',
+    });
+    stopEffects = [effect(inbox.markReadWhenSeen)];
+    if (conversation.openId.value) void inbox.loadConversation(conversation.openId.value, true);
+  }
+
+  function endSession(notice: string | null): void {
+    connection?.stop();
+    connection = null;
+    for (const stop of stopEffects) stop();
+    stopEffects = [];
+    inbox.forget();
+    batch(() => {
+      queue.replaceAll([]);
+      availableLoaded([]);
+      sites.reset();
+      session.signedOut(notice);
+    });
+  }
+
+  async function begin(response: MeResponse): Promise<void> {
+    if (connection) endSession(null);
+    session.signedIn(response);
+    await startSession();
+  }
+
+  return {
+    connection: () => connection,
+
+    async start(): Promise<void> {
+      try {
+        await begin(await api.me());
+      } catch (error) {
+        session.signedOut(error instanceof NetworkError ? 'The server cannot be reached; check your connection and try again.' : null);
+      }
+    },
+
+    async login(email: string, password: string): Promise<void> {
+      session.loginStarted();
+      try {
+        await begin(await api.login({ email, password }));
+      } catch (error) {
+        session.loginFailed(error instanceof ApiError && error.code === 'PARLEY_ERR_INVALID_CREDENTIALS' ? 'Wrong email or password.' : messageOf(error));
+      }
+    },
+
+    async logout(): Promise<void> {
+      composer.stopTyping();
+      await api.logout().catch(() => {});
+      endSession(null);
+    },
+
+    /** Any request answered 401: the session expired or was revoked. Drafts stay in drafts.ts. */
+    sessionExpired(): void {
+      if (session.phase.value === 'ready') endSession(SESSION_ENDED);
+    },
+
+    async setPresence(status: AgentStatus): Promise<void> {
+      try {
+        session.statusChanged((await api.setPresence(status)).status);
+      } catch (error) {
+        showToast(`Could not change your status: ${messageOf(error)}`, 'error');
+      }
+    },
+
+    enableNotifications: () => deps.notifier.enable(),
+
+    /**
+     * An invitation or reset link (REDEEM_PAGE#token=…): sets the password, which logs in, then
+     * the inbox. Answers the sentence to show when it did not work.
+     */
+    async redeem(token: string, name: string, password: string): Promise<string | null> {
+      try {
+        const response = await api.redeem({ token, password, ...(name.trim() ? { name: name.trim() } : {}) });
+        const inboxRoute = { section: 'inbox' as const, conversationId: null };
+        routeChanged(inboxRoute);
+        deps.navigate(routePath(inboxRoute), true); // replaces the page whose fragment held the token
+        await begin(response);
+        return null;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'PARLEY_ERR_LINK_INVALID') {
+          return 'This link has already been used or has expired. Ask your site owner for a new one.';
+        }
+        if (error instanceof ApiError && error.code === 'PARLEY_ERR_EMAIL_TAKEN') {
+          return 'An account with this email already exists. Sign in instead, or ask your site owner for a password reset link.';
+        }
+        if (error instanceof ApiError && error.code === 'PARLEY_ERR_FORBIDDEN') return 'This account is disabled. Ask your site owner.';
+        if (error instanceof ApiError && error.code === 'PARLEY_ERR_RATE_LIMITED') return 'Too many attempts; wait a minute and try again.';
+        return messageOf(error);
+      }
+    },
+
+    /** Answers the sentence to show: null on success. */
+    async changePassword(current: string, password: string): Promise<string | null> {
+      try {
+        await api.changePassword(current, password);
+        return null;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'PARLEY_ERR_INVALID_CREDENTIALS') return 'The current password is wrong.';
+        return messageOf(error);
+      }
+    },
+  };
+}
