@@ -309,7 +309,7 @@ export const ACCOUNT_PATHS = {
   canned: `${API}/agent/canned`,
 } as const;
 
-/** Where invitation and reset links point; the token travels in the fragment, so it reaches no server log. */
+/** Where invitation and reset links point (`#token=…&kind=invite|reset`); the fragment reaches no server log. */
 export const REDEEM_PAGE = '/app/redeem';
 
 export interface LoginRequest {

@@ -12,9 +12,16 @@ export function tokenFrom(hash: string): string | null {
   return token && token.length >= 16 ? token : null;
 }
 
+/** Invitation links say `kind=invite`, reset links `kind=reset`; older links said nothing. */
+export function kindFrom(hash: string): 'invite' | 'reset' | null {
+  const kind = new URLSearchParams(hash.replace(/^#/, '')).get('kind');
+  return kind === 'invite' || kind === 'reset' ? kind : null;
+}
+
 export function RedeemPage() {
   const controller = useController();
   const [token] = useState(() => tokenFrom(location.hash));
+  const [kind] = useState(() => kindFrom(location.hash));
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -34,12 +41,16 @@ export function RedeemPage() {
           setBusy(false);
         }}
       >
-        <h1 id="redeem-title"><span class="brand-mark" aria-hidden="true">P</span> Welcome to Parley</h1>
-        <p class="muted">Choose a password to finish setting up your account. The link works once.</p>
-        <label>
-          Your name <span class="muted small">(optional: as your owner wrote it if empty)</span>
-          <input type="text" name="name" autocomplete="name" maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
-        </label>
+        <h1 id="redeem-title"><span class="brand-mark" aria-hidden="true">P</span> {kind === 'reset' ? 'Choose a new password' : 'Welcome to Parley'}</h1>
+        <p class="muted">{kind === 'reset'
+          ? 'Set a new password for your account. Your other sessions will be signed out. The link works once.'
+          : 'Choose a password to finish setting up your account. The link works once.'}</p>
+        {kind !== 'reset' && (
+          <label>
+            Your name <span class="muted small">(optional: as your owner wrote it if empty)</span>
+            <input type="text" name="name" autocomplete="name" maxLength={100} value={name} onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+        )}
         <label>
           New password <span class="muted small">(at least {MIN_PASSWORD} characters)</span>
           <input type="password" name="new-password" autocomplete="new-password" required minLength={MIN_PASSWORD} maxLength={1024} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />

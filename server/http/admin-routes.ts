@@ -67,7 +67,7 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
   const link = async (invite: Parameters<typeof store.createInvite>[1]): Promise<LinkResponse> => {
     const token = randomToken();
     await store.createInvite(sha256(token), invite);
-    return { url: `${config.publicUrl}${REDEEM_PAGE}#token=${token}`, expiresAt: invite.expiresAt };
+    return { url: `${config.publicUrl}${REDEEM_PAGE}#token=${token}&kind=${invite.kind}`, expiresAt: invite.expiresAt };
   };
   /** Keeps at least one enabled owner, so nobody can lock everyone out of the settings. */
   const assertOwnerRemains = async (userId: string, next: { role?: Role; disabled?: boolean }) => {
