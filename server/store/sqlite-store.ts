@@ -75,15 +75,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     const committed: LoggedEvent[] = [];
     db.exec('BEGIN IMMEDIATE');
     for (const job of jobs) {
-      db.exec('SAVEPOINT job');
+      sql('SAVEPOINT job').run();
       batchEvents = [];
       try {
         outcomes.push({ ok: true, value: job.fn() });
-        db.exec('RELEASE job');
+        sql('RELEASE job').run();
         committed.push(...batchEvents);
       } catch (error) {
-        db.exec('ROLLBACK TO job');
-        db.exec('RELEASE job');
+        sql('ROLLBACK TO job').run();
+        sql('RELEASE job').run();
         outcomes.push({ ok: false, error });
       }
     }
@@ -151,9 +151,24 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         WHERE id = ?`,
       seq, at, visible ? 1 : 0, input.body.slice(0, PREVIEW_CHARS), answered ? 1 : 0, at,
       input.author, seq, input.author, seq, c.id);
-    const stored = message(id);
+    // Built from what was just written rather than read back: the hot path of every send.
+    const stored: Message = {
+      id, conversationId: c.id, seq, clientId: input.clientId, author: input.author, agent: agentRefOf(input.agentId),
+      body: input.body, internal: input.internal, system: input.system ?? null, createdAt: at,
+    };
     const event = logEvent({ type: 'message', data: { message: stored }, siteId: c.siteId, visitorId: c.visitorId, audience: input.internal ? 'agents' : 'all' });
     return { message: stored, event };
+  }
+
+  // Agents' names and avatars, for messages; forgotten whenever a user changes.
+  const agentRefs = new Map<string, AgentRef | null>();
+  function agentRefOf(userId: string | null): AgentRef | null {
+    if (userId === null) return null;
+    if (!agentRefs.has(userId)) {
+      const row = one('SELECT id, name, avatar_url FROM users WHERE id = ?', userId);
+      agentRefs.set(userId, row ? { id: String(row.id), name: String(row.name), avatarUrl: row.avatar_url == null ? null : String(row.avatar_url) } : null);
+    }
+    return agentRefs.get(userId)!;
   }
 
   /**
@@ -268,6 +283,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async updateUser(id, patch) {
+      agentRefs.delete(id);
       await write(() => {
         const current = one('SELECT * FROM users WHERE id = ?', id);
         if (!current) throw new Error(`user ${id} does not exist`);
