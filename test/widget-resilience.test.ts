@@ -57,6 +57,8 @@ describe('widget resilience', () => {
       await page.reload();
       await openWidget(page);
       await page.getByText('offline three').waitFor();
+      // History from before the outage is shown from the local copy while the server is unreachable.
+      await page.getByText('first, while online').waitFor();
       assert.equal(await page.getByText('Sending…').count(), 3, 'the three are still pending after the reload');
       await screenshot(page, 'widget-offline-pending');
 

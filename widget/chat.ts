@@ -1,9 +1,12 @@
 /**
  * The widget's conversation state and how it stays true: session (token kept per site in
- * localStorage), history, the outbox, one stream per browser through the leader tab, and the
- * REST resync after any gap. Signals out, action functions in; no Preact here.
+ * localStorage), history (the last 50 messages also cached in localStorage, so a reload while the
+ * server is unreachable still shows them), the outbox, one stream per browser through the leader
+ * tab, the REST resync after any gap, and whether anyone can answer (presence and business hours,
+ * re-evaluated every minute). Signals out, action functions in; no Preact here.
  */
 import { batch, computed, signal } from '@preact/signals-core';
+import { isOpen } from '../protocol/business-hours.ts';
 import { nanoid } from 'nanoid';
 import {
   path, VISITOR_PATHS, type Conversation, type Message, type OpenSessionResponse, type WidgetConfig, type WireEvent,
@@ -24,10 +27,14 @@ export interface ChatOptions {
   base: string;
   siteId: string;
   config: WidgetConfig | null;
-  /** An agent's message arrived. */
+  /** An agent's message arrived (live, or missed during a gap; not when history is loaded). */
   onAgentMessage: (message: Message) => void;
   onSent: (message: Message) => void;
+  /** The clock for business hours; injectable for tests. */
+  now?: () => number;
 }
+
+type VisitorInfo = { id: string; name: string | null; email: string | null };
 
 export function createChat(options: ChatOptions) {
   const { base, siteId } = options;
@@ -40,9 +47,16 @@ export function createChat(options: ChatOptions) {
 
   const config = signal<WidgetConfig | null>(options.config);
   const online = signal(false);
-  const visitor = signal<{ id: string; name: string | null; email: string | null } | null>(null);
-  const conversation = signal<Conversation | null>(null);
-  const messages = signal<Message[]>([]);
+  const visitor = signal<VisitorInfo | null>(null);
+  // The last page seen, so a reload while the server is unreachable still shows the conversation.
+  let cached: [Conversation, Message[]] | null = null;
+  try { cached = JSON.parse(storage.get('history')!); } catch { /* none or corrupt */ }
+  const conversation = signal<Conversation | null>(cached?.[0] ?? null);
+  const messages = signal<Message[]>(cached?.[1] ?? []);
+  const now = options.now ?? Date.now;
+  const minute = signal(now());
+  // Business hours are re-evaluated every minute, so the widget turns away (or back) on time.
+  const clock = setInterval(() => (minute.value = now()), 60_000);
   const agentTyping = signal<string | null>(null);
   const status = signal<TransportStatus>('connecting');
   let token = storage.get('token');
@@ -92,13 +106,15 @@ export function createChat(options: ChatOptions) {
     return result;
   }
 
-  function upsert(list: Message[]): void {
+  /** `live`: these just happened (stream, or a resync after a gap), not history being loaded. */
+  function upsert(list: Message[], live = true): void {
     if (list.length === 0) return;
     const byId = new Map(messages.value.map((m) => [m.id, m]));
     const fresh = list.filter((m) => !byId.has(m.id) && !m.internal);
     for (const m of list) byId.set(m.id, m);
     messages.value = [...byId.values()].sort((a, b) => a.seq - b.seq);
-    for (const m of fresh) if (m.author === 'agent') options.onAgentMessage(m);
+    if (conversation.value) storage.set('history', JSON.stringify([conversation.value, messages.value.slice(-50)]));
+    if (live) for (const m of fresh) if (m.author === 'agent') options.onAgentMessage(m);
   }
 
   function apply(event: WireEvent): void {
@@ -156,7 +172,7 @@ export function createChat(options: ChatOptions) {
     for (let after = last, more = true; more;) {
       const page = await call('GET', `${url(VISITOR_PATHS.messages, { conversationId: current.id })}?${last ? `after=${after}&` : ''}limit=100`).catch(() => null);
       const list = (page?.body as { messages?: Message[] } | null)?.messages ?? [];
-      upsert(list);
+      upsert(list, last > 0);
       // History on first load is the newest 100; after a gap, page forward until caught up.
       more = last > 0 && list.length === 100;
       after = list.at(-1)?.seq ?? after;
@@ -212,6 +228,7 @@ export function createChat(options: ChatOptions) {
       storage.set('token', token);
       cursor = session.cursor;
       batch(() => {
+        if (session.conversation?.id !== conversation.value?.id) messages.value = [];
         visitor.value = session.visitor;
         config.value = session.config;
         online.value = session.availability.online;
@@ -243,11 +260,31 @@ export function createChat(options: ChatOptions) {
     ];
   });
 
+  /** Nobody online, or outside business hours: the visitor should not be left waiting. */
+  const away = computed(() => !online.value || !isOpen(config.value?.businessHours ?? null, new Date(minute.value)));
+
+  const introduced = signal(!!storage.get('intro'));
+  async function updateVisitor(patch: Record<string, unknown>): Promise<SendResult> {
+    await ready;
+    const result = await call('PATCH', url(VISITOR_PATHS.visitor), patch);
+    if (result.status === 200) visitor.value = (result.body as { visitor: VisitorInfo }).visitor;
+    return result;
+  }
+
   let lastTypingSent = 0;
   return {
     /** Resolves once the session is open (commands like identify wait for it). */
     ready,
-    config, online, visitor, conversation, messages, agentTyping, status, lines, outbox,
+    config, online, away, visitor, conversation, messages, agentTyping, status, lines, outbox,
+    /** Only the leader tab plays sounds and badges the title. */
+    leads: () => !!leader?.isLeader.value,
+    /** Pre-chat form done (or skipped) on this browser. */
+    introduced,
+    async introduce(patch: Record<string, string>): Promise<void> {
+      storage.set('intro', '1');
+      introduced.value = true;
+      if (Object.keys(patch).length) await updateVisitor(patch);
+    },
     async send(body: string): Promise<void> {
       await outbox.add({ body }, nanoid());
       if (!leader?.isLeader.value) leader?.post({ t: 'o' });
@@ -268,16 +305,12 @@ export function createChat(options: ChatOptions) {
       conversation.value = { ...current, visitorReadSeq: last };
       void call('POST', url(VISITOR_PATHS.read, { conversationId: current.id }), { seq: last }).catch(() => {});
     },
-    async updateVisitor(patch: Record<string, unknown>): Promise<SendResult> {
-      await ready;
-      const result = await call('PATCH', url(VISITOR_PATHS.visitor), patch);
-      if (result.status === 200) visitor.value = (result.body as { visitor: { id: string; name: string | null; email: string | null } }).visitor;
-      return result;
-    },
+    updateVisitor,
     destroy(): void {
       stopped = true;
       clearTimeout(typingTimer);
       clearTimeout(retryTimer);
+      clearInterval(clock);
       removeEventListener('online', onOnline);
       transport?.stop();
       leader?.close();

@@ -30,7 +30,7 @@ declare const __PANEL__: string;
   const el = d.createElement('parley-widget');
   el.setAttribute('style', 'all:initial');
   const root = el.attachShadow({ mode: 'open' });
-  root.innerHTML = '<style>.l{all:initial;position:fixed;bottom:20px;right:20px;background:#4f46e5;color:#fff;z-index:2147483000;width:56px;height:56px;border-radius:50%;cursor:pointer;display:flex;align-items:center;justify-content:center;box-shadow:0 4px 14px rgba(0,0,0,.25);font:600 12px/1 system-ui,sans-serif}.l:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}.l svg{width:28px;height:28px;fill:currentColor}.b{position:absolute;top:-4px;right:-4px;min-width:18px;height:18px;padding:0 4px;box-sizing:border-box;border-radius:9px;background:#dc2626;color:#fff;display:flex;align-items:center;justify-content:center}.b:empty{display:none}@media (max-width:480px){.o .l{display:none}}</style><div><button class="l" type="button" aria-haspopup="dialog"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span class="b" aria-hidden="true"></span></button></div>';
+  root.innerHTML = '<style>.l{all:initial;position:fixed;bottom:20px;right:20px;background:#4f46e5;color:#fff;z-index:2147483000;width:56px;height:56px;border-radius:50%;cursor:pointer;display:flex;align-items:center;justify-content:center;box-shadow:0 4px 14px rgba(0,0,0,.25);font:600 12px/1 system-ui,sans-serif}.l:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}.l svg{width:28px;height:28px;fill:currentColor}.b{position:absolute;top:-4px;right:-4px;min-width:18px;height:18px;padding:0 4px;box-sizing:border-box;border-radius:9px;background:#dc2626;color:#fff;display:flex;align-items:center;justify-content:center}.b:empty{display:none}.a .l{display:none}@media (max-width:480px){.o .l{display:none}}</style><div><button class="l" type="button" aria-haspopup="dialog"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span class="b" aria-hidden="true"></span></button></div>';
   const launcher = root.querySelector('button')!;
   const badge = root.querySelector('.b')!;
 
@@ -98,6 +98,8 @@ declare const __PANEL__: string;
       }
       try { localStorage.setItem(cacheKey, JSON.stringify(body.config)); } catch { /* private mode */ }
       host.style(body.config);
+      // whenAway 'hide' with nobody online: no launcher until the panel (business hours, conversation) decides.
+      if (body.config.whenAway === 'hide' && !body.availability.online) launcher.parentElement!.classList.add('a'), void load();
       show();
     }, () => {
       // The server is unreachable: show the launcher as last seen; the panel keeps the outbox and retries.

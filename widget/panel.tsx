@@ -7,8 +7,9 @@
  * only renders it. User text is rendered as text; links are built as elements.
  *
  * Binding: one signals effect re-renders the panel when anything it read changes. The Preact
- * integration of @preact/signals and preact/hooks (3.4 KB gzip together) did not fit the 16 KB
- * budget, and a tree this small re-renders in well under a millisecond.
+ * integration of @preact/signals with preact/hooks costs 2.0 KB gzip more than signals-core
+ * (measured; see docs/widget.md "Sizes"), which the 16 KB budget cannot carry, and a tree this
+ * small re-renders in well under a millisecond.
  */
 import { effect, signal } from '@preact/signals-core';
 import { Fragment, h, render } from 'preact';
@@ -25,6 +26,25 @@ function Text({ body }: { body: string }) {
   return <>{body.split(URL_RE).map((part, i) => (i % 2 ? <a href={part} target="_blank" rel="noopener noreferrer nofollow">{part}</a> : part))}</>;
 }
 
+/** A short two-note chime from Web Audio (no audio file to download); silent where audio is blocked. */
+function chime(): void {
+  try {
+    const audio = new AudioContext();
+    const gain = audio.createGain();
+    gain.connect(audio.destination);
+    gain.gain.setValueAtTime(0.08, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(1e-4, audio.currentTime + 0.4);
+    [660, 880].forEach((hz, i) => {
+      const tone = audio.createOscillator();
+      tone.frequency.value = hz;
+      tone.connect(gain);
+      tone.start(audio.currentTime + i * 0.12);
+      tone.stop(audio.currentTime + 0.4);
+    });
+    setTimeout(() => void audio.close(), 600);
+  } catch { /* no Web Audio */ }
+}
+
 const time = (at: number, locale: string) => new Date(at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
 
 function day(at: number, locale: string, t: Strings): string {
@@ -39,6 +59,11 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
   const lines = chat.lines.value;
   const conversation = chat.conversation.value;
   const status = chat.status.value;
+  const visitor = chat.visitor.value;
+  const away = chat.away.value;
+  // Pre-chat fields still to ask for: 'optional' | 'required' per field, only before the first message.
+  const fields = (['name', 'email'] as const).filter((f) => config && config.preChat[f] !== 'off' && !visitor?.[f]);
+  const intro = !chat.introduced.value && !conversation && !lines.length && fields.length > 0;
   let input: HTMLTextAreaElement | null = null;
 
   const submit = () => {
@@ -50,8 +75,7 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
   };
   const dark = config?.theme === 'dark' || (config?.theme === 'auto' && matchMedia('(prefers-color-scheme: dark)').matches);
   const lastMine = [...lines].reverse().find((l) => l.kind === 'message' && l.message.author === 'visitor');
-  const askEmail = config?.whenAway === 'email' && !chat.online.value && chat.visitor.value && !chat.visitor.value.email
-    && lines.some((l) => l.kind === 'local' || l.message.author === 'visitor');
+  const askEmail = away && config?.whenAway === 'email';
   let previousDay = '';
 
   return (
@@ -68,13 +92,14 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
         {config?.avatarUrl ? <img class="av" src={config.avatarUrl} alt="" /> : <span class="av" aria-hidden="true">{(config?.teamName ?? '?').slice(0, 1)}</span>}
         <div class="t">
           <b>{config?.teamName ?? ''}</b>
-          <small><span class={`dot${chat.online.value ? ' on' : ''}`} />{chat.online.value ? t.online : t.away}</small>
+          <small><span class={`dot${away ? '' : ' on'}`} />{away ? t.away : t.online}</small>
         </div>
         <button class="x" type="button" aria-label={t.close} onClick={close}>×</button>
       </div>
       {status === 'offline' || status === 'reconnecting' ? <div class="ban" role="status">{status === 'offline' ? t.offline : t.connecting}</div> : null}
       <div class="m" role="log" aria-live="polite" aria-label={t.message}>
-        {config?.greeting ? <div class="g">{config.greeting}</div> : null}
+        {config?.greeting ? <div class="g" dir="auto">{config.greeting}</div> : null}
+        {away && config?.awayMessage ? <div class="g" dir="auto">{config.awayMessage}</div> : null}
         {lines.map((line: Line) => {
           const at = line.kind === 'message' ? line.message.createdAt : line.item.createdAt;
           const label = day(at, locale, t);
@@ -82,7 +107,7 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
           previousDay = label;
           if (line.kind === 'local') {
             const failed = line.item.state === 'failed';
-            return [separator, <div class="g me" key={line.key}><Text body={line.item.payload.body} /></div>,
+            return [separator, <div class="g me" dir="auto" key={line.key}><Text body={line.item.payload.body} /></div>,
               <div class={`st${failed ? ' bad' : ''}`} key={`${line.key}s`}>
                 {failed ? <>{t.failed} <button class="r" type="button" onClick={() => chat.retry(line.item.id)}>{t.retry}</button></> : t.sending}
               </div>];
@@ -92,23 +117,48 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
           const mine = m.author === 'visitor';
           return [separator,
             !mine ? <div class="who" key={`${m.id}w`}>{m.agent?.name ?? t.someone} · {time(m.createdAt, locale)}</div> : null,
-            <div class={`g${mine ? ' me' : ''}`} key={m.id}><Text body={m.body} /></div>,
+            <div dir="auto" class={`g${mine ? ' me' : ''}`} key={m.id}><Text body={m.body} /></div>,
             mine && line === lastMine
               ? <div class="st" key={`${m.id}s`}>{time(m.createdAt, locale)} · {conversation && conversation.agentReadSeq >= m.seq ? t.seen : t.sent}</div>
               : null];
         })}
         {chat.agentTyping.value !== null ? <div class="ty">{chat.agentTyping.value || t.someone} {t.typing}</div> : null}
       </div>
-      {askEmail ? (
+      {askEmail && !intro ? (visitor?.email ? <div class="e" role="status">{t.emailSaved} {visitor.email}</div> : (
         <form class="e" onSubmit={(e) => { e.preventDefault(); void chat.updateVisitor({ email: (e.currentTarget.elements[0] as HTMLInputElement).value }); }}>
-          <label>{t.emailAsk} <input type="email" required /></label>
+          <label>{t.emailAsk}<input type="email" required autocomplete="email" /></label>
           <button class="s" type="submit">{t.emailSave}</button>
         </form>
-      ) : null}
-      <div class="f">
+      )) : null}
+      {intro ? (
+        <form
+          class="e pc"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const form = e.currentTarget;
+            const patch: Record<string, string> = {};
+            for (const f of fields) {
+              const value = (form.elements.namedItem(f) as HTMLInputElement).value.trim();
+              if (value) patch[f] = value;
+            }
+            void chat.introduce(patch);
+            (form.getRootNode() as ShadowRoot).querySelector('textarea')?.focus();
+          }}
+        >
+          <p>{t.intro}</p>
+          {fields.map((f) => (
+            <label key={f}>
+              {t[f]}{config!.preChat[f] === 'required' ? ' *' : ''}
+              <input name={f} type={(f === 'email' ? 'email' : 'text') as 'text'} autocomplete={f} required={config!.preChat[f] === 'required'} maxLength={200} />
+            </label>
+          ))}
+          <button class="s" type="submit">{t.start}</button>
+        </form>
+      ) : <div class="f">
         <textarea
           ref={(el) => void (input = el)}
           rows={1}
+          dir="auto"
           aria-label={t.message}
           placeholder={t.placeholder}
           maxLength={4000}
@@ -119,7 +169,7 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
           onBlur={() => chat.typing(false)}
         />
         <button class="s" type="button" onClick={submit}>{t.send}</button>
-      </div>
+      </div>}
     </div>
   );
 }
@@ -127,7 +177,10 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
 export function mount(host: WidgetHost): PanelApi {
   const chat = createChat({
     base: host.base, siteId: host.siteId, config: host.config,
-    onAgentMessage: (message) => host.emit('message', message),
+    onAgentMessage: (message) => {
+      host.emit('message', message);
+      if (!open.value && chat.leads()) chime();
+    },
     onSent: (message) => host.emit('sent', message),
   });
   const open = signal(false);
@@ -144,10 +197,16 @@ export function mount(host: WidgetHost): PanelApi {
     wrapper.classList.toggle('o', next);
     host.launcher.setAttribute('aria-expanded', String(next));
     host.emit(next ? 'open' : 'close');
-    if (next) container.querySelector('textarea')?.focus();
+    if (next) (container.querySelector('textarea') ?? container.querySelector('input'))?.focus();
     else host.launcher.focus();
   };
   let shown = -1;
+  /** The page's own title while ours shows an unread count in it. */
+  let title: string | null = null;
+  const titleBadge = (count: number) => {
+    if (count > 0 && chat.leads()) document.title = `(${count}) ${(title ??= document.title)}`;
+    else if (title !== null) { document.title = title; title = null; }
+  };
 
   const disposers = [
     effect(() => {
@@ -159,7 +218,14 @@ export function mount(host: WidgetHost): PanelApi {
       const unread = open.value || !conversation ? 0
         : chat.messages.value.filter((m) => m.author === 'agent' && m.seq > conversation.visitorReadSeq).length;
       host.badge(unread);
+      titleBadge(unread);
       host.emit('unread', unread);
+    }),
+    effect(() => {
+      // whenAway 'hide': no launcher while nobody can answer, unless a conversation is in progress.
+      const c = chat.conversation.value;
+      wrapper.classList.toggle('a', chat.config.value?.whenAway === 'hide' && chat.away.value
+        && (!c || c.status === 'resolved') && !chat.outbox.items.value.length);
     }),
     effect(() => {
       if (open.value && chat.messages.value.length && document.visibilityState === 'visible') chat.read();
@@ -193,6 +259,7 @@ export function mount(host: WidgetHost): PanelApi {
     },
     destroy() {
       for (const dispose of disposers) dispose();
+      titleBadge(0);
       render(null, container);
       chat.destroy();
     },

@@ -20,7 +20,10 @@ const en = {
   emailAsk: 'Leave your email so we can reply:',
   emailSave: 'Save',
   emailSaved: 'Thanks! We will reply to',
-  newMessage: 'New message',
+  intro: 'Before we start, tell us who you are.',
+  name: 'Name',
+  email: 'Email',
+  start: 'Start chat',
 };
 export type Strings = typeof en;
 
@@ -45,7 +48,10 @@ const zh: Strings = {
   emailAsk: '留下您的邮箱，我们会回复您：',
   emailSave: '保存',
   emailSaved: '谢谢！我们会回复至',
-  newMessage: '新消息',
+  intro: '开始之前，请告诉我们您是谁。',
+  name: '姓名',
+  email: '邮箱',
+  start: '开始聊天',
 };
 
 /** Picks the strings for a locale like "zh-CN", "zh-Hans-SG" or "en-GB". */
