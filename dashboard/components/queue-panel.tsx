@@ -100,4 +100,4 @@ function QueueItem({ conversation, onOpen }: { conversation: Conversation; onOpe
 
 /** The visitor's name or email when they gave one; else a short stable tag that tells rows apart. */
 export const visitorLabel = (conversation: Conversation): string =>
-  conversation.visitor?.name || conversation.visitor?.email || `Visitor ${conversation.visitorId.slice(-4).toUpperCase()}`;
+  conversation.visitor?.name || conversation.visitor?.email || `Visitor ${conversation.visitorId.replace(/[^A-Za-z0-9]/g, '').slice(-4).toUpperCase()}`;
