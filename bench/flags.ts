@@ -39,7 +39,7 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --systems parley,socketio,nchan              systems to run
   --out bench/results/latest.json
   --chart docs/benchmarks-latency.svg
-  --build                     run \`npm run build\` first, so widget weight measures a fresh production build
+  --no-build                  skip \`npm run build\` (by default the bench builds first, so it measures a fresh production build)
   --chart-only                only regenerate the chart from --out`;
 
 const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -76,11 +76,12 @@ export function parseFlags(argv: string[], fileLimit: number): Flags | 'help' {
       systems: { type: 'string', default: SYSTEMS.join(',') },
       out: { type: 'string', default: 'bench/results/latest.json' },
       chart: { type: 'string', default: 'docs/benchmarks-latency.svg' },
-      build: { type: 'boolean', default: false },
+      build: { type: 'boolean', default: true },
       'chart-only': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
+    allowNegative: true,
   });
   if (values.help) return 'help';
   const streams = [...new Set(numbers(values.streams, 'streams', fileLimit))].sort((a, b) => a - b);
