@@ -54,7 +54,7 @@ export interface AgentRef {
 export interface Message {
   id: string;
   conversationId: string;
-  /** Position in its conversation, 1, 2, 3… with no gaps. */
+  /** Position in its conversation, 1, 2, 3… with no gaps for agents; visitors see gaps where internal notes are. */
   seq: number;
   /** The id the sender generated; retries with the same id store nothing new. Null for system messages. */
   clientId: string | null;
@@ -170,9 +170,9 @@ export interface User {
 // Long-poll returns the same objects in a list.
 
 export interface EventPayloads {
-  /** A conversation was started (agents only). */
+  /** A conversation was started (agents, and the visitor who started it). */
   'conversation.created': { conversation: Conversation };
-  /** Status, assignee or read state changed. */
+  /** Status or assignee changed (read positions come as `read` events). */
   'conversation.updated': { conversation: Conversation };
   'message': { message: Message };
   /** Ephemeral: not replayed. `typing: false` or silence for LIMITS.typingTtlMs ends it. */
@@ -193,8 +193,12 @@ export interface EventPayloads {
    * Its id is the current head: refetch state over REST, then carry on from this event.
    */
   'reset': { reason: 'cursor-too-old' | 'cursor-unknown' };
-  /** The server is going away (agents' session revoked, or shutdown); reconnect after `retryMs` unless revoked. */
-  'goodbye': { reason: 'shutdown' | 'revoked'; retryMs: number };
+  /**
+   * The server ends this stream: it is shutting down, or the session's rights changed (role or
+   * sites), or the session was revoked (logout, disabled, password reset, visitor data deleted).
+   * Reconnect after `retryMs`, except when revoked.
+   */
+  'goodbye': { reason: 'shutdown' | 'changed' | 'revoked'; retryMs: number };
 }
 
 export type EventType = keyof EventPayloads;
@@ -268,7 +272,7 @@ export interface ReadRequest {
 }
 export interface MessagePage {
   messages: Message[];
-  /** True when older messages exist before the first one returned. */
+  /** With `after`: more messages exist after the last one returned. Otherwise: older ones exist before the first. */
   hasMore: boolean;
 }
 export interface StreamTicketResponse {
@@ -413,6 +417,7 @@ export const ERROR = {
   FORBIDDEN: 403,
   ORIGIN_NOT_ALLOWED: 403,
   IDENTITY_INVALID: 403,
+  IDENTITY_REQUIRED: 403,
   NOT_FOUND: 404,
   SITE_NOT_FOUND: 404,
   CONVERSATION_NOT_FOUND: 404,

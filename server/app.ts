@@ -51,8 +51,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Whatever the store commits goes out on the bus, in log order.
   store.onCommit((events) => publishEvents(bus, events));
 
+  const shutdown = new AbortController();
   const services: Services = {
-    config, store, bus, clock, serverSecret,
+    config, store, bus, clock, serverSecret, shutdown: shutdown.signal,
     hub: createStreamHub({ store, bus, clock, heartbeatMs: config.heartbeatMs, maxStreams: config.maxStreams, maxPerKey: config.maxStreamsPerVisitor }),
     presence: createPresence(bus, clock, config.presenceGraceMs),
     chat: createChat(store, bus),
@@ -70,6 +71,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return503OnClosing: true,
     // Visitor attributes are typed as string | number | boolean | null.
     ajv: { customOptions: { allowUnionTypes: true } },
+    // Malformed URLs and the like get the catalogue's shape too, not Fastify's own.
+    frameworkErrors: (error, _request, reply) => {
+      const parley = new ParleyError('BAD_REQUEST', `Malformed request: ${error.message}`);
+      void (reply as unknown as { code(n: number): { send(body: unknown): unknown } }).code(parley.status).send(parley.toBody());
+    },
   }) as unknown as App;
   app.decorate('services', services);
 
@@ -110,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // Streams never finish on their own; end them (with a "come back in a moment") so close can complete.
   app.addHook('preClose', async () => {
     clock.clearInterval(pruner);
+    shutdown.abort();
     services.hub.drain();
     services.presence.close();
   });

@@ -10,13 +10,18 @@ import type { AppendMessageInput, Store } from './store/store.ts';
 export function createChat(store: Store, bus: Bus) {
   return {
 
-    /** Idempotent by clientId; the same id with a different body is a client bug worth reporting. */
+    /** Idempotent by clientId: a retry gets the stored message back; a different message with the same id is refused. */
     async send(input: AppendMessageInput): Promise<Message> {
       const result = await store.appendMessage(input);
-      if (!result.created && result.value.body !== input.body) {
-        throw new ParleyError('CLIENT_ID_REUSED', 'This clientId was already used for a different message; generate a new id for each message.');
-      }
+      if (!result.created) assertRetryOf(result.value, input);
       return result.value;
+    },
+
+    /** The message this clientId already stored, checked to be a retry of `input`; null when new. */
+    async priorSend(input: AppendMessageInput): Promise<Message | null> {
+      const prior = input.clientId === null ? null : await store.findMessage(input.conversationId, input.clientId);
+      if (prior) assertRetryOf(prior, input);
+      return prior;
     },
 
     /** Typing is ephemeral: published, never stored. */
@@ -26,6 +31,15 @@ export function createChat(store: Store, bus: Bus) {
       if (by === 'agent') bus.publish(topics.visitor(conversation.visitorId), event);
     },
   };
+}
+
+/** A retry must be the same message from the same sender; anything else reusing the id is a client bug. */
+function assertRetryOf(stored: Message, input: AppendMessageInput): void {
+  const same = stored.body === input.body && stored.author === input.author && stored.internal === input.internal
+    && (stored.agent?.id ?? null) === input.agentId;
+  if (!same) {
+    throw new ParleyError('CLIENT_ID_REUSED', 'This clientId was already used for a different message; generate a new id for each message.');
+  }
 }
 
 export type Chat = ReturnType<typeof createChat>;

@@ -1,15 +1,19 @@
 /**
  * Conversations as CSV: one row per message, with its conversation and visitor. Cells that a
- * spreadsheet would run as a formula (=, +, -, @, tab, CR) are prefixed with a quote (OWASP "CSV injection").
+ * spreadsheet would run as a formula (=, +, -, @ — after blanks, or full-width — tab, CR, LF) are
+ * prefixed with a quote (OWASP "CSV injection").
  */
 import type { ConversationExport } from './store/store.ts';
 
 const HEADER = ['conversation_id', 'conversation_status', 'conversation_created_at', 'assignee', 'visitor_id', 'visitor_name',
   'visitor_email', 'message_seq', 'message_author', 'agent', 'internal', 'message_created_at', 'message_body'];
 
+// Spreadsheets also trim leading blanks and read full-width signs as formula starts.
+const FORMULA_START = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r\n]/;
+
 function cell(value: unknown): string {
   let text = value == null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

@@ -19,6 +19,8 @@ export interface Services {
   sites: SiteCache;
   /** Signs stream tickets; generated on first start and kept in the database. */
   serverSecret: string;
+  /** Aborted when the server starts shutting down, so held long-polls answer at once. */
+  shutdown: AbortSignal;
 }
 
 /**

@@ -11,7 +11,7 @@ import { LIMITS } from '../protocol/protocol.ts';
 import { http, loginAgent, newVisitor, startServer, type TestServer } from './harness.ts';
 import { openSse } from './sse-client.ts';
 
-const TABLES = ['sites', 'users', 'sessions', 'visitors', 'conversations', 'messages', 'events'];
+const TABLES = ['meta', 'sites', 'users', 'site_members', 'sessions', 'invites', 'canned_responses', 'visitors', 'conversations', 'messages', 'events'];
 
 describe('bad input', () => {
   let server: TestServer;
@@ -73,6 +73,7 @@ describe('bad input', () => {
     await rejects('unknown site', 404, 'PARLEY_ERR_SITE_NOT_FOUND', () =>
       http(`${server.url}/v1/sites/s_nope/session`, { method: 'POST', json: {} }));
     await rejects('unknown route', 404, 'PARLEY_ERR_NOT_FOUND', () => http(`${server.url}/v1/nothing-here`));
+    await rejects('malformed URL', 400, 'PARLEY_ERR_BAD_REQUEST', () => http(`${server.url}/v1/sites/%E0%A4%A/config`));
     await rejects('transfer to unknown agent', 404, 'PARLEY_ERR_USER_NOT_FOUND', () =>
       agent.call(`/conversations/${conversationId}/transfer`, { method: 'POST', json: { agentId: 'u_nobody' } }));
   });
@@ -114,8 +115,14 @@ describe('bad input', () => {
     assert.equal(config.headers.get('access-control-allow-origin'), 'https://evil.example');
   });
 
-  it('rejects a reused clientId with a different body and conflicting actions', async () => {
+  it('rejects a reused clientId with a different body or sender, and conflicting actions', async () => {
     await rejects('clientId reused', 409, 'PARLEY_ERR_CLIENT_ID_REUSED', () => visitor.send(conversationId, 'something else', 'fixed-client-id'));
+    // The same words under the visitor's id must not pass for an agent's reply…
+    await rejects('agent reusing the visitor\'s clientId', 409, 'PARLEY_ERR_CLIENT_ID_REUSED', () => agent.send(conversationId, 'existing', 'fixed-client-id'));
+    // …nor claim the conversation on the way (it is still waiting).
+    assert.equal((await server.store.getConversation(conversationId))!.status, 'waiting');
+    await agent.send(conversationId, 'a note', 'note-id', true);
+    await rejects('a note retried as a reply', 409, 'PARLEY_ERR_CLIENT_ID_REUSED', () => agent.send(conversationId, 'a note', 'note-id', false));
     const other = await newVisitor(server);
     const resolved = (await other.start()).id;
     await agent.call(`/conversations/${resolved}/resolve`, { method: 'POST' });

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../server/app.ts';
+import { hashPassword } from '../server/auth/secrets.ts';
 import { defaultConfig } from '../server/config.ts';
 import { loggerOptions } from '../server/logger.ts';
 import { defaultWidgetConfig } from '../server/site-defaults.ts';
@@ -30,9 +31,15 @@ test('never writes visitor tokens, stream tickets, cookies or passwords to the l
     const stream = await openSse(`${url}/v1/sites/${site.id}/stream?ticket=${encodeURIComponent(ticket.body.ticket)}`);
     stream.close();
     await http(`${url}/v1/agent/login`, { method: 'POST', json: { email: 'nobody@x.y', password: 'hunter2-secret-password' } });
+    await store.createUser({ email: 'agent@x.y', name: 'A', role: 'owner', passwordHash: await hashPassword('the real password'), siteIds: [site.id] });
+    const login = await http(`${url}/v1/agent/login`, { method: 'POST', json: { email: 'agent@x.y', password: 'the real password' } });
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    await http(`${url}/v1/agent/me`, { headers: { cookie, 'x-parley-csrf': login.body.csrfToken } });
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(written.includes('/stream'), 'requests are logged');
-    for (const secret of [token, ticket.body.ticket, 'hunter2-secret-password']) assert.ok(!written.includes(secret), 'secret in log');
+    for (const secret of [token, ticket.body.ticket, 'hunter2-secret-password', 'the real password', cookie.split('=')[1]!, login.body.csrfToken]) {
+      assert.ok(!written.includes(secret), 'secret in log');
+    }
     assert.ok(!/authorization|cookie/i.test(written), 'no credential headers in the log');
   } finally {
     await app.close();

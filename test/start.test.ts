@@ -42,11 +42,15 @@ test('first start prints a one-time login, serves the demo page with the snippet
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
     const stream = await openSse(`${url}/v1/agent/stream`, { cookie });
     assert.equal(stream.status, 200);
+    // A client on the long-poll fallback, held open when the signal comes.
+    const polling = http(`${url}/v1/agent/events?cursor=${login.body.cursor}&wait=25`, { headers: { cookie } });
+    await new Promise((r) => setTimeout(r, 200));
 
     child.kill('SIGTERM');
     const goodbye = await stream.until((e) => e.event === 'goodbye');
     assert.equal(goodbye.data.reason, 'shutdown');
-    assert.equal(await exited, 0);
+    assert.equal((await polling).status, 200, 'the held poll is answered, not dropped');
+    assert.equal(await exited, 0, 'a clean exit, not the forced one (which exits 1)');
 
     // A second start finds its data and does not create another owner.
     const again = spawn(process.execPath, ['server/main.ts'], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });

@@ -22,6 +22,4 @@ export const topics = {
   visitor: (visitorId: string) => `visitor:${visitorId}`,
   /** What every visitor of a site sees (config, availability). */
   siteVisitors: (siteId: string) => `visitors:${siteId}`,
-  /** One agent's own sessions (revocation). */
-  user: (userId: string) => `user:${userId}`,
 };

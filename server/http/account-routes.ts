@@ -19,18 +19,28 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
     config: { rateLimit: { max: 10, timeWindow: 60_000 } },
     schema: { body: s.object({ token: { type: 'string', minLength: 16, maxLength: 128 }, name: { type: 'string', minLength: 1, maxLength: 100 }, password }, ['token', 'password']) },
   }, async (request, reply): Promise<MeResponse> => {
-    const invite = await store.consumeInvite(sha256(request.body.token));
+    const tokenHash = sha256(request.body.token);
+    // Every check before the link is used up: a refusal must leave the link working.
+    const invite = await store.getInvite(tokenHash);
     if (!invite) throw new ParleyError('LINK_INVALID', 'This link has been used or has expired; ask the owner for a new one.');
+    if (invite.kind === 'invite' && (await store.getUserByEmail(invite.email))) {
+      throw new ParleyError('EMAIL_TAKEN', 'Someone with this email already has an account.');
+    }
+    if (invite.kind === 'reset' && (await store.getUser(invite.userId!))?.disabled) {
+      throw new ParleyError('FORBIDDEN', 'This account is disabled; ask the owner to enable it first.');
+    }
     const passwordHash = await hashPassword(request.body.password);
+    if (!(await store.consumeInvite(tokenHash))) throw new ParleyError('LINK_INVALID', 'This link has just been used.');
     let user;
     if (invite.kind === 'reset') {
       user = await store.updateUser(invite.userId!, { passwordHash });
+      // A reset often follows a compromise: every session and open stream of the account ends.
       await store.deleteUserSessions(user.id);
+      services.hub.closeKey(`agent:${user.id}`, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } });
+      services.presence.agentGone(user.id);
     } else {
-      if (await store.getUserByEmail(invite.email)) throw new ParleyError('EMAIL_TAKEN', 'Someone with this email already has an account.');
       user = await store.createUser({ email: invite.email, name: request.body.name ?? invite.name, role: invite.role, passwordHash, siteIds: invite.siteIds });
     }
-    if (user.disabled) throw new ParleyError('FORBIDDEN', 'This account is disabled.');
     return startSession(services, reply, user);
   });
 

@@ -14,6 +14,7 @@ import type { Services } from '../services.ts';
 import { defaultWidgetConfig } from '../site-defaults.ts';
 import { widgetSnippet } from '../snippet.ts';
 import { requireAgent } from './agent-session.ts';
+import { normalizeOrigin } from './origins.ts';
 import { ParleyError } from './errors.ts';
 import * as s from './schemas.ts';
 
@@ -78,13 +79,21 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     }
   };
 
+  /** Site ids in invitations and memberships must exist (a dangling one would fail only at redeem). */
+  const assertSitesExist = async (siteIds: string[] | undefined) => {
+    if (!siteIds) return;
+    const known = new Set((await store.listSites()).map((site) => site.id));
+    const unknown = siteIds.filter((id) => !known.has(id));
+    if (unknown.length > 0) throw new ParleyError('SITE_NOT_FOUND', `No site with id ${unknown.join(', ')}.`);
+  };
+
   app.get(ADMIN_PATHS.sites, async () => ({ sites: (await store.listSites()).map(admin) }));
 
   app.post<{ Body: { name: string; allowedOrigins?: string[] } }>(ADMIN_PATHS.sites, {
     schema: { body: s.object({ name: { type: 'string', minLength: 1, maxLength: 100 }, allowedOrigins: { type: 'array', maxItems: 100, items: origin } }, ['name']) },
   }, async (request): Promise<SiteSecretResponse> => {
     const secret = randomToken(32);
-    const site = await store.createSite({ name: request.body.name, allowedOrigins: request.body.allowedOrigins ?? [], widget: defaultWidgetConfig(request.body.name), secret });
+    const site = await store.createSite({ name: request.body.name, allowedOrigins: (request.body.allowedOrigins ?? []).map(normalizeOrigin), widget: defaultWidgetConfig(request.body.name), secret });
     return { site: admin(site), secret };
   });
 
@@ -100,8 +109,9 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     },
   }, async (request) => {
     const site = await siteFor(request);
+    const patch = { ...request.body, ...(request.body.allowedOrigins ? { allowedOrigins: request.body.allowedOrigins.map(normalizeOrigin) } : {}) };
     // Published on the visitors' streams: open widgets restyle within a moment, without reload.
-    const updated = (await store.updateSite(site.id, request.body)).value;
+    const updated = (await store.updateSite(site.id, patch)).value;
     sites.invalidate(site.id);
     return { site: admin(updated) };
   });
@@ -157,6 +167,7 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     schema: { body: s.object({ email: { type: 'string', format: 'email', maxLength: 320 }, name: { type: 'string', minLength: 1, maxLength: 100 }, role, siteIds }, ['email', 'name', 'role', 'siteIds']) },
   }, async (request): Promise<LinkResponse> => {
     if (await store.getUserByEmail(request.body.email)) throw new ParleyError('EMAIL_TAKEN', 'Someone with this email already has an account.');
+    await assertSitesExist(request.body.siteIds);
     return link({ kind: 'invite', ...request.body, userId: null, expiresAt: clock.now() + LINK_TTL_MS });
   });
 
@@ -166,11 +177,16 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     const target = await store.getUser(request.params.userId);
     if (!target) throw new ParleyError('USER_NOT_FOUND', 'No user with this id.');
     await assertOwnerRemains(target.id, { role: request.body.role ?? target.role, disabled: request.body.disabled ?? target.disabled });
+    await assertSitesExist(request.body.siteIds);
     const user = await store.updateUser(target.id, request.body);
     if (request.body.disabled) {
       // At once: sessions gone, open dashboards told and disconnected, presence updated.
       await store.deleteUserSessions(user.id);
       hub.closeKey(`agent:${user.id}`, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } });
+      presence.agentGone(user.id);
+    } else if (request.body.role !== undefined || request.body.siteIds !== undefined) {
+      // Open streams were authorised for the old rights: end them, and the dashboard reconnects with the new ones.
+      hub.closeKey(`agent:${user.id}`, { type: 'goodbye', data: { reason: 'changed', retryMs: 500 } });
       presence.agentGone(user.id);
     }
     return { user };

@@ -51,6 +51,8 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
 
     authed.post(AGENT_PATHS.logout, async (request, reply) => {
       await store.deleteSession(request.agent!.tokenHash);
+      // This session's open streams end with it; the agent's other sessions carry on.
+      hub.closeKey(`agent:${request.agent!.user.id}`, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } }, request.agent!.tokenHash);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send();
     });
@@ -108,10 +110,13 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
     }, async (request) => {
       const conversation = await conversationFor(request);
       const user = agentOf(request);
-      const internal = request.body.internal ?? false;
+      const input = { conversationId: conversation.id, clientId: request.body.clientId, author: 'agent' as const, agentId: user.id, body: request.body.body, internal: request.body.internal ?? false };
+      // A retry is answered before anything else happens, so a refused one changes nothing.
+      const prior = await chat.priorSend(input);
+      if (prior) return { message: prior };
       // Answering a waiting conversation takes it, as the agent would expect.
-      if (!internal && conversation.status === 'waiting') (await store.claim(conversation.id, agentRef(user))).value;
-      const message = await chat.send({ conversationId: conversation.id, clientId: request.body.clientId, author: 'agent', agentId: user.id, body: request.body.body, internal });
+      if (!input.internal && conversation.status === 'waiting') await store.claim(conversation.id, agentRef(user));
+      const message = await chat.send(input);
       return { message };
     });
 
@@ -160,16 +165,24 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
 
     authed.get<{ Querystring: { cursor?: string; wait: number } }>(AGENT_PATHS.events, { schema: { querystring: s.eventsQuery } }, async (request, reply) => {
       const user = agentOf(request);
-      const abort = new AbortController();
-      reply.raw.on('close', () => abort.abort());
+      const gone = new AbortController();
+      reply.raw.on('close', () => gone.abort());
       reply.header('cache-control', 'no-store');
-      return longPoll(store, bus, clock, {
-        scope: { kind: 'agent', siteIds: user.siteIds },
-        topics: [...user.siteIds.map(topics.site), topics.user(user.id)],
-        cursor: request.query.cursor ?? null,
-        waitMs: Math.min(request.query.wait * 1000, config.longPollMs),
-        signal: abort.signal,
-      });
+      // An agent behind a buffering proxy polls: they are online all the same.
+      presence.agentConnected(user, await store.getUserStatus(user.id));
+      try {
+        const batch = await longPoll(store, bus, clock, {
+          scope: { kind: 'agent', siteIds: user.siteIds },
+          topics: user.siteIds.map(topics.site),
+          cursor: request.query.cursor ?? null,
+          waitMs: Math.min(request.query.wait * 1000, config.longPollMs),
+          signal: AbortSignal.any([gone.signal, services.shutdown]),
+        });
+        if (services.shutdown.aborted) reply.header('connection', 'close');
+        return batch;
+      } finally {
+        presence.agentDisconnected(user.id);
+      }
     });
 
     authed.get<{ Querystring: { lastEventId?: string } }>(AGENT_PATHS.stream, {
@@ -185,9 +198,10 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       await hub.open(reply.raw, reply.getHeaders(), {
         key,
         scope: { kind: 'agent', siteIds: user.siteIds },
-        topics: [...user.siteIds.map(topics.site), topics.user(user.id)],
+        topics: user.siteIds.map(topics.site),
         cursor,
         greeting: [],
+        tag: request.agent!.tokenHash,
         onClose: () => presence.agentDisconnected(user.id),
       });
     });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { originAllowed } from './origins.ts';
+import { normalizeOrigin, originAllowed } from './origins.ts';
 
 test('allows exact origins only with the same scheme, host and port', () => {
   const allowed = ['https://shop.example.com', 'http://localhost:3000'];
@@ -24,4 +24,11 @@ test('wildcard patterns match subdomains but not the bare domain or look-alikes'
 test('rejects malformed and opaque origins', () => {
   assert.equal(originAllowed('null', ['null']), false);
   assert.equal(originAllowed('https://a.example.com/path', ['https://a.example.com/path']), false);
+});
+
+test('saves origins the way browsers send them: lower-case, without the default port', () => {
+  assert.equal(normalizeOrigin('https://Shop.Example.com:443'), 'https://shop.example.com');
+  assert.equal(normalizeOrigin('http://localhost:3000'), 'http://localhost:3000');
+  assert.equal(normalizeOrigin('https://*.Example.COM'), 'https://*.example.com');
+  assert.equal(normalizeOrigin('http://*.example.com:80'), 'http://*.example.com');
 });

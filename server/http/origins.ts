@@ -20,3 +20,14 @@ export function originAllowed(origin: string, patterns: string[]): boolean {
       && parsed.hostname.endsWith(`.${domain}`);
   });
 }
+
+/**
+ * The form browsers send an origin in: lower-case host, no default port. A pattern saved as
+ * "https://Shop.example.com:443" would otherwise never match anything.
+ */
+export function normalizeOrigin(pattern: string): string {
+  const wildcard = pattern.match(/^(https?:\/\/)\*\.(.*)$/i);
+  const url = new URL(wildcard ? `${wildcard[1]}wildcard.${wildcard[2]}` : pattern);
+  const origin = url.origin.toLowerCase();
+  return wildcard ? origin.replace('//wildcard.', '//*.') : origin;
+}

@@ -103,6 +103,13 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     request.visitor = visitor;
   };
 
+  /** When the site requires verified identities, only an identified visitor may chat. */
+  const verified = async (request: FastifyRequest) => {
+    if (request.site!.widget.requireVerifiedIdentity && !request.visitor!.verified) {
+      throw new ParleyError('IDENTITY_REQUIRED', 'This site accepts chats from signed-in users only: call Parley(\'identify\', { id, hash }) first.');
+    }
+  };
+
   const ownConversation = async (request: FastifyRequest<{ Params: { conversationId: string } }>) => {
     const conversation = await store.getConversation(request.params.conversationId);
     if (!conversation || conversation.visitorId !== request.visitor!.id) {
@@ -136,18 +143,24 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       token = randomToken();
       visitor = await store.createVisitor({ siteId: site.id, tokenHash: sha256(token), context });
     }
+    // The cursor is read before the snapshot: whatever happens after it arrives on the stream.
+    const cursor = await store.headCursor();
     return {
       token: token!,
       visitor: { id: visitor.id, name: visitor.name, email: visitor.email },
       config: site.widget,
       availability: { online: presence.siteOnline(site.id) },
       conversation: await store.latestConversation(visitor.id),
-      cursor: await store.headCursor(),
+      cursor,
     };
   });
 
   app.register(async (authed) => {
     authed.addHook('preHandler', authenticate);
+    // Identifying is how an unverified visitor becomes verified, so that route alone is exempt.
+    authed.addHook('preHandler', async (request) => {
+      if (request.routeOptions.url !== VISITOR_PATHS.visitor) await verified(request);
+    });
 
     authed.patch<{ Body: { name?: string; email?: string; attributes?: Record<string, never>; context?: Visitor['context']; identity?: { id: string; hash: string } } }>(
       VISITOR_PATHS.visitor, {
@@ -228,16 +241,24 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       schema: { querystring: s.eventsQuery },
     }, async (request, reply) => {
       const visitor = request.visitor!;
-      const abort = new AbortController();
-      reply.raw.on('close', () => abort.abort());
+      const gone = new AbortController();
+      reply.raw.on('close', () => gone.abort());
       reply.header('cache-control', 'no-store');
-      return longPoll(store, bus, clock, {
-        scope: { kind: 'visitor', siteId: visitor.siteId, visitorId: visitor.id },
-        topics: [topics.visitor(visitor.id), topics.siteVisitors(visitor.siteId)],
-        cursor: request.query.cursor ?? null,
-        waitMs: Math.min(request.query.wait * 1000, config.longPollMs),
-        signal: abort.signal,
-      });
+      // A polling visitor is on the page too; the grace period spans the gap between polls.
+      presence.visitorConnected(visitor.id, visitor.siteId);
+      try {
+        const batch = await longPoll(store, bus, clock, {
+          scope: { kind: 'visitor', siteId: visitor.siteId, visitorId: visitor.id },
+          topics: [topics.visitor(visitor.id), topics.siteVisitors(visitor.siteId)],
+          cursor: request.query.cursor ?? null,
+          waitMs: Math.min(request.query.wait * 1000, config.longPollMs),
+          signal: AbortSignal.any([gone.signal, services.shutdown]),
+        });
+        if (services.shutdown.aborted) reply.header('connection', 'close');
+        return batch;
+      } finally {
+        presence.visitorDisconnected(visitor.id);
+      }
     });
   });
 
@@ -257,6 +278,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       await authenticate(request);
       visitor = request.visitor!;
     }
+    await verified(request);
     const key = `visitor:${visitor.id}`;
     hub.admit(key);
     const header = request.headers['last-event-id'];

@@ -24,12 +24,15 @@ export interface StreamRequest {
   cursor: string | null;
   /** Ephemeral state to send first (availability, presence). */
   greeting: WireEvent[];
+  /** Narrows closeKey to some of a key's streams (an agent's one session among several). */
+  tag?: string;
   onClose?: () => void;
 }
 
 interface Stream {
   raw: ServerResponse;
   key: string;
+  tag: string | undefined;
   lastId: number;
   /** Live events held back while the replay runs; null once live. */
   pending: WireEvent[] | null;
@@ -63,7 +66,8 @@ export function createStreamHub(options: StreamHubOptions) {
   function write(stream: Stream, chunk: string): void {
     if (stream.closed) return;
     stream.raw.write(chunk);
-    if (stream.raw.writableLength > maxBuffered) close(stream);
+    // Only a live stream that stops reading is cut off; a replay waits for drain instead (below).
+    if (stream.pending === null && stream.raw.writableLength > maxBuffered) close(stream);
   }
 
   // One event object reaches every subscribed stream: serialize it once, not once per stream.
@@ -121,13 +125,18 @@ export function createStreamHub(options: StreamHubOptions) {
         'x-accel-buffering': 'no',
       });
       raw.flushHeaders();
-      const stream: Stream = { raw, key: request.key, lastId: 0, pending: [], unsubscribe: [], closed: false, onClose: request.onClose };
+      const stream: Stream = { raw, key: request.key, tag: request.tag, lastId: 0, pending: [], unsubscribe: [], closed: false, onClose: request.onClose };
       streams.add(stream);
       let keyed = byKey.get(request.key);
       if (!keyed) byKey.set(request.key, (keyed = new Set()));
       keyed.add(stream);
       if (heartbeat === null) heartbeat = clock.setInterval(() => this.heartbeat(), options.heartbeatMs);
       raw.on('close', () => close(stream));
+      // The client may have gone while we authenticated it: then it would never emit 'close'.
+      if (raw.destroyed) {
+        close(stream);
+        return;
+      }
 
       for (const topic of request.topics) {
         stream.unsubscribe.push(bus.subscribe(topic, (event) => (stream.pending ? stream.pending.push(event) : send(stream, event))));
@@ -145,6 +154,9 @@ export function createStreamHub(options: StreamHubOptions) {
         for (const event of batch.events) send(stream, toWire(event));
         stream.lastId = Math.max(stream.lastId, Number(batch.cursor));
         cursor = batch.events.length === LIMITS.eventBatchMax ? batch.cursor : null;
+        // A long catch-up goes at the client's pace, and lets other work run between batches.
+        if (raw.writableLength > maxBuffered && !stream.closed) await new Promise((resolve) => { raw.once('drain', resolve); raw.once('close', resolve); });
+        else if (cursor !== null) await new Promise((resolve) => setImmediate(resolve));
       }
       const pending = stream.pending ?? [];
       stream.pending = null;
@@ -155,9 +167,10 @@ export function createStreamHub(options: StreamHubOptions) {
       for (const stream of streams) write(stream, SSE_HEARTBEAT);
     },
 
-    /** Ends every stream of a key with a goodbye (revoked sessions). */
-    closeKey(key: string, goodbye: WireEvent): void {
+    /** Ends a key's streams (only those with `tag`, when given) with a goodbye: revoked sessions, changed rights. */
+    closeKey(key: string, goodbye: WireEvent, tag?: string): void {
       for (const stream of [...(byKey.get(key) ?? [])]) {
+        if (tag !== undefined && stream.tag !== tag) continue;
         send(stream, goodbye);
         close(stream);
       }

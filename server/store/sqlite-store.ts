@@ -15,7 +15,7 @@ import {
   conversationOf, likePattern, newId, PREVIEW_CHARS, systemText, toConversation, toMessage, toSite, toUser, toVisitor,
 } from './rows.ts';
 import type {
-  AppendMessageInput, Changed, ClaimOutcome, ConversationQuery, EventScope, EventsAfter, LoggedEvent, Store,
+  AppendMessageInput, Changed, ClaimOutcome, ConversationQuery, EventScope, EventsAfter, Invite, LoggedEvent, Store,
 } from './store.ts';
 
 type Row = Record<string, unknown>;
@@ -70,38 +70,51 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   function flush(): void {
     const jobs = queue;
     queue = [];
-    if (jobs.length === 0 || !db.isOpen) return;
+    if (jobs.length === 0) return;
+    if (!db.isOpen) {
+      for (const job of jobs) job.reject(new Error('the store is closed'));
+      return;
+    }
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     const committed: LoggedEvent[] = [];
-    db.exec('BEGIN IMMEDIATE');
-    for (const job of jobs) {
-      sql('SAVEPOINT job').run();
-      batchEvents = [];
-      try {
-        outcomes.push({ ok: true, value: job.fn() });
-        sql('RELEASE job').run();
-        committed.push(...batchEvents);
-      } catch (error) {
-        sql('ROLLBACK TO job').run();
-        sql('RELEASE job').run();
-        outcomes.push({ ok: false, error });
-      }
-    }
     try {
+      db.exec('BEGIN IMMEDIATE');
+      for (const job of jobs) {
+        sql('SAVEPOINT job').run();
+        batchEvents = [];
+        try {
+          outcomes.push({ ok: true, value: job.fn() });
+          sql('RELEASE job').run();
+          committed.push(...batchEvents);
+        } catch (error) {
+          sql('ROLLBACK TO job').run();
+          sql('RELEASE job').run();
+          outcomes.push({ ok: false, error });
+        }
+      }
       db.exec('COMMIT');
     } catch (error) {
-      db.exec('ROLLBACK');
+      // BEGIN or COMMIT failed (disk full, another process holding the lock): nothing was stored.
+      if (db.isTransaction) db.exec('ROLLBACK');
+      agentRefs.clear();
       for (const job of jobs) job.reject(error);
       return;
     }
     // Announce in log order before anyone hears back, so live events can never overtake each other.
-    if (committed.length > 0) onCommit(committed);
+    if (committed.length > 0) {
+      try {
+        onCommit(committed);
+      } catch (error) {
+        console.error('a commit listener failed', error);
+      }
+    }
     jobs.forEach((job, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) job.resolve(outcome.value);
       else job.reject(outcome.error);
     });
   }
+
 
   const siteIdsOf = (userId: string, role: string): string[] =>
     role === 'owner'
@@ -187,6 +200,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     });
   }
   const unchanged = (id: string): Changed<Conversation> => ({ value: mustConversation(id), events: [] });
+
+  const toInvite = (row: Row): Invite => ({
+    kind: String(row.kind) as Invite['kind'], email: String(row.email), name: String(row.name),
+    role: String(row.role) as Invite['role'], siteIds: JSON.parse(String(row.site_ids)),
+    userId: row.user_id == null ? null : String(row.user_id), expiresAt: Number(row.expires_at),
+  });
 
   const toLoggedEvent = (row: Row): LoggedEvent => ({
     id: String(row.id),
@@ -283,8 +302,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     async updateUser(id, patch) {
-      agentRefs.delete(id);
       await write(() => {
+        // Inside the job: a reply queued in the same batch must not re-cache the old name.
+        agentRefs.delete(id);
         const current = one('SELECT * FROM users WHERE id = ?', id);
         if (!current) throw new Error(`user ${id} does not exist`);
         run('UPDATE users SET name = ?, role = ?, disabled = ?, password_hash = ? WHERE id = ?',
@@ -295,6 +315,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           run('DELETE FROM site_members WHERE user_id = ?', id);
           for (const siteId of patch.siteIds) run('INSERT INTO site_members (site_id, user_id) VALUES (?, ?)', siteId, id);
         }
+        agentRefs.delete(id);
       });
       return userFromRow(one('SELECT * FROM users WHERE id = ?', id)!);
     },
@@ -307,17 +328,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, tokenHash, invite.kind, invite.email.toLowerCase(), invite.name, invite.role,
         JSON.stringify(invite.siteIds), invite.userId, invite.expiresAt, now()));
     },
+    async getInvite(tokenHash) {
+      const row = one('SELECT * FROM invites WHERE token_hash = ?', tokenHash);
+      return row && Number(row.expires_at) > now() ? toInvite(row) : null;
+    },
     async consumeInvite(tokenHash) {
       return write(() => {
         const row = one('SELECT * FROM invites WHERE token_hash = ?', tokenHash);
         if (!row) return null;
         run('DELETE FROM invites WHERE token_hash = ?', tokenHash);
-        if (Number(row.expires_at) <= now()) return null;
-        return {
-          kind: String(row.kind) as 'invite' | 'reset', email: String(row.email), name: String(row.name),
-          role: String(row.role) as 'owner' | 'agent', siteIds: JSON.parse(String(row.site_ids)),
-          userId: row.user_id == null ? null : String(row.user_id), expiresAt: Number(row.expires_at),
-        };
+        return Number(row.expires_at) > now() ? toInvite(row) : null;
       });
     },
 
@@ -444,12 +464,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         return { value: stored, created: true, events };
       });
     },
+    async findMessage(conversationId, clientId) {
+      const row = one(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.client_id = ?`, conversationId, clientId);
+      return row ? toMessage(row) : null;
+    },
     async listMessages(conversationId, { afterSeq, beforeSeq, limit, includeInternal }) {
       const internal = includeInternal ? '' : 'AND m.internal = 0';
       if (afterSeq !== undefined) {
         const rows = all(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.seq > ? ${internal} ORDER BY m.seq ASC LIMIT ?`,
           conversationId, afterSeq, limit + 1);
-        return { messages: rows.slice(0, limit).map(toMessage), hasMore: afterSeq > 0 };
+        return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
       }
       // Newest page first (or the page before `beforeSeq`), returned oldest first.
       const rows = all(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.seq < ? ${internal} ORDER BY m.seq DESC LIMIT ?`,

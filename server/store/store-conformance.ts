@@ -152,6 +152,10 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       assert.equal(before.hasMore, false);
       const after = await store.listMessages(conversation.id, { afterSeq: 3, limit: 10, includeInternal: false });
       assert.deepEqual(after.messages.map((m) => m.seq), [4, 5]);
+      assert.equal(after.hasMore, false);
+      const firstOfAll = await store.listMessages(conversation.id, { afterSeq: 0, limit: 1, includeInternal: false });
+      assert.deepEqual(firstOfAll.messages.map((m) => m.seq), [1]);
+      assert.equal(firstOfAll.hasMore, true, 'more come after');
       await store.close();
     });
 

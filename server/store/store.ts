@@ -126,6 +126,8 @@ export interface Store {
   deleteUserSessions(userId: string): Promise<void>;
 
   createInvite(tokenHash: string, invite: Invite): Promise<void>;
+  /** Looks without using it up: null when unknown or expired. */
+  getInvite(tokenHash: string): Promise<Invite | null>;
   /** Single use: returns the invite and deletes it, or null when unknown or expired. */
   consumeInvite(tokenHash: string): Promise<Invite | null>;
 
@@ -154,6 +156,8 @@ export interface Store {
    * and writes nothing. A visitor's message reopens a resolved conversation.
    */
   appendMessage(input: AppendMessageInput): Promise<Changed<Message> & { created: boolean }>;
+  /** The message a sender's clientId already stored in a conversation, if any. */
+  findMessage(conversationId: string, clientId: string): Promise<Message | null>;
   listMessages(conversationId: string, page: { afterSeq?: number; beforeSeq?: number; limit: number; includeInternal: boolean }): Promise<MessagePage>;
 
   /** Atomic: of two agents claiming at once, exactly one gets 'claimed'. */
@@ -173,6 +177,11 @@ export interface Store {
 
   /** Logs an event that is not tied to a row change (site config, visitor details). */
   appendEvent(event: Omit<LoggedEvent, 'id'>): Promise<LoggedEvent>;
+  /**
+   * The returned cursor is a high-water mark: streams drop live events at or below it. An engine
+   * whose ids are handed out before commit (PostgreSQL sequences) must therefore return the
+   * highest id below which nothing can still commit, not merely the highest id it has seen.
+   */
   eventsAfter(scope: EventScope, cursor: string | null, limit: number): Promise<EventsAfter>;
   headCursor(): Promise<string>;
   /** Drops events older than the given time; cursors before them then get a reset. */
