@@ -109,3 +109,21 @@ test('on shutdown tells every stream to come back after a spread-out delay, and 
   }
   assert.throws(() => hub.admit('k'), /restarting/);
 });
+
+test('paces a long replay by the client instead of cutting it off as a slow consumer', async () => {
+  const clock = createManualClock();
+  const backlog = Array.from({ length: 3 }, (_, i) => message(i + 1, `old ${i + 1}`));
+  const { store, release } = slowStore(backlog, 3);
+  release();
+  const hub = createStreamHub({ store, bus: createMemoryBus(), clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2, maxBufferedBytes: 10 });
+  const response = fakeResponse();
+  response.writableLength = 1000; // the client has not read anything yet
+  const opening = hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: [], cursor: '0', greeting: [] });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(response.ended, false, 'still open while the replay waits for the client');
+  response.writableLength = 0;
+  response.emit('drain');
+  await opening;
+  assert.deepEqual(bodies(response.written), ['old 1', 'old 2', 'old 3']);
+  assert.equal(response.ended, false);
+});
