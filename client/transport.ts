@@ -7,7 +7,7 @@
  * timers, randomness, online events) is injectable so tests run on a fake clock.
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
-import { LIMITS, type EventBatch, type EventPayloads, type EventType, type WireEvent } from '../protocol/protocol.ts';
+import type { LIMITS, EventBatch, EventPayloads, EventType, WireEvent } from '../protocol/protocol.ts';
 import { backoff } from './backoff.ts';
 
 export type TransportStatus = 'connecting' | 'live' | 'polling' | 'reconnecting' | 'offline';
@@ -59,8 +59,15 @@ export interface Transport {
   stop(): void;
 }
 
+/**
+ * protocol.ts's LIMITS, checked against it at compile time (the literal types must match) but not
+ * imported at run time, so browser bundles do not carry the whole LIMITS table.
+ */
+const HEARTBEAT_MS: typeof LIMITS.heartbeatMs = 15_000;
+const LONG_POLL_MS: typeof LIMITS.longPollMs = 25_000;
+
 /** Two heartbeat periods plus slack: a stream this quiet may be stalled (see probe()). */
-export const STALL_MS = 2 * LIMITS.heartbeatMs + 5_000;
+export const STALL_MS = 2 * HEARTBEAT_MS + 5_000;
 /** A stream that has not opened after this long counts as failed. */
 export const OPEN_TIMEOUT_MS = 10_000;
 /** After falling back to long-poll, try the stream again this much later. */
@@ -269,7 +276,7 @@ export function createTransport(options: TransportOptions): Transport {
         return;
       }
       try {
-        const batch = await poll(LIMITS.longPollMs / 1000);
+        const batch = await poll(LONG_POLL_MS / 1000);
         if (mine !== generation) return;
         if (failures > 0) options.onResync?.('reconnect');
         failures = 0;

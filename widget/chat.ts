@@ -6,15 +6,16 @@
  * re-evaluated every minute). Signals out, action functions in; no Preact here.
  */
 import { batch, computed, signal } from '@preact/signals-core';
-import { isOpen } from '../protocol/business-hours.ts';
+import type { isOpen } from '../protocol/business-hours.ts';
 import { nanoid } from 'nanoid';
 import {
-  path, VISITOR_PATHS, type Conversation, type Message, type OpenSessionResponse, type WidgetConfig, type WireEvent,
+  API, type Conversation, type Message, type OpenSessionResponse, type WidgetConfig, type WireEvent,
 } from '../protocol/protocol.ts';
 import { backoff } from '../client/backoff.ts';
 import { createLeader, type Leader } from '../client/leader.ts';
 import { createOutbox, type OutboxItem, type SendResult } from '../client/outbox.ts';
 import { createTransport, type Transport, type TransportStatus } from '../client/transport.ts';
+import type { SitePath } from './host.ts';
 
 export type Line =
   | { kind: 'message'; key: string; message: Message }
@@ -30,8 +31,6 @@ export interface ChatOptions {
   /** An agent's message arrived (live, or missed during a gap; not when history is loaded). */
   onAgentMessage: (message: Message) => void;
   onSent: (message: Message) => void;
-  /** The clock for business hours; injectable for tests. */
-  now?: () => number;
 }
 
 type VisitorInfo = { id: string; name: string | null; email: string | null };
@@ -43,7 +42,8 @@ export function createChat(options: ChatOptions) {
     get: (name: string) => { try { return localStorage.getItem(key(name)); } catch { return null; } },
     set: (name: string, value: string) => { try { localStorage.setItem(key(name), value); } catch { /* private mode */ } },
   };
-  const url = (template: string, params: Record<string, string> = {}) => base + path(template, { siteId, ...params });
+  const url = (route: SitePath) => `${base}${API}/sites/${encodeURIComponent(siteId)}${route}`;
+  const conv = (id: string, action: 'messages' | 'typing' | 'read') => url(`/conversations/${encodeURIComponent(id)}/${action}`);
 
   const config = signal<WidgetConfig | null>(options.config);
   const online = signal(false);
@@ -53,10 +53,9 @@ export function createChat(options: ChatOptions) {
   try { cached = JSON.parse(storage.get('history')!); } catch { /* none or corrupt */ }
   const conversation = signal<Conversation | null>(cached?.[0] ?? null);
   const messages = signal<Message[]>(cached?.[1] ?? []);
-  const now = options.now ?? Date.now;
-  const minute = signal(now());
+  const minute = signal(Date.now());
   // Business hours are re-evaluated every minute, so the widget turns away (or back) on time.
-  const clock = setInterval(() => (minute.value = now()), 60_000);
+  const clock = setInterval(() => (minute.value = Date.now()), 60_000);
   const agentTyping = signal<string | null>(null);
   const status = signal<TransportStatus>('connecting');
   let token = storage.get('token');
@@ -85,7 +84,7 @@ export function createChat(options: ChatOptions) {
     async send(item) {
       const started = await startConversation();
       if (started.status >= 300) return started;
-      const result = await call('POST', url(VISITOR_PATHS.messages, { conversationId: conversation.value!.id }), { clientId: item.id, body: item.payload.body });
+      const result = await call('POST', conv(conversation.value!.id, 'messages'), { clientId: item.id, body: item.payload.body });
       return result;
     },
     onDelivered(_item, result) {
@@ -101,7 +100,7 @@ export function createChat(options: ChatOptions) {
     if (conversation.value) return { status: 200 };
     let clientId = storage.get('conversation');
     if (!clientId) storage.set('conversation', (clientId = nanoid()));
-    const result = await call('POST', url(VISITOR_PATHS.conversations), { clientId });
+    const result = await call('POST', url('/conversations'), { clientId });
     if (result.status < 300) conversation.value = (result.body as { conversation: Conversation }).conversation;
     return result;
   }
@@ -158,7 +157,7 @@ export function createChat(options: ChatOptions) {
 
   /** After any gap: what happened after the newest message we hold, and the conversation's state. */
   async function resync(): Promise<void> {
-    const list = await call('GET', url(VISITOR_PATHS.conversations)).catch(() => null);
+    const list = await call('GET', url('/conversations')).catch(() => null);
     const all = (list?.body as { conversations?: Conversation[] } | null)?.conversations ?? [];
     const current = all.find((c) => c.id === conversation.value?.id) ?? all[0] ?? null;
     if (current) conversation.value = current;
@@ -170,7 +169,7 @@ export function createChat(options: ChatOptions) {
     if (!current) return;
     const last = messages.value.at(-1)?.seq ?? 0;
     for (let after = last, more = true; more;) {
-      const page = await call('GET', `${url(VISITOR_PATHS.messages, { conversationId: current.id })}?${last ? `after=${after}&` : ''}limit=100`).catch(() => null);
+      const page = await call('GET', `${conv(current.id, 'messages')}?${last ? `after=${after}&` : ''}limit=100`).catch(() => null);
       const list = (page?.body as { messages?: Message[] } | null)?.messages ?? [];
       upsert(list, last > 0);
       // History on first load is the newest 100; after a gap, page forward until caught up.
@@ -182,11 +181,11 @@ export function createChat(options: ChatOptions) {
   function lead(): void {
     transport = createTransport({
       streamUrl: async () => {
-        const result = await call('POST', url(VISITOR_PATHS.streamTicket));
+        const result = await call('POST', url('/stream-ticket'));
         if (result.status !== 200) throw new Error(`ticket ${result.status}`);
-        return `${url(VISITOR_PATHS.stream)}?ticket=${encodeURIComponent((result.body as { ticket: string }).ticket)}`;
+        return `${url('/stream')}?ticket=${encodeURIComponent((result.body as { ticket: string }).ticket)}`;
       },
-      pollUrl: url(VISITOR_PATHS.events),
+      pollUrl: url('/events'),
       pollHeaders: () => ({ authorization: `Bearer ${token}` }),
       cursor,
       onEvent: (event) => {
@@ -218,7 +217,7 @@ export function createChat(options: ChatOptions) {
   async function start(attempt = 0): Promise<void> {
     if (stopped) return;
     try {
-      const result = await call('POST', url(VISITOR_PATHS.session), {
+      const result = await call('POST', url('/session'), {
         context: { url: location.href.slice(0, 2000), title: document.title.slice(0, 500), referrer: document.referrer.slice(0, 2000), language: navigator.language, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
       });
       if (result.status !== 200) throw new Error(`session ${result.status}`);
@@ -260,22 +259,35 @@ export function createChat(options: ChatOptions) {
     ];
   });
 
-  /** Nobody online, or outside business hours: the visitor should not be left waiting. */
-  const away = computed(() => !online.value || !isOpen(config.value?.businessHours ?? null, new Date(minute.value)));
+  /**
+   * Nobody online, or outside business hours: the visitor should not be left waiting. The hours
+   * check is a chunk of its own, loaded only for sites that set hours; until it is here such a
+   * site counts as away (so a launcher hidden while away does not flash up).
+   */
+  const hours = signal<typeof isOpen | null>(null);
+  let hoursAsked = false;
+  const away = computed(() => {
+    const set = config.value?.businessHours;
+    if (!online.value) return true;
+    if (!set) return false;
+    if (!hours.value && !hoursAsked) {
+      hoursAsked = true;
+      void import('../protocol/business-hours.ts').then((m) => (hours.value = m.isOpen));
+    }
+    return !hours.value?.(set, new Date(minute.value));
+  });
 
   const introduced = signal(!!storage.get('intro'));
   async function updateVisitor(patch: Record<string, unknown>): Promise<SendResult> {
     await ready;
-    const result = await call('PATCH', url(VISITOR_PATHS.visitor), patch);
+    const result = await call('PATCH', url('/visitor'), patch);
     if (result.status === 200) visitor.value = (result.body as { visitor: VisitorInfo }).visitor;
     return result;
   }
 
   let lastTypingSent = 0;
   return {
-    /** Resolves once the session is open (commands like identify wait for it). */
-    ready,
-    config, online, away, visitor, conversation, messages, agentTyping, status, lines, outbox,
+    config, online, away, hours, visitor, conversation, messages, agentTyping, status, lines, outbox,
     /** Only the leader tab plays sounds and badges the title. */
     leads: () => !!leader?.isLeader.value,
     /** Pre-chat form done (or skipped) on this browser. */
@@ -296,14 +308,14 @@ export function createChat(options: ChatOptions) {
       const now = Date.now();
       if (!current || (active && now - lastTypingSent < 3000)) return;
       lastTypingSent = active ? now : 0;
-      void call('POST', url(VISITOR_PATHS.typing, { conversationId: current.id }), { typing: active }).catch(() => {});
+      void call('POST', conv(current.id, 'typing'), { typing: active }).catch(() => {});
     },
     read(): void {
       const current = conversation.value;
       const last = messages.value.at(-1)?.seq ?? 0;
       if (!current || last <= current.visitorReadSeq) return;
       conversation.value = { ...current, visitorReadSeq: last };
-      void call('POST', url(VISITOR_PATHS.read, { conversationId: current.id }), { seq: last }).catch(() => {});
+      void call('POST', conv(current.id, 'read'), { seq: last }).catch(() => {});
     },
     updateVisitor,
     destroy(): void {

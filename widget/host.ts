@@ -1,5 +1,5 @@
 /** What the loader hands the panel chunk: the contract between the two builds (types only). */
-import type { WidgetConfig } from '../protocol/protocol.ts';
+import type { API, VISITOR_PATHS, WidgetConfig } from '../protocol/protocol.ts';
 import type { WidgetEvent } from './commands.ts';
 
 export interface WidgetHost {
@@ -21,3 +21,11 @@ export interface PanelApi {
   command(method: string, args: unknown[]): void;
   destroy(): void;
 }
+
+type Suffix<T> = T extends `${typeof API}/sites/:siteId${infer S}` ? S : never;
+type Fill<S> = S extends `${infer A}:conversationId${infer B}` ? `${A}${string}${B}` : S;
+/**
+ * A visitor route after `/v1/sites/<siteId>`, checked against protocol.ts's VISITOR_PATHS at compile
+ * time only: the widget builds URLs from these suffixes and does not bundle the path table.
+ */
+export type SitePath = Fill<Suffix<(typeof VISITOR_PATHS)[keyof typeof VISITOR_PATHS]>>;

@@ -6,9 +6,9 @@
  * It must add no global but `Parley`, assign no `window.on…`, and leave nothing behind after
  * `Parley('shutdown')`. Built as a classic IIFE script; the panel is an ES module chunk.
  */
-import { path, VISITOR_PATHS, type WidgetConfig } from '../protocol/protocol.ts';
+import { API, type WidgetConfig } from '../protocol/protocol.ts';
 import { METHODS } from './commands.ts';
-import type { PanelApi, WidgetHost } from './host.ts';
+import type { PanelApi, SitePath, WidgetHost } from './host.ts';
 
 declare const __PANEL__: string;
 
@@ -30,7 +30,7 @@ declare const __PANEL__: string;
   const el = d.createElement('parley-widget');
   el.setAttribute('style', 'all:initial');
   const root = el.attachShadow({ mode: 'open' });
-  root.innerHTML = '<style>.l{all:initial;position:fixed;bottom:20px;right:20px;background:#4f46e5;color:#fff;z-index:2147483000;width:56px;height:56px;border-radius:50%;cursor:pointer;display:flex;align-items:center;justify-content:center;box-shadow:0 4px 14px rgba(0,0,0,.25);font:600 12px/1 system-ui,sans-serif}.l:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}.l svg{width:28px;height:28px;fill:currentColor}.b{position:absolute;top:-4px;right:-4px;min-width:18px;height:18px;padding:0 4px;box-sizing:border-box;border-radius:9px;background:#dc2626;color:#fff;display:flex;align-items:center;justify-content:center}.b:empty{display:none}.a .l{display:none}@media (max-width:480px){.o .l{display:none}}</style><div><button class="l" type="button" aria-haspopup="dialog"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span class="b" aria-hidden="true"></span></button></div>';
+  root.innerHTML = '<style>.l{all:initial;position:fixed;bottom:20px;right:20px;background:#4f46e5;color:#fff;z-index:2147483000;width:56px;height:56px;border-radius:50%;cursor:pointer;display:grid;place-items:center;box-shadow:0 4px 14px #0004;font:600 12px/1 system-ui,sans-serif}.l:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}.b{position:absolute;top:-4px;right:-4px;min-width:18px;height:18px;padding:0 4px;box-sizing:border-box;border-radius:9px;background:#dc2626;display:grid;place-items:center}.b:empty{display:none}.a .l{display:none}@media (max-width:480px){.o .l{display:none}}</style><div><button class="l" type="button" aria-haspopup="dialog"><svg viewBox="0 0 24 24" width="28" height="28" fill="#fff" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span class="b" aria-hidden="true"></span></button></div>';
   const launcher = root.querySelector('button')!;
   const badge = root.querySelector('.b')!;
 
@@ -49,7 +49,7 @@ declare const __PANEL__: string;
     },
   };
 
-  const load = (): Promise<void> => loading ??= import(/* @vite-ignore */ `${base}/widget/${__PANEL__}`)
+  const load = (): Promise<void> => loading ??= import(`${base}/widget/${__PANEL__}`)
     .then((module: { mount(host: WidgetHost): PanelApi }) => {
       if (dead) return;
       panel = module.mount(host);
@@ -87,7 +87,7 @@ declare const __PANEL__: string;
   for (const type of ['pointerenter', 'focus', 'touchstart']) launcher.addEventListener(type, () => void load(), { once: true, passive: true });
 
   const cacheKey = `parley:${siteId}:config`;
-  fetch(base + path(VISITOR_PATHS.config, { siteId }))
+  fetch(`${base}${API}/sites/${encodeURIComponent(siteId)}${'/config' satisfies SitePath}`)
     .then(async (response) => {
       const body = await response.json();
       if (!response.ok) {

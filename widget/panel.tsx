@@ -1,10 +1,10 @@
 /** @jsxRuntime classic */
 /** @jsx h */
-/** @jsxFrag Fragment */
 /**
  * The panel chunk, loaded by the loader on idle or first interaction: mounts the Preact UI into the
  * loader's Shadow DOM and answers the public API's commands. All state lives in chat.ts; this file
- * only renders it. User text is rendered as text; links are built as elements.
+ * only renders it. User text is rendered as text; links are built as elements. Buttons outside a
+ * form need no type="button", and role="log" is polite live region by itself (ARIA).
  *
  * Binding: one signals effect re-renders the panel when anything it read changes. The Preact
  * integration of @preact/signals with preact/hooks costs 2.0 KB gzip more than signals-core
@@ -12,37 +12,40 @@
  * small re-renders in well under a millisecond.
  */
 import { effect, signal } from '@preact/signals-core';
-import { Fragment, h, render } from 'preact';
+import { h, render } from 'preact';
 import type { Message } from '../protocol/protocol.ts';
 import { createChat, type Chat, type Line } from './chat.ts';
 import type { PanelApi, WidgetHost } from './host.ts';
-import { isRtl, strings, type Strings } from './strings.ts';
+import { isRtl, isZh } from './locale.ts';
+import type { Strings } from './strings.ts';
 import { css } from './styles.ts';
+import type { PreChat } from './prechat.tsx';
+import type { Away } from './away.tsx';
+
+/**
+ * What only some visitors need, as chunks of their own: the words of one language, the pre-chat
+ * form, the email form while away. Each is imported the first time a render needs it, and the
+ * render that follows its arrival shows it (the signal below is read by the render effect).
+ */
+const parts = signal<{ en?: Strings; zh?: Strings; pre?: ReturnType<typeof PreChat>; away?: ReturnType<typeof Away> }>({});
+const asked = new Set<string>();
+function need<K extends keyof typeof parts.value>(name: K, load: () => Promise<(typeof parts.value)[K]>): (typeof parts.value)[K] {
+  if (!asked.has(name)) {
+    asked.add(name);
+    void load().then((part) => (parts.value = { ...parts.value, [name]: part }));
+  }
+  return parts.value[name];
+}
+/** The words for a locale; undefined until its chunk is here (the panel waits for it). */
+const strings = (locale: string) => isZh(locale)
+  ? need('zh', () => import('./zh.ts').then((m) => m.zh))
+  : need('en', () => import('./strings.ts').then((m) => m.en));
 
 const URL_RE = /(https?:\/\/[^\s<>"]+[^\s<>".,:;'!?)\]])/g;
 
 /** Plain text with http(s) links as anchors; everything else stays text. */
 function Text({ body }: { body: string }) {
-  return <>{body.split(URL_RE).map((part, i) => (i % 2 ? <a href={part} target="_blank" rel="noopener noreferrer nofollow">{part}</a> : part))}</>;
-}
-
-/** A short two-note chime from Web Audio (no audio file to download); silent where audio is blocked. */
-function chime(): void {
-  try {
-    const audio = new AudioContext();
-    const gain = audio.createGain();
-    gain.connect(audio.destination);
-    gain.gain.setValueAtTime(0.08, audio.currentTime);
-    gain.gain.exponentialRampToValueAtTime(1e-4, audio.currentTime + 0.4);
-    [660, 880].forEach((hz, i) => {
-      const tone = audio.createOscillator();
-      tone.frequency.value = hz;
-      tone.connect(gain);
-      tone.start(audio.currentTime + i * 0.12);
-      tone.stop(audio.currentTime + 0.4);
-    });
-    setTimeout(() => void audio.close(), 600);
-  } catch { /* no Web Audio */ }
+  return body.split(URL_RE).map((part, i) => (i % 2 ? <a href={part} target="_blank" rel="noopener noreferrer nofollow">{part}</a> : part));
 }
 
 const time = (at: number, locale: string) => new Date(at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
@@ -54,16 +57,24 @@ function day(at: number, locale: string, t: Strings): string {
   return new Date(at).toLocaleDateString(locale, { month: 'short', day: 'numeric', year: 'numeric' });
 }
 
+/** Pre-chat fields still to ask for ('optional' | 'required' per field), only before the first message. */
+function preChat(chat: Chat): Array<'name' | 'email'> {
+  const config = chat.config.value;
+  const visitor = chat.visitor.value;
+  return chat.introduced.value || chat.conversation.value || chat.lines.value.length ? []
+    : (['name', 'email'] as const).filter((f) => config && config.preChat[f] !== 'off' && !visitor?.[f]);
+}
+const loadAway = () => import('./away.tsx').then((m) => m.Away(h));
+const loadPre = () => import('./prechat.tsx').then((m) => m.PreChat(h));
+
 function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: string; close: () => void }) {
   const config = chat.config.value;
   const lines = chat.lines.value;
   const conversation = chat.conversation.value;
   const status = chat.status.value;
-  const visitor = chat.visitor.value;
   const away = chat.away.value;
-  // Pre-chat fields still to ask for: 'optional' | 'required' per field, only before the first message.
-  const fields = (['name', 'email'] as const).filter((f) => config && config.preChat[f] !== 'off' && !visitor?.[f]);
-  const intro = !chat.introduced.value && !conversation && !lines.length && fields.length > 0;
+  const fields = preChat(chat);
+  const intro = fields.length > 0;
   let input: HTMLTextAreaElement | null = null;
 
   const submit = () => {
@@ -94,10 +105,10 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
           <b>{config?.teamName ?? ''}</b>
           <small><span class={`dot${away ? '' : ' on'}`} />{away ? t.away : t.online}</small>
         </div>
-        <button class="x" type="button" aria-label={t.close} onClick={close}>×</button>
+        <button class="x" aria-label={t.close} onClick={close}>×</button>
       </div>
       {status === 'offline' || status === 'reconnecting' ? <div class="ban" role="status">{status === 'offline' ? t.offline : t.connecting}</div> : null}
-      <div class="m" role="log" aria-live="polite" aria-label={t.message}>
+      <div class="m" role="log" aria-label={t.message}>
         {config?.greeting ? <div class="g" dir="auto">{config.greeting}</div> : null}
         {away && config?.awayMessage ? <div class="g" dir="auto">{config.awayMessage}</div> : null}
         {lines.map((line: Line) => {
@@ -109,7 +120,7 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
             const failed = line.item.state === 'failed';
             return [separator, <div class="g me" dir="auto" key={line.key}><Text body={line.item.payload.body} /></div>,
               <div class={`st${failed ? ' bad' : ''}`} key={`${line.key}s`}>
-                {failed ? <>{t.failed} <button class="r" type="button" onClick={() => chat.retry(line.item.id)}>{t.retry}</button></> : t.sending}
+                {failed ? [t.failed, ' ', <button class="r" onClick={() => chat.retry(line.item.id)}>{t.retry}</button>] : t.sending}
               </div>];
           }
           const m: Message = line.message;
@@ -124,37 +135,8 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
         })}
         {chat.agentTyping.value !== null ? <div class="ty">{chat.agentTyping.value || t.someone} {t.typing}</div> : null}
       </div>
-      {askEmail && !intro ? (visitor?.email ? <div class="e" role="status">{t.emailSaved} {visitor.email}</div> : (
-        <form class="e" onSubmit={(e) => { e.preventDefault(); void chat.updateVisitor({ email: (e.currentTarget.elements[0] as HTMLInputElement).value }); }}>
-          <label>{t.emailAsk}<input type="email" required autocomplete="email" /></label>
-          <button class="s" type="submit">{t.emailSave}</button>
-        </form>
-      )) : null}
-      {intro ? (
-        <form
-          class="e pc"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const form = e.currentTarget;
-            const patch: Record<string, string> = {};
-            for (const f of fields) {
-              const value = (form.elements.namedItem(f) as HTMLInputElement).value.trim();
-              if (value) patch[f] = value;
-            }
-            void chat.introduce(patch);
-            (form.getRootNode() as ShadowRoot).querySelector('textarea')?.focus();
-          }}
-        >
-          <p>{t.intro}</p>
-          {fields.map((f) => (
-            <label key={f}>
-              {t[f]}{config!.preChat[f] === 'required' ? ' *' : ''}
-              <input name={f} type={(f === 'email' ? 'email' : 'text') as 'text'} autocomplete={f} required={config!.preChat[f] === 'required'} maxLength={200} />
-            </label>
-          ))}
-          <button class="s" type="submit">{t.start}</button>
-        </form>
-      ) : <div class="f">
+      {askEmail && !intro ? ((A) => A && <A chat={chat} zh={isZh(locale)} />)(need('away', loadAway)) : null}
+      {intro ? ((P) => P && <P chat={chat} zh={isZh(locale)} fields={fields} config={config!} />)(need('pre', loadPre)) : <div class="f">
         <textarea
           ref={(el) => void (input = el)}
           rows={1}
@@ -168,7 +150,7 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
           onInput={(e) => chat.typing(e.currentTarget.value !== '')}
           onBlur={() => chat.typing(false)}
         />
-        <button class="s" type="button" onClick={submit}>{t.send}</button>
+        <button class="s" onClick={submit}>{t.send}</button>
       </div>}
     </div>
   );
@@ -179,12 +161,14 @@ export function mount(host: WidgetHost): PanelApi {
     base: host.base, siteId: host.siteId, config: host.config,
     onAgentMessage: (message) => {
       host.emit('message', message);
-      if (!open.value && chat.leads()) chime();
+      // The chime is a chunk of its own: only a reply while the panel is closed needs it.
+      if (!open.value && chat.leads()) void import('./chime.ts').then((m) => m.chime());
     },
     onSent: (message) => host.emit('sent', message),
   });
   const open = signal(false);
   const locale = signal<string | null>(null);
+  const current = () => locale.value ?? chat.config.value?.locale ?? navigator.language ?? 'en';
   const container = document.createElement('div');
   const style = document.createElement('style');
   style.textContent = css;
@@ -197,10 +181,11 @@ export function mount(host: WidgetHost): PanelApi {
     wrapper.classList.toggle('o', next);
     host.launcher.setAttribute('aria-expanded', String(next));
     host.emit(next ? 'open' : 'close');
-    if (next) (container.querySelector('textarea') ?? container.querySelector('input'))?.focus();
-    else host.launcher.focus();
+    if (!next) host.launcher.focus();
   };
   let shown = -1;
+  let visible = false;
+  let words: Strings | undefined;
   /** The page's own title while ours shows an unread count in it. */
   let title: string | null = null;
   const titleBadge = (count: number) => {
@@ -210,10 +195,6 @@ export function mount(host: WidgetHost): PanelApi {
 
   const disposers = [
     effect(() => {
-      const config = chat.config.value;
-      if (config) host.style(config);
-    }),
-    effect(() => {
       const conversation = chat.conversation.value;
       const unread = open.value || !conversation ? 0
         : chat.messages.value.filter((m) => m.author === 'agent' && m.seq > conversation.visitorReadSeq).length;
@@ -222,17 +203,30 @@ export function mount(host: WidgetHost): PanelApi {
       host.emit('unread', unread);
     }),
     effect(() => {
-      // whenAway 'hide': no launcher while nobody can answer, unless a conversation is in progress.
+      // Cheap and idempotent, so together: the launcher's look, whether it hides, and the chunks to fetch.
+      const config = chat.config.value;
+      const away = chat.away.value;
       const c = chat.conversation.value;
-      wrapper.classList.toggle('a', chat.config.value?.whenAway === 'hide' && chat.away.value
-        && (!c || c.status === 'resolved') && !chat.outbox.items.value.length);
+      if (config) host.style(config);
+      // whenAway 'hide': no launcher while nobody can answer, unless a conversation is in progress.
+      wrapper.classList.toggle('a', config?.whenAway === 'hide' && away && (!c || c.status === 'resolved') && !chat.outbox.items.value.length);
+      // Fetch the optional chunks this visitor will need as soon as that is known, not on first render.
+      if (preChat(chat).length) need('pre', loadPre);
+      if (away && config?.whenAway === 'email' && (chat.hours.value || !config.businessHours || !chat.online.value)) need('away', loadAway);
+      strings(current());
     }),
     effect(() => {
       if (open.value && chat.messages.value.length && document.visibilityState === 'visible') chat.read();
     }),
     effect(() => {
-      const current = locale.value ?? chat.config.value?.locale ?? navigator.language ?? 'en';
-      render(open.value ? <Panel chat={chat} t={strings(current)} locale={current} close={() => setOpen(false)} /> : null, container);
+      const now = current();
+      // After a language switch the previous words stay until the new ones arrive.
+      words = strings(now) ?? words;
+      const t = open.value && words;
+      render(t ? <Panel chat={chat} t={t} locale={now} close={() => setOpen(false)} /> : null, container);
+      // Focus moves in when the panel appears (on open, or when its words arrive just after).
+      if (t && !visible) (container.querySelector('textarea') ?? container.querySelector('input'))?.focus();
+      visible = !!t;
       // Keep the newest message in view when one arrives (not on every re-render, so reading back is not interrupted).
       const count = open.value ? chat.lines.value.length + (chat.agentTyping.value === null ? 0 : 1) : -1;
       const list = container.querySelector('.m');
@@ -252,9 +246,8 @@ export function mount(host: WidgetHost): PanelApi {
       else if (method === 'setAttributes') void chat.updateVisitor({ attributes: arg });
       else if (method === 'identify' && arg && typeof arg === 'object') {
         const { id, name, email, hash } = arg as Record<string, string | undefined>;
-        void chat.updateVisitor({
-          ...(name ? { name } : {}), ...(email ? { email } : {}), ...(id && hash ? { identity: { id: String(id), hash } } : {}),
-        }).then((result) => result.status >= 300 && console.warn(`Parley: identify failed (${JSON.stringify(result.body)})`));
+        // Fields left undefined are left out of the JSON body.
+        void chat.updateVisitor({ name: name || undefined, email: email || undefined, identity: id && hash ? { id: String(id), hash } : undefined }).then((result) => result.status >= 300 && console.warn(`Parley: identify failed (${JSON.stringify(result.body)})`));
       }
     },
     destroy() {

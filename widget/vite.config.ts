@@ -1,11 +1,14 @@
 /**
  * Two builds in one command: first the panel (ES module chunks with content hashes, loaded with
- * import()), then the loader as a classic IIFE script with a stable name (dist/widget/loader.js)
- * that knows the panel entry's hashed file name (rolldown is Vite 8's bundler, installed with it). The loader must be classic, not a module: the
- * snippet is a plain <script async>, and it must not share chunks with the panel.
+ * import(): the panel entry, and the chunks only some visitors load, see widget/size.ts), then the
+ * loader as a classic IIFE script with a stable name (dist/widget/loader.js) that knows the panel
+ * entry's hashed file name (rolldown is Vite 8's bundler, installed with it). The loader must be
+ * classic, not a module: the snippet is a plain <script async>, and it must not share chunks with
+ * the panel. Chunk names end in -<8 characters>.js, which the server serves as immutable.
  */
 import { resolve } from 'node:path';
 import { build as rolldown } from 'rolldown';
+import { minifySync } from 'rolldown/utils';
 import { defineConfig, type Plugin } from 'vite';
 
 const outDir = resolve(import.meta.dirname, '../dist/widget');
@@ -30,18 +33,57 @@ function loaderBuild(): Plugin {
   };
 }
 
+/**
+ * Property names only the panel's own code uses (never JSON on the wire, IndexedDB, the DOM, the
+ * loader's host API or tab-to-tab messages), shortened to `$0`, `$1`… in every panel chunk alike:
+ * the oxc minifier cannot mangle properties by itself across several chunks. A name added here must
+ * meet that rule, or the widget breaks (the e2e tests would show it). No built-in or wire name
+ * starts with `$`, so the short names cannot collide.
+ */
+const INTERNAL = [
+  // chat.ts's state and actions
+  'agentTyping', 'updateVisitor', 'introduced', 'introduce', 'leads', 'lines', 'hours', 'retry', 'onAgentMessage', 'onSent',
+  // client/ options and methods (outbox, leader, transport)
+  'canFlush', 'onDelivered', 'flush', 'reload', 'wake', 'isLeader', 'onLeader', 'onMessage', 'streamUrl', 'pollUrl',
+  'pollHeaders', 'onEvent', 'onResync', 'onRevoked', 'deps', 'onOnline', 'send', 'items', 'ready', 'post', 'storage', 'sleep',
+  // words (strings.ts, zh.ts) and component props
+  'sending', 'sent', 'seen', 'failed', 'someone', 'today', 'yesterday', 'connecting', 'offline', 'chat', 'fields',
+];
+const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$';
+if (INTERNAL.length > DIGITS.length) throw new Error('INTERNAL: more names than one-character suffixes');
+const cache = Object.fromEntries(INTERNAL.map((name, i) => [name, `$${DIGITS[i]!}`]));
+
+function mangleProps(): Plugin {
+  return {
+    name: 'parley-mangle-props',
+    renderChunk(code, chunk) {
+      const result = minifySync(chunk.fileName, code, {
+        compress: false, mangle: false,
+        mangleProps: { include: new RegExp(`^(${INTERNAL.join('|')})$`), cache },
+      });
+      if (result.errors.length) throw new Error(result.errors.map((e) => e.message).join('\n'));
+      return { code: result.code, map: null };
+    },
+  };
+}
+
 export default defineConfig({
   ...jsx,
-  plugins: [loaderBuild()],
+  plugins: [mangleProps(), loaderBuild()],
   build: {
     outDir,
     emptyOutDir: true,
     target: 'es2020',
     modulePreload: false,
+    // Library mode: Vite then leaves import() alone (no preload helper, which would cost the panel
+    // ~0.5 KB gzip). It would also keep whitespace and /* @__PURE__ */ comments in ES output, hence
+    // minify and comments set explicitly (below too, for rolldown's output).
+    lib: { entry: resolve(import.meta.dirname, 'panel.tsx'), formats: ['es'] },
+    minify: true,
     rollupOptions: {
       input: { panel: resolve(import.meta.dirname, 'panel.tsx') },
       preserveEntrySignatures: 'exports-only',
-      output: { format: 'es', entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' },
+      output: { minify: true, comments: false, format: 'es', entryFileNames: '[name]-[hash].js', chunkFileNames: '[name]-[hash].js' },
     },
   },
 });

@@ -1,0 +1,22 @@
+/** Simplified Chinese: a chunk of its own, loaded instead of strings.ts for zh locales (locale.ts isZh). */
+import type { Strings } from './strings.ts';
+
+export const zh: Strings = {
+  close: '关闭聊天',
+  online: '我们通常在几分钟内回复',
+  away: '我们会通过邮件回复您',
+  placeholder: '输入消息…',
+  message: '消息',
+  send: '发送',
+  sending: '发送中…',
+  sent: '已发送',
+  seen: '已读',
+  failed: '未发送。',
+  retry: '重试',
+  typing: '正在输入…',
+  someone: '客服',
+  today: '今天',
+  yesterday: '昨天',
+  connecting: '连接中…',
+  offline: '您已离线。恢复连接后将自动发送消息。',
+};
