@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { OPTIONAL } from '../widget/size.ts';
 
 export interface Weight { raw: number; gzip: number; brotli: number; files: string[] }
 export interface WidgetEntry {
@@ -36,15 +37,24 @@ function walk(root: string, dir = root): string[] {
 
 const shipped = (file: string) => /\.(m?js|css|html|woff2?|svg)$/.test(file);
 
-/** Parley: loader.js alone, and every asset under dist/widget a page fetches once the panel opens. */
+/**
+ * Parley: loader.js alone, and what a typical visitor's opened panel fetches: every asset under
+ * dist/widget except the chunks only some visitors load (widget/size.ts says which), plus the
+ * English words.
+ */
 export function parleyWidget(distDir: string): WidgetEntry {
   const dir = join(distDir, 'widget');
   const loader = ['loader.js', 'loader.mjs'].find((name) => existsSync(join(dir, name)));
   if (!existsSync(dir) || !loader) {
-    return { name: 'Parley', loader: null, panel: null, note: '', skipped: 'skipped: not built (run `npm run build`, or pass --build)' };
+    return { name: 'Parley', loader: null, panel: null, note: '', skipped: 'skipped: not built (run `npm run build`, or drop --no-build)' };
   }
+  const optional = (file: string) => Object.keys(OPTIONAL).find((prefix) => new RegExp(`^${prefix}-[A-Za-z0-9_-]{8}\\.js$`).test(file));
   const all = walk(dir).filter(shipped).sort();
-  return { name: 'Parley', loader: weigh(dir, [loader]), panel: weigh(dir, all), note: `loader.js; panel = every asset under dist/widget (${all.length} files)` };
+  const typical = all.filter((file) => !optional(file) || optional(file) === 'strings');
+  return {
+    name: 'Parley', loader: weigh(dir, [loader]), panel: weigh(dir, typical),
+    note: `loader.js; panel = loader + panel + English words (${typical.length} files; ${all.length - typical.length} chunks only some visitors load are not counted: pre-chat, away, hours, chime, zh)`,
+  };
 }
 
 /** The peers' shipped browser bundles; null entries say why one could not be measured. */
