@@ -1,10 +1,11 @@
 /**
- * Two builds in one command: first the panel (ES module chunks with content hashes, loaded with
+ * Three builds in one command: first the panel (ES module chunks with content hashes, loaded with
  * import(): the panel entry, and the chunks only some visitors load, see widget/size.ts), then the
  * loader as a classic IIFE script with a stable name (dist/widget/loader.js) that knows the panel
  * entry's hashed file name (rolldown is Vite 8's bundler, installed with it). The loader must be
  * classic, not a module: the snippet is a plain <script async>, and it must not share chunks with
- * the panel. Chunk names end in -<8 characters>.js, which the server serves as immutable.
+ * the panel. Last, parley.mjs (widget/module.ts), the ES-module way in for single-page apps.
+ * Chunk names end in -<8 characters>.js, which the server serves as immutable.
  */
 import { resolve } from 'node:path';
 import { build as rolldown } from 'rolldown';
@@ -27,6 +28,13 @@ function loaderBuild(): Plugin {
         input: resolve(import.meta.dirname, 'loader.ts'),
         transform: { define: { __PANEL__: JSON.stringify(panel) }, target: 'es2020' },
         output: { file: resolve(outDir, 'loader.js'), format: 'iife', minify: true },
+        logLevel: 'warn',
+      });
+      // The same entry point as an ES module, for single-page apps (stable name, like the loader).
+      await rolldown({
+        input: resolve(import.meta.dirname, 'module.ts'),
+        transform: { target: 'es2020' },
+        output: { file: resolve(outDir, 'parley.mjs'), format: 'es', minify: true },
         logLevel: 'warn',
       });
     },

@@ -1,0 +1,50 @@
+/**
+ * The ES-module way in, for single-page apps: import { load, Parley } from the server, and the
+ * widget starts exactly as with the snippet — commands queued before it loaded included.
+ */
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, screenshot, startHostSite, withScreenshotsOnFailure, type HostSite } from './browser.ts';
+import { startServer, type TestServer } from './harness.ts';
+
+let server: TestServer;
+let host: HostSite;
+let browser: Browser;
+
+before(async () => {
+  host = await startHostSite();
+  server = await startServer({ allowedOrigins: [host.origin] });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await host?.close();
+});
+
+it('starts from an ES module import in a single-page app, keeps early commands, and loads once', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  await withScreenshotsOnFailure('widget-module', () => [page], async () => {
+    host.setHtml(`<!doctype html><html><head><meta charset="utf-8"><title>SPA</title></head><body><div id="app">My app</div>
+<script type="module">
+  import { load, Parley } from '${server.url}/widget/parley.mjs';
+  Parley('on', 'open', () => { document.body.dataset.opened = 'yes'; });
+  Parley('open');
+  load('${server.site.id}');
+  load('${server.site.id}');
+</script></body></html>`);
+    await page.goto(host.url('/'));
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await page.waitForFunction(() => document.body.dataset.opened === 'yes');
+    assert.equal(await page.locator('script[data-parley-module]').count(), 1, 'loaded once');
+    const globals = await page.evaluate(() => typeof (window as unknown as { Parley: unknown }).Parley);
+    assert.equal(globals, 'function');
+    const served = await fetch(`${server.url}/widget/parley.mjs`, { headers: { origin: host.origin } });
+    assert.match(served.headers.get('content-type') ?? '', /javascript/);
+    assert.equal(served.headers.get('access-control-allow-origin'), '*');
+    await screenshot(page, 'widget-module-spa');
+  });
+  await context.close();
+});
