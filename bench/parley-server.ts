@@ -22,7 +22,13 @@ export async function startParley(root: string, maxStreams: number): Promise<Sta
     },
   });
   const output = captureOutput(child);
-  const cleanup = async () => { await stopProcess(child); rmSync(dataDir, { recursive: true, force: true }); };
+  const cleanup = async () => {
+    await stopProcess(child);
+    // Streams the server cut for not reading are a finding, not noise: say how many.
+    const cut = output().match(/stream cut: the client stopped reading/g)?.length ?? 0;
+    if (cut > 0) console.log(`  Parley cut ${cut} stream(s) whose client stopped reading (the bench's SSE clients do not resume on their own)`);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   try {
     await waitForHttp(port, '/v1/agent/me', 30_000, child);
   } catch (error) {

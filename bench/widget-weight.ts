@@ -50,7 +50,8 @@ export function parleyWidget(distDir: string): WidgetEntry {
   }
   const optional = (file: string) => Object.keys(OPTIONAL).find((prefix) => new RegExp(`^${prefix}-[A-Za-z0-9_-]{8}\\.js$`).test(file));
   const all = walk(dir).filter(shipped).sort();
-  const typical = all.filter((file) => !optional(file) || optional(file) === 'strings');
+  // parley.mjs is the single-page apps' alternative to the snippet's inline stub, not an extra download.
+  const typical = all.filter((file) => file !== 'parley.mjs' && (!optional(file) || optional(file) === 'strings'));
   return {
     name: 'Parley', loader: weigh(dir, [loader]), panel: weigh(dir, typical),
     note: `loader.js; panel = loader + panel + English words (${typical.length} files; ${all.length - typical.length} chunks only some visitors load are not counted: pre-chat, away, hours, chime, zh)`,

@@ -54,7 +54,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const shutdown = new AbortController();
   const services: Services = {
     config, store, bus, clock, serverSecret, shutdown: shutdown.signal,
-    hub: createStreamHub({ store, bus, clock, heartbeatMs: config.heartbeatMs, maxStreams: config.maxStreams, maxPerKey: config.maxStreamsPerVisitor }),
+    hub: createStreamHub({
+      store, bus, clock, heartbeatMs: config.heartbeatMs, maxStreams: config.maxStreams, maxPerKey: config.maxStreamsPerVisitor,
+      onSlowConsumer: (key, bytes) => app.log.warn({ stream: key.split(':')[0], bytes }, 'stream cut: the client stopped reading'),
+    }),
     presence: createPresence(bus, clock, config.presenceGraceMs),
     chat: createChat(store, bus),
     sites: createSiteCache(store, clock),

@@ -59,23 +59,26 @@ test('sends an event that arrives live during the replay once, after the replaye
   assert.deepEqual(bodies(response.written), ['five', 'six', 'seven'], 'a repeat of an id already sent is dropped');
 });
 
-test('writes a heartbeat comment every period and stops the timer when the last stream closes', async () => {
+test('gives every stream one heartbeat per period, spread over the period rather than all at once', async () => {
   const clock = createManualClock();
   const { store, release } = slowStore([], 0);
   release();
-  const hub = createStreamHub({ store, bus: createMemoryBus(), clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2 });
-  const response = fakeResponse();
-  await hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: [] }, topics: [], cursor: null, greeting: [] });
-  clock.advance(14_999);
-  assert.equal(response.written.match(/^: hb$/gm), null);
-  clock.advance(1);
-  assert.equal(response.written.match(/^: hb$/gm)?.length, 1);
+  const hub = createStreamHub({ store, bus: createMemoryBus(), clock, heartbeatMs: 15_000, maxStreams: 100, maxPerKey: 100 });
+  const responses = Array.from({ length: 30 }, () => fakeResponse());
+  for (const response of responses) {
+    await hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: [] }, topics: [], cursor: null, greeting: [] });
+  }
+  const beats = () => responses.map((r) => r.written.match(/^: hb$/gm)?.length ?? 0);
+  clock.advance(1_000);
+  assert.equal(beats().filter((n) => n > 0).length, 2, 'one fifteenth of the streams per tick');
+  clock.advance(14_000);
+  assert.deepEqual(beats(), Array(30).fill(1), 'after one period, every stream exactly one');
   clock.advance(30_000);
-  assert.equal(response.written.match(/^: hb$/gm)?.length, 3);
-  response.emit('close');
+  assert.deepEqual(beats(), Array(30).fill(3));
+  for (const response of responses) response.emit('close');
   assert.equal(hub.count(), 0);
   clock.advance(60_000);
-  assert.equal(response.written.match(/^: hb$/gm)?.length, 3);
+  assert.deepEqual(beats(), Array(30).fill(3), 'the timer stops with the last stream');
 });
 
 test('disconnects a client that stops reading, instead of buffering without end', async () => {

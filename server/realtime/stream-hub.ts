@@ -2,6 +2,9 @@
  * Every open SSE stream, visitor or agent: admission caps, the replay-then-live handover that makes
  * resume exact, one shared heartbeat timer, slow-consumer protection and shutdown.
  *
+ * Heartbeats are staggered: streams are spread over HEARTBEAT_SLICES buckets and each tick of the
+ * shared timer writes to one bucket, so 10,000 streams never cost one 10,000-write pause.
+ *
  * Exactly-once across the handover: a stream subscribes to the bus first and buffers, then replays
  * the log after the client's cursor up to the head, then drains the buffer skipping ids it already
  * sent. Event ids only grow, so "id <= last sent" is the whole dedupe rule.
@@ -31,6 +34,7 @@ export interface StreamRequest {
 
 interface Stream {
   raw: ServerResponse;
+  bucket: Set<Stream>;
   key: string;
   tag: string | undefined;
   lastId: number;
@@ -50,15 +54,21 @@ export interface StreamHubOptions {
   maxPerKey: number;
   /** A client this far behind is disconnected (it resumes from its cursor when it catches up). */
   maxBufferedBytes?: number;
+  /** Told when a stream is cut for not reading, so operators can see it. */
+  onSlowConsumer?: (key: string, bufferedBytes: number) => void;
 }
 
 /** How long clients wait before reconnecting after a server restart: spread out, not a stampede. */
 export const RECONNECT_BASE_MS = 1000;
+const HEARTBEAT_SLICES = 15;
 
 export function createStreamHub(options: StreamHubOptions) {
   const { store, bus, clock } = options;
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
   const streams = new Set<Stream>();
+  const buckets = Array.from({ length: HEARTBEAT_SLICES }, () => new Set<Stream>());
+  let nextBucket = 0;
+  let tick = 0;
   const byKey = new Map<string, Set<Stream>>();
   let heartbeat: unknown = null;
   let draining = false;
@@ -67,7 +77,10 @@ export function createStreamHub(options: StreamHubOptions) {
     if (stream.closed) return;
     stream.raw.write(chunk);
     // Only a live stream that stops reading is cut off; a replay waits for drain instead (below).
-    if (stream.pending === null && stream.raw.writableLength > maxBuffered) close(stream);
+    if (stream.pending === null && stream.raw.writableLength > maxBuffered) {
+      options.onSlowConsumer?.(stream.key, stream.raw.writableLength);
+      close(stream);
+    }
   }
 
   // One event object reaches every subscribed stream: serialize it once, not once per stream.
@@ -92,6 +105,7 @@ export function createStreamHub(options: StreamHubOptions) {
     stream.closed = true;
     for (const unsubscribe of stream.unsubscribe) unsubscribe();
     streams.delete(stream);
+    stream.bucket.delete(stream);
     const keyed = byKey.get(stream.key);
     keyed?.delete(stream);
     if (keyed?.size === 0) byKey.delete(stream.key);
@@ -125,12 +139,14 @@ export function createStreamHub(options: StreamHubOptions) {
         'x-accel-buffering': 'no',
       });
       raw.flushHeaders();
-      const stream: Stream = { raw, key: request.key, tag: request.tag, lastId: 0, pending: [], unsubscribe: [], closed: false, onClose: request.onClose };
+      const bucket = buckets[nextBucket++ % HEARTBEAT_SLICES]!;
+      const stream: Stream = { raw, bucket, key: request.key, tag: request.tag, lastId: 0, pending: [], unsubscribe: [], closed: false, onClose: request.onClose };
       streams.add(stream);
+      bucket.add(stream);
       let keyed = byKey.get(request.key);
       if (!keyed) byKey.set(request.key, (keyed = new Set()));
       keyed.add(stream);
-      if (heartbeat === null) heartbeat = clock.setInterval(() => this.heartbeat(), options.heartbeatMs);
+      if (heartbeat === null) heartbeat = clock.setInterval(() => this.heartbeat(), options.heartbeatMs / HEARTBEAT_SLICES);
       raw.on('close', () => close(stream));
       // The client may have gone while we authenticated it: then it would never emit 'close'.
       if (raw.destroyed) {
@@ -163,8 +179,9 @@ export function createStreamHub(options: StreamHubOptions) {
       for (const event of pending) send(stream, event);
     },
 
+    /** One slice of the streams per call; every stream gets one heartbeat per heartbeatMs. */
     heartbeat(): void {
-      for (const stream of streams) write(stream, SSE_HEARTBEAT);
+      for (const stream of buckets[tick++ % HEARTBEAT_SLICES]!) write(stream, SSE_HEARTBEAT);
     },
 
     /** Ends a key's streams (only those with `tag`, when given) with a goodbye: revoked sessions, changed rights. */
