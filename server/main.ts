@@ -20,7 +20,10 @@ const app = await buildApp({
   logger: loggerOptions(config.logLevel),
 });
 
-await app.listen({ port: config.port, host: config.host });
+// A deep accept queue: after a restart or a network blip thousands of clients reconnect within a
+// second, and a full queue drops their SYNs, which TCP retries only after 1, 3, 7, 15… seconds.
+// The kernel caps it at net.core.somaxconn (docs/deployment.md).
+await app.listen({ port: config.port, host: config.host, backlog: 65_535 });
 
 const lines = [
   '',
