@@ -106,3 +106,19 @@ describe('revocation and rights', () => {
     stream.close();
   });
 });
+
+describe('session expiry', () => {
+  it('ends an agent\'s open stream when the session expires', async () => {
+    const server = await startServer({ sessionTtlMs: 1500 });
+    try {
+      const alice = await loginAgent(server, 'alice@test.local');
+      const stream = await alice.stream();
+      const goodbye = await stream.until((e) => e.event === 'goodbye', 10_000);
+      assert.equal(goodbye.data.reason, 'revoked');
+      await stream.ended;
+      assert.equal((await alice.call('/me')).status, 401);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -195,14 +195,21 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       const cursor = (typeof header === 'string' && header !== '' ? header : request.query.lastEventId) ?? null;
       reply.hijack();
       presence.agentConnected(user, await store.getUserStatus(user.id));
+      // A stream outlives no session: when the session expires, the stream ends with it.
+      const { tokenHash, expiresAt } = request.agent!;
+      const expiry = clock.setTimeout(() => hub.closeKey(key, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } }, tokenHash),
+        Math.min(expiresAt - clock.now(), 2 ** 31 - 1));
       await hub.open(reply.raw, reply.getHeaders(), {
         key,
         scope: { kind: 'agent', siteIds: user.siteIds },
         topics: user.siteIds.map(topics.site),
         cursor,
         greeting: [],
-        tag: request.agent!.tokenHash,
-        onClose: () => presence.agentDisconnected(user.id),
+        tag: tokenHash,
+        onClose: () => {
+          clock.clearTimeout(expiry);
+          presence.agentDisconnected(user.id);
+        },
       });
     });
   });

@@ -10,7 +10,7 @@ import { ParleyError } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    agent: { user: User; csrfToken: string; tokenHash: string } | null;
+    agent: { user: User; csrfToken: string; tokenHash: string; expiresAt: number } | null;
   }
 }
 
@@ -29,7 +29,7 @@ export function requireAgent({ store, clock }: Services) {
         throw new ParleyError('CSRF', `Missing or wrong ${CSRF_HEADER} header; reload the dashboard.`);
       }
     }
-    request.agent = { user: session.user, csrfToken: session.csrfToken, tokenHash: tokenHash! };
+    request.agent = { user: session.user, csrfToken: session.csrfToken, tokenHash: tokenHash!, expiresAt: session.expiresAt };
   };
 }
 
