@@ -10,7 +10,7 @@ import {
 import { verifyPassword } from '../auth/secrets.ts';
 import { describeSession, requireAgent, startSession } from './agent-session.ts';
 import { topics } from '../bus/bus.ts';
-import { longPoll } from '../realtime/long-poll.ts';
+import { serveLongPoll } from '../realtime/long-poll.ts';
 import type { Services } from '../services.ts';
 import { ParleyError } from './errors.ts';
 import * as s from './schemas.ts';
@@ -21,7 +21,7 @@ const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAA
 export const agentRef = (user: User): AgentRef => ({ id: user.id, name: user.name, avatarUrl: user.avatarUrl });
 
 export async function agentRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const { store, bus, clock, config, hub, presence, chat } = services;
+  const { store, clock, hub, presence, chat } = services;
 
   app.decorateRequest('agent', null);
 
@@ -165,24 +165,14 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
 
     authed.get<{ Querystring: { cursor?: string; wait: number } }>(AGENT_PATHS.events, { schema: { querystring: s.eventsQuery } }, async (request, reply) => {
       const user = agentOf(request);
-      const gone = new AbortController();
-      reply.raw.on('close', () => gone.abort());
-      reply.header('cache-control', 'no-store');
+      const status = await store.getUserStatus(user.id);
       // An agent behind a buffering proxy polls: they are online all the same.
-      presence.agentConnected(user, await store.getUserStatus(user.id));
-      try {
-        const batch = await longPoll(store, bus, clock, {
-          scope: { kind: 'agent', siteIds: user.siteIds },
-          topics: user.siteIds.map(topics.site),
-          cursor: request.query.cursor ?? null,
-          waitMs: Math.min(request.query.wait * 1000, config.longPollMs),
-          signal: AbortSignal.any([gone.signal, services.shutdown]),
-        });
-        if (services.shutdown.aborted) reply.header('connection', 'close');
-        return batch;
-      } finally {
-        presence.agentDisconnected(user.id);
-      }
+      return serveLongPoll(services, reply, {
+        scope: { kind: 'agent', siteIds: user.siteIds },
+        topics: user.siteIds.map(topics.site),
+        cursor: request.query.cursor ?? null,
+        waitSeconds: request.query.wait,
+      }, { enter: () => presence.agentConnected(user, status), leave: () => presence.agentDisconnected(user.id) });
     });
 
     authed.get<{ Querystring: { lastEventId?: string } }>(AGENT_PATHS.stream, {

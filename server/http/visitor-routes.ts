@@ -11,7 +11,7 @@ import {
 } from '../../protocol/protocol.ts';
 import { identityHash, randomToken, safeEqual, sha256, signTicket, verifyTicket } from '../auth/secrets.ts';
 import { topics } from '../bus/bus.ts';
-import { longPoll } from '../realtime/long-poll.ts';
+import { serveLongPoll } from '../realtime/long-poll.ts';
 import type { Services } from '../services.ts';
 import { ParleyError } from './errors.ts';
 import { originAllowed } from './origins.ts';
@@ -37,7 +37,7 @@ const attributes = {
 } as const;
 
 export async function visitorRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const { store, bus, clock, config, hub, presence, chat, sites } = services;
+  const { store, clock, config, hub, presence, chat, sites } = services;
 
   app.decorateRequest('site', null);
   app.decorateRequest('visitor', null);
@@ -241,24 +241,13 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       schema: { querystring: s.eventsQuery },
     }, async (request, reply) => {
       const visitor = request.visitor!;
-      const gone = new AbortController();
-      reply.raw.on('close', () => gone.abort());
-      reply.header('cache-control', 'no-store');
-      // A polling visitor is on the page too; the grace period spans the gap between polls.
-      presence.visitorConnected(visitor.id, visitor.siteId);
-      try {
-        const batch = await longPoll(store, bus, clock, {
-          scope: { kind: 'visitor', siteId: visitor.siteId, visitorId: visitor.id },
-          topics: [topics.visitor(visitor.id), topics.siteVisitors(visitor.siteId)],
-          cursor: request.query.cursor ?? null,
-          waitMs: Math.min(request.query.wait * 1000, config.longPollMs),
-          signal: AbortSignal.any([gone.signal, services.shutdown]),
-        });
-        if (services.shutdown.aborted) reply.header('connection', 'close');
-        return batch;
-      } finally {
-        presence.visitorDisconnected(visitor.id);
-      }
+      // A polling visitor is on the page too.
+      return serveLongPoll(services, reply, {
+        scope: { kind: 'visitor', siteId: visitor.siteId, visitorId: visitor.id },
+        topics: [topics.visitor(visitor.id), topics.siteVisitors(visitor.siteId)],
+        cursor: request.query.cursor ?? null,
+        waitSeconds: request.query.wait,
+      }, { enter: () => presence.visitorConnected(visitor.id, visitor.siteId), leave: () => presence.visitorDisconnected(visitor.id) });
     });
   });
 

@@ -2,9 +2,11 @@
  * The long-poll fallback for networks that buffer streams: the same events as the stream, after a
  * cursor, answered at once when there are any and otherwise held until one arrives or time is up.
  */
+import type { FastifyReply } from 'fastify';
 import { LIMITS, type EventBatch, type WireEvent } from '../../protocol/protocol.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { Clock } from '../clock.ts';
+import type { Services } from '../services.ts';
 import type { EventScope, Store } from '../store/store.ts';
 import { toWire } from './publish.ts';
 
@@ -38,5 +40,35 @@ export async function longPoll(store: Store, bus: Bus, clock: Clock, request: Lo
   } finally {
     clock.clearTimeout(timer);
     for (const off of unsubscribe) off();
+  }
+}
+
+/**
+ * The long-poll endpoint's handling, shared by visitors and agents: a poller counts as present for
+ * the request (the presence grace period spans the gap to the next poll), the poll ends early when
+ * the client goes or the server shuts down, and during shutdown the connection is not kept alive.
+ */
+export async function serveLongPoll(
+  services: Services,
+  reply: FastifyReply,
+  poll: { scope: EventScope; topics: string[]; cursor: string | null; waitSeconds: number },
+  present: { enter(): void; leave(): void },
+): Promise<EventBatch> {
+  const gone = new AbortController();
+  reply.raw.on('close', () => gone.abort());
+  reply.header('cache-control', 'no-store');
+  present.enter();
+  try {
+    const batch = await longPoll(services.store, services.bus, services.clock, {
+      scope: poll.scope,
+      topics: poll.topics,
+      cursor: poll.cursor,
+      waitMs: Math.min(poll.waitSeconds * 1000, services.config.longPollMs),
+      signal: AbortSignal.any([gone.signal, services.shutdown]),
+    });
+    if (services.shutdown.aborted) reply.header('connection', 'close');
+    return batch;
+  } finally {
+    present.leave();
   }
 }
