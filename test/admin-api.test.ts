@@ -8,8 +8,7 @@ import { http, loginAgent, newVisitor, PASSWORD, startServer, type TestServer } 
 describe('owner configuration API', () => {
   let server: TestServer;
   let owner: Awaited<ReturnType<typeof loginAgent>>;
-  const admin = (path: string, init: RequestInit & { json?: unknown } = {}) =>
-    http(`${server.url}/v1/admin${path}`, { ...init, headers: { cookie: owner.cookie, 'x-parley-csrf': owner.csrf, ...(init.headers as object) } });
+  const admin = (path: string, init: RequestInit & { json?: unknown } = {}) => owner.admin(path, init);
 
   before(async () => {
     server = await startServer();

@@ -147,6 +147,9 @@ export async function loginAgent(server: TestServer, email: string, password = P
     me: login.body,
     call: (path: string, init: RequestInit & { json?: unknown } = {}) =>
       http(`${server.url}/v1/agent${path}`, { ...init, headers: { cookie, 'x-parley-csrf': csrf, ...(init.headers as object) } }),
+    /** The owner API, with this agent's session. */
+    admin: (path: string, init: RequestInit & { json?: unknown } = {}) =>
+      http(`${server.url}/v1/admin${path}`, { ...init, headers: { cookie, 'x-parley-csrf': csrf, ...(init.headers as object) } }),
     send: (conversationId: string, body: string, clientId = nanoid(), internal = false) =>
       agent.call(`/conversations/${conversationId}/messages`, { method: 'POST', json: { clientId, body, internal } }),
     stream: (lastEventId?: string) => openSse(`${server.url}/v1/agent/stream`, { cookie, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }),

@@ -10,8 +10,7 @@ import { http, loginAgent, newVisitor, SITE_SECRET, startServer, type TestServer
 describe('revocation and rights', () => {
   let server: TestServer;
   let owner: Awaited<ReturnType<typeof loginAgent>>;
-  const admin = (path: string, init: RequestInit & { json?: unknown } = {}) =>
-    http(`${server.url}/v1/admin${path}`, { ...init, headers: { cookie: owner.cookie, 'x-parley-csrf': owner.csrf, ...(init.headers as object) } });
+  const admin = (path: string, init: RequestInit & { json?: unknown } = {}) => owner.admin(path, init);
 
   before(async () => {
     server = await startServer();
