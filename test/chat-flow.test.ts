@@ -140,6 +140,13 @@ describe('chat over SSE + POST', () => {
     assert.ok(bodies.includes('answer while you wait'));
   });
 
+  it('tells a visitor what the server knows of them, after they give their name', async () => {
+    const visitor = await newVisitor(server);
+    await visitor.call('/visitor', { method: 'PATCH', json: { name: 'Ada', email: 'ada@example.com' } });
+    const { body } = await visitor.call('/visitor');
+    assert.deepEqual(body.visitor, { id: visitor.id, name: 'Ada', email: 'ada@example.com', verified: false });
+  });
+
   it('resumes a returning visitor with the same identity and their latest conversation', async () => {
     const visitor = await newVisitor(server);
     const conversation = await visitor.start();

@@ -159,7 +159,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     authed.addHook('preHandler', authenticate);
     // Identifying is how an unverified visitor becomes verified, so that route alone is exempt.
     authed.addHook('preHandler', async (request) => {
-      if (request.routeOptions.url !== VISITOR_PATHS.visitor) await verified(request);
+      if (request.routeOptions.url !== VISITOR_PATHS.visitor) await verified(request); // GET and PATCH stay open
     });
 
     authed.patch<{ Body: { name?: string; email?: string; attributes?: Record<string, never>; context?: Visitor['context']; identity?: { id: string; hash: string } } }>(
@@ -186,6 +186,11 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
         const visitor = (await store.updateVisitor(request.visitor!.id, { ...patch, ...verified, lastSeenAt: clock.now() })).value;
         return { visitor: { id: visitor.id, name: visitor.name, email: visitor.email } };
       });
+
+    authed.get(VISITOR_PATHS.visitor, async (request) => {
+      const { id, name, email, verified } = request.visitor!;
+      return { visitor: { id, name, email, verified } };
+    });
 
     authed.get(VISITOR_PATHS.conversations, async (request) => ({
       conversations: await store.listVisitorConversations(request.visitor!.id),
