@@ -107,6 +107,20 @@ describe('outbox', () => {
     assert.deepEqual(sent, ['x', 'x']);
   });
 
+  it('sends nothing more once stopped, even from a backoff wait, and keeps the items saved', async () => {
+    const { clock, outbox, sent, storage } = setup(['drop', { status: 200 }]);
+    await outbox.add({ body: 'x' }, 'a');
+    await settle();
+    assert.deepEqual(sent, ['x']);
+    outbox.stop();
+    await clock.advance(60_000);
+    await outbox.flush();
+    await outbox.add({ body: 'y' }, 'b');
+    await clock.advance(60_000);
+    assert.deepEqual(sent, ['x']);
+    assert.deepEqual((await storage.load()).map((i) => i.id).sort(), ['a', 'b']);
+  });
+
   it('works in memory, silently, where IndexedDB does not exist', async () => {
     const storage = idbStorage<Payload>('no-indexeddb-here');
     await storage.put({ id: 'a', payload: { body: 'x' }, state: 'pending', order: 1, createdAt: 1 });

@@ -8,7 +8,7 @@
  * Without IndexedDB (private modes, blocked storage, quota) it keeps items in memory, silently.
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
-import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
+import { createStore, del, set, values, type UseStore } from 'idb-keyval';
 import { backoff } from './backoff.ts';
 
 export type OutboxState = 'pending' | 'failed';
@@ -65,6 +65,8 @@ export interface Outbox<P> {
   reload(): Promise<void>;
   /** Ends the current backoff wait now (the network is back). */
   wake(): void;
+  /** Sends nothing more, for good (logout): items stay saved for the next instance. */
+  stop(): void;
 }
 
 export function memoryStorage<P>(): OutboxStorage<P> {
@@ -90,7 +92,7 @@ export function idbStorage<P>(name: string): OutboxStorage<P> {
     return fallback();
   };
   return {
-    load: () => guard(async (s) => (await entries<string, OutboxItem<P>>(s)).map(([, item]) => item), memory.load),
+    load: () => guard((s) => values<OutboxItem<P>>(s), memory.load),
     put: (item) => guard((s) => set(item.id, item, s), () => memory.put(item)),
     remove: (id) => guard((s) => del(id, s), () => memory.remove(id)),
   };
@@ -105,7 +107,7 @@ export function createOutbox<P>(options: OutboxOptions<P>): Outbox<P> {
   const items = signal<Array<OutboxItem<P>>>([]);
   let flushing: Promise<void> | null = null;
   let wakeUp = () => {};
-
+  let stopped = false;
   const sleep = (ms: number) => new Promise<void>((resolve) => {
     wakeUp = resolve;
     (options.sleep ?? ((t) => new Promise<void>((r) => setTimeout(r, t))))(ms).then(resolve);
@@ -121,7 +123,7 @@ export function createOutbox<P>(options: OutboxOptions<P>): Outbox<P> {
   async function run(): Promise<void> {
     let failures = 0;
     for (;;) {
-      if (options.canFlush && !options.canFlush()) return;
+      if (stopped || (options.canFlush && !options.canFlush())) return;
       const item = items.value.find((i) => i.state === 'pending');
       if (!item) return;
       let result: SendResult | null = null;
@@ -178,6 +180,10 @@ export function createOutbox<P>(options: OutboxOptions<P>): Outbox<P> {
     },
     reload,
     wake: () => wakeUp(),
+    stop() {
+      stopped = true;
+      wakeUp();
+    },
   };
   return outbox;
 }

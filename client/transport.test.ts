@@ -107,6 +107,53 @@ describe('transport', () => {
     assert.equal(received.length, 0);
   });
 
+  it('follows a reset whose id is below its cursor (the server database was replaced) and keeps receiving', async () => {
+    const { transport, resyncs, received } = setup({ cursor: '500' });
+    transport.start();
+    await settle();
+    FakeEventSource.last.open();
+    FakeEventSource.last.fire('reset', { reason: 'cursor-unknown' }, '20');
+    assert.equal(transport.cursor(), '20');
+    assert.deepEqual(resyncs, ['reset']);
+    FakeEventSource.last.fire('message', message('21'), '21');
+    assert.deepEqual(received.map((e) => e.id), ['21']);
+    assert.equal(transport.cursor(), '21');
+  });
+
+  it('long-polls on from a lower reset cursor instead of asking again with the stale one', async () => {
+    const { transport, clock, polls, resyncs, received } = setup({ cursor: '500' });
+    transport.start();
+    await settle();
+    FakeEventSource.last.fail();
+    await clock.advance(375);
+    FakeEventSource.last.fail();
+    await settle();
+    assert.match(polls.at(-1)!.url, /cursor=500&/);
+    polls.at(-1)!.resolve({ events: [{ id: '20', type: 'reset', data: { reason: 'cursor-unknown' } } as WireEvent], cursor: '20' });
+    await settle();
+    assert.deepEqual(resyncs, ['reset']);
+    assert.match(polls.at(-1)!.url, /cursor=20&/);
+    polls.at(-1)!.resolve({ events: [{ id: '21', type: 'message', data: message('21') } as WireEvent], cursor: '21' });
+    await settle();
+    assert.deepEqual(received.map((e) => e.id), ['21']);
+    assert.equal(transport.cursor(), '21');
+    transport.stop();
+  });
+
+  it('treats a reset found by the stall probe as missed, even with an id below its cursor', async () => {
+    const { transport, clock, polls, resyncs } = setup({ cursor: '500' });
+    transport.start();
+    await settle();
+    FakeEventSource.last.open();
+    await clock.advance(STALL_MS);
+    polls[0]!.resolve({ events: [{ id: '20', type: 'reset', data: { reason: 'cursor-unknown' } } as WireEvent], cursor: '20' });
+    await settle();
+    assert.equal(transport.status.value, 'polling');
+    assert.deepEqual(resyncs, ['reset']);
+    assert.equal(transport.cursor(), '20');
+    transport.stop();
+  });
+
   it('falls back to long-poll when the stream fails to open twice, and tries the stream again later', async () => {
     const { transport, clock, polls, received } = setup();
     transport.start();

@@ -127,12 +127,14 @@ export function createTransport(options: TransportOptions): Transport {
 
   /** Applies one event; returns false when the transport must stop reading this source. */
   function handle(event: WireEvent): boolean {
-    if (event.id !== undefined && !later(event.id, cursor)) return true; // already seen (replay overlap)
+    // A reset comes before the duplicate check: its id is the server's head, which is lower than our
+    // cursor when the server's database was replaced or restored; dropping it would leave us deaf.
     if (event.type === 'reset') {
       cursor = event.id ?? cursor;
       options.onResync?.('reset');
       return true;
     }
+    if (event.id !== undefined && !later(event.id, cursor)) return true; // already seen (replay overlap)
     if (event.type === 'goodbye') {
       const { reason, retryMs } = event.data as EventPayloads['goodbye'];
       teardown();
@@ -237,8 +239,8 @@ export function createTransport(options: TransportOptions): Transport {
     try {
       const batch = await poll(0);
       if (mine !== generation) return;
-      const missed = batch.events.filter((event) => event.id !== undefined && later(event.id, cursor));
-      if (missed.length === 0) return armStall(mine);
+      const missed = batch.events.some((event) => event.type === 'reset' || (event.id !== undefined && later(event.id, cursor)));
+      if (!missed) return armStall(mine);
       startPolling(batch);
     } catch {
       if (mine === generation) streamFailed(true);
@@ -252,13 +254,14 @@ export function createTransport(options: TransportOptions): Transport {
     const response = await deps.fetch(`${options.pollUrl}${options.pollUrl.includes('?') ? '&' : '?'}${query}`, {
       headers: options.pollHeaders?.(), credentials: options.credentials, signal: controller.signal,
     });
-    if (!response.ok) throw new Error(`poll ${response.status}`);
+    if (!response.ok) throw 0; // caught by the poll loop: no answer
     return (await response.json()) as EventBatch;
   }
 
   function apply(batch: EventBatch): boolean {
     for (const event of batch.events) if (!handle(event)) return false;
-    if (later(batch.cursor, cursor) && !batch.events.some((event) => event.type === 'reset')) cursor = batch.cursor;
+    // After a reset the batch's cursor is the server's head, possibly lower than ours: take it anyway.
+    if (later(batch.cursor, cursor) || batch.events.some((event) => event.type === 'reset')) cursor = batch.cursor;
     return true;
   }
 

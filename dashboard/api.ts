@@ -26,6 +26,8 @@ export class NetworkError extends Error {}
 
 export interface ApiOptions {
   fetch: typeof fetch;
+  /** A request unanswered after this long is aborted and counts as no answer (NetworkError). Default 15 s. */
+  timeoutMs?: number;
   /** The session's CSRF token, sent on every non-GET. */
   csrf: () => string | null;
   onUnauthenticated: () => void;
@@ -37,7 +39,7 @@ export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 /** One JSON request with the session's CSRF token; what every typed call is built on. */
 export type Call = <T>(method: Method, url: string, body?: unknown) => Promise<T>;
 
-export function createApi({ fetch, csrf, onUnauthenticated }: ApiOptions) {
+export function createApi({ fetch, csrf, onUnauthenticated, timeoutMs = 15_000 }: ApiOptions) {
   async function call<T>(method: Method, url: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -45,7 +47,8 @@ export function createApi({ fetch, csrf, onUnauthenticated }: ApiOptions) {
     if (method !== 'GET' && token) headers[CSRF_HEADER] = token;
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+      // A hung request would block the outbox for good; a timeout is as good as no answer (clientIds make retries safe).
+      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
       throw new NetworkError(error instanceof Error ? error.message : String(error));
     }

@@ -199,6 +199,7 @@ describe('owner settings', () => {
       await carol.goto(link);
       await carol.getByRole('heading', { name: /Welcome to Parley/ }).waitFor();
       await screenshot(carol, 'redeem-page-1024');
+      assert.ok(!carol.url().includes('token='), 'the token leaves the address bar as soon as the page has read it');
       await carol.getByLabel(/^New password/).fill('a long enough password');
       await carol.getByLabel('Repeat the password').fill('a long enough password');
       await carol.getByRole('button', { name: 'Set password and sign in' }).click();

@@ -118,6 +118,20 @@ describe('widget embedding', () => {
     await other.close();
   });
 
+  it('still shows the launcher when the config check fails for another reason than a refusal (503, not JSON)', async () => {
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    const errors: string[] = [];
+    p.on('pageerror', (error) => errors.push(error.message));
+    await p.route(`${server.url}/v1/sites/*/config`, (route) => route.fulfill({ status: 503, contentType: 'text/html', body: '<h1>Bad gateway</h1>' }));
+    host.setHtml(page());
+    await p.goto(host.url('/'));
+    await p.getByRole('button', { name: /chat/i }).waitFor();
+    assert.equal(await p.evaluate(() => typeof (window as any).Parley.l), 'number', 'the widget is still running');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   it('has exactly the documented public API, queues calls made before load, and leaves no trace after shutdown', async () => {
     assert.deepEqual([...METHODS], ['open', 'close', 'toggle', 'show', 'hide', 'identify', 'setAttributes', 'setLocale', 'on', 'off', 'shutdown']);
     assert.deepEqual([...EVENTS], ['ready', 'open', 'close', 'message', 'sent', 'unread']);
@@ -135,9 +149,20 @@ describe('widget embedding', () => {
     assert.equal(await p.evaluate(() => (window as any).__opened), true);
     const globals = await p.evaluate(() => Object.keys(window));
     assert.deepEqual(globals.filter((k) => !before.includes(k) && k !== '__opened'), ['Parley']);
+    // Whose streams to count: the visitor this browser is (resuming its session answers with it).
+    const visitorId = await p.evaluate(async ([base, site]) => {
+      const token = localStorage.getItem(`parley:${site}:token`);
+      const response = await fetch(`${base}/v1/sites/${site}/session`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+      return ((await response.json()) as { visitor: { id: string } }).visitor.id;
+    }, [server.url, server.site.id]);
+    const streams = () => server.app.services.hub.count(`visitor:${visitorId}`);
+    for (let i = 0; i < 100 && streams() === 0; i++) await p.waitForTimeout(100);
+    assert.equal(streams(), 1, 'the widget held one stream');
     await p.evaluate(() => (window as any).Parley('shutdown'));
     assert.equal(await p.locator('parley-widget').count(), 0);
     assert.equal(await p.evaluate(() => 'Parley' in window), false);
+    for (let i = 0; i < 50 && streams() > 0; i++) await p.waitForTimeout(100);
+    assert.equal(streams(), 0, 'the server no longer holds a stream for this visitor');
     await context.close();
   });
 });

@@ -48,3 +48,26 @@ it('starts from an ES module import in a single-page app, keeps early commands, 
   });
   await context.close();
 });
+
+it('starts again when load is called after a shutdown', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  await withScreenshotsOnFailure('widget-module-reload', () => [page], async () => {
+    host.setHtml(`<!doctype html><html><head><meta charset="utf-8"><title>SPA</title></head><body><div id="app">My app</div>
+<script type="module">
+  import { load, Parley } from '${server.url}/widget/parley.mjs';
+  window.spa = { load: () => load('${server.site.id}'), Parley };
+  load('${server.site.id}');
+</script></body></html>`);
+    await page.goto(host.url('/'));
+    const launcher = page.getByRole('button', { name: /chat/i });
+    await launcher.waitFor();
+    await page.evaluate(() => (window as any).spa.Parley('shutdown'));
+    await page.waitForFunction(() => !document.querySelector('parley-widget'));
+    await page.evaluate(() => { (window as any).spa.load(); (window as any).spa.Parley('open'); });
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    assert.equal(await page.locator('parley-widget').count(), 1);
+    assert.equal(await page.locator('script[data-parley-module]').count(), 1, 'the old tag is replaced, not added to');
+  });
+  await context.close();
+});

@@ -113,4 +113,75 @@ describe('widget resilience', () => {
     stream.close();
     await context.close();
   });
+
+  /** Two tabs: the first leads, the second follows; a message typed in the follower goes out once. */
+  async function followerSends(name: string, noIndexedDb: boolean): Promise<void> {
+    const context = await browser.newContext();
+    // No IndexedDB at all (as in some private modes): the outbox lives in each tab's memory.
+    if (noIndexedDb) await context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined, configurable: true }));
+    const first = await context.newPage();
+    const second = await context.newPage();
+    const agent = await loginAgent(server, server.alice.email);
+    const stream = await agent.stream();
+    const bodies: string[] = [];
+    await withScreenshotsOnFailure(name, () => [first, second], async () => {
+      await first.goto(host.url('/'));
+      await openWidget(first);
+      await say(first, `${name}: from the leader`);
+      await stream.until((e) => e.event === 'message' && e.data.message.body === `${name}: from the leader`, 10_000);
+      await second.goto(host.url('/'));
+      await openWidget(second);
+      await second.getByText(`${name}: from the leader`).waitFor();
+      await say(second, `${name}: from the follower`);
+      await stream.until((e) => {
+        if (e.event === 'message') bodies.push(e.data.message.body);
+        return e.event === 'message' && e.data.message.body === `${name}: from the follower`;
+      }, 10_000);
+      for (const page of [first, second]) {
+        await page.getByText(`${name}: from the follower`).waitFor();
+        await page.getByText('Sending…').waitFor({ state: 'detached' });
+        await page.getByText(/· Sent$/).waitFor();
+      }
+      // Anything more that arrives in the next second would be a duplicate.
+      await stream.until((e) => {
+        if (e.event === 'message') bodies.push(e.data.message.body);
+        return false;
+      }, 1000).catch(() => {});
+      assert.equal(bodies.filter((body) => body === `${name}: from the follower`).length, 1, 'the agent got it once');
+    });
+    stream.close();
+    await context.close();
+  }
+
+  it('delivers a message typed in a follower tab exactly once, and both tabs show it sent', () => followerSends('follower-idb', false));
+  it('delivers a follower tab\'s message without IndexedDB too', () => followerSends('follower-memory', true));
+
+  it('clears the unread badge and the title in every tab when the reply is read in one of them', async () => {
+    const context = await browser.newContext();
+    const first = await context.newPage();
+    const second = await context.newPage();
+    const agent = await loginAgent(server, server.alice.email);
+    const stream = await agent.stream();
+    const badge = (page: Page) => page.locator('parley-widget').evaluate((el) => el.shadowRoot!.querySelector('.b')!.textContent);
+    await withScreenshotsOnFailure('widget-read-tabs', () => [first, second], async () => {
+      await first.goto(host.url('/'));
+      await openWidget(first);
+      await say(first, 'read me in the other tab');
+      const sent = await stream.until((e) => e.event === 'message' && e.data.message.body === 'read me in the other tab', 10_000);
+      await second.goto(host.url('/'));
+      await openWidget(second);
+      await first.keyboard.press('Escape');
+      await second.keyboard.press('Escape');
+      await agent.send(sent.data.message.conversationId, 'an answer');
+      await first.waitForFunction(() => document.title === '(1) Shop');
+      await second.waitForFunction(() => document.querySelector('parley-widget')!.shadowRoot!.querySelector('.b')!.textContent === '1');
+      await second.bringToFront();
+      await openWidget(second);
+      await first.waitForFunction(() => document.title === 'Shop');
+      assert.equal(await badge(first), '');
+      assert.equal(await second.title(), 'Shop');
+    });
+    stream.close();
+    await context.close();
+  });
 });

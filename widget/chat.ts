@@ -22,7 +22,12 @@ export type Line =
   | { kind: 'local'; key: string; item: OutboxItem<Draft> };
 export interface Draft { body: string }
 
-type TabMessage = { t: 'e'; e: WireEvent } | { t: 'o' } | { t: 'r' } | { t: 's'; s: TransportStatus };
+/**
+ * Between tabs: an event (e); the outbox changed (o), carrying a follower's new item (i) for the
+ * leader to add, since a follower without IndexedDB keeps it in its own memory; a resync with the
+ * cursor after it (r); the stream's status (s).
+ */
+type TabMessage = { t: 'e'; e: WireEvent } | { t: 'o'; i?: OutboxItem<Draft> } | { t: 'r'; c: string | null } | { t: 's'; s: TransportStatus };
 
 export interface ChatOptions {
   base: string;
@@ -66,6 +71,8 @@ export function createChat(options: ChatOptions) {
   let isReady = () => {};
   const ready = new Promise<void>((resolve) => (isReady = resolve));
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Only the leader tab holds the stream, sends the outbox, plays sounds and badges the title. */
+  const leads = () => !!leader?.isLeader.value;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   async function call(method: string, target: string, body?: unknown): Promise<SendResult> {
@@ -73,6 +80,9 @@ export function createChat(options: ChatOptions) {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
+      // A request that hangs counts as no answer (the outbox retries; clientIds make that safe).
+      // (Where AbortSignal.timeout is missing, before Safari 16, without one.)
+      signal: AbortSignal.timeout?.(15e3),
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null };
@@ -80,7 +90,7 @@ export function createChat(options: ChatOptions) {
 
   const outbox = createOutbox<Draft>({
     name: `parley-${siteId}`,
-    canFlush: () => !stopped && !!leader?.isLeader.value && visitor.value !== null,
+    canFlush: () => leads() && !!visitor.value,
     async send(item) {
       const started = await startConversation();
       if (started.status >= 300) return started;
@@ -117,7 +127,8 @@ export function createChat(options: ChatOptions) {
   }
 
   function apply(event: WireEvent): void {
-    if (event.id !== undefined && (cursor === null || Number(event.id) > Number(cursor))) cursor = event.id;
+    // Ids arrive deduplicated and in order (from the transport, or relayed by the leader).
+    if (event.id) cursor = event.id;
     const current = conversation.value;
     switch (event.type) {
       case 'message': {
@@ -142,8 +153,10 @@ export function createChat(options: ChatOptions) {
         break;
       }
       case 'read': {
-        const data = event.data as { by: string; seq: number };
-        if (current && data.by === 'agent') conversation.value = { ...current, agentReadSeq: Math.max(current.agentReadSeq, data.seq) };
+        // The visitor's own reads too: read in one tab, the badge and title clear in the others.
+        const { by, seq } = event.data as { by: string; seq: number };
+        const key = by === 'agent' ? 'agentReadSeq' : 'visitorReadSeq';
+        if (current) conversation.value = { ...current, [key]: Math.max(current[key], seq) };
         break;
       }
       case 'availability':
@@ -182,7 +195,7 @@ export function createChat(options: ChatOptions) {
     transport = createTransport({
       streamUrl: async () => {
         const result = await call('POST', url('/stream-ticket'));
-        if (result.status !== 200) throw new Error(`ticket ${result.status}`);
+        if (result.status !== 200) throw 0;
         return `${url('/stream')}?ticket=${encodeURIComponent((result.body as { ticket: string }).ticket)}`;
       },
       pollUrl: url('/events'),
@@ -193,8 +206,10 @@ export function createChat(options: ChatOptions) {
         leader?.post({ t: 'e', e: event });
       },
       onResync: () => {
+        // After a reset the cursor may have gone back (the server's database was replaced): follow it.
+        cursor = transport!.cursor();
         void resync();
-        leader?.post({ t: 'r' });
+        leader?.post({ t: 'r', c: cursor });
       },
     });
     transport.status.subscribe((value) => {
@@ -207,11 +222,11 @@ export function createChat(options: ChatOptions) {
 
   function onTab(message: TabMessage): void {
     if (message.t === 'e') apply(message.e);
-    else if (message.t === 'o') void outbox.reload();
-    else if (message.t === 'r') void resync();
+    // A follower's new item: the leader adds it (storage may be this tab's memory) and sends it;
+    // otherwise re-read the outbox, and only then flush (a flush before would see the old list).
+    else if (message.t === 'o') void (leads() && message.i ? outbox.add(message.i.payload, message.i.id) : outbox.reload().then(() => { if (leads()) void outbox.flush(); }));
+    else if (message.t === 'r') { cursor = message.c; void resync(); }
     else if (message.t === 's') status.value = message.s;
-    // A follower's new item: the leader sends it.
-    if (message.t === 'o' && leader?.isLeader.value) void outbox.flush();
   }
 
   async function start(attempt = 0): Promise<void> {
@@ -220,7 +235,7 @@ export function createChat(options: ChatOptions) {
       const result = await call('POST', url('/session'), {
         context: { url: location.href.slice(0, 2000), title: document.title.slice(0, 500), referrer: document.referrer.slice(0, 2000), language: navigator.language, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
       });
-      if (result.status !== 200) throw new Error(`session ${result.status}`);
+      if (result.status !== 200) throw 0;
       const session = result.body as OpenSessionResponse;
       if (stopped) return;
       token = session.token;
@@ -288,8 +303,7 @@ export function createChat(options: ChatOptions) {
   let lastTypingSent = 0;
   return {
     config, online, away, hours, visitor, conversation, messages, agentTyping, status, lines, outbox,
-    /** Only the leader tab plays sounds and badges the title. */
-    leads: () => !!leader?.isLeader.value,
+    leads,
     /** Pre-chat form done (or skipped) on this browser. */
     introduced,
     async introduce(patch: Record<string, string>): Promise<void> {
@@ -298,8 +312,8 @@ export function createChat(options: ChatOptions) {
       if (Object.keys(patch).length) await updateVisitor(patch);
     },
     async send(body: string): Promise<void> {
-      await outbox.add({ body }, nanoid());
-      if (!leader?.isLeader.value) leader?.post({ t: 'o' });
+      const item = await outbox.add({ body }, nanoid());
+      if (!leads()) leader?.post({ t: 'o', i: item });
       lastTypingSent = 0;
     },
     retry: (id: string) => outbox.retry(id),
@@ -325,6 +339,7 @@ export function createChat(options: ChatOptions) {
       clearInterval(clock);
       removeEventListener('online', onOnline);
       transport?.stop();
+      outbox.stop();
       leader?.close();
     },
   };

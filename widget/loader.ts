@@ -30,7 +30,7 @@ declare const __PANEL__: string;
   const el = d.createElement('parley-widget');
   el.setAttribute('style', 'all:initial');
   const root = el.attachShadow({ mode: 'open' });
-  root.innerHTML = '<style>.l{all:initial;position:fixed;bottom:20px;right:20px;background:#4f46e5;color:#fff;z-index:2147483000;width:56px;height:56px;border-radius:50%;cursor:pointer;display:grid;place-items:center;box-shadow:0 4px 14px #0004;font:600 12px/1 system-ui,sans-serif}.l:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}.b{position:absolute;top:-4px;right:-4px;min-width:18px;height:18px;padding:0 4px;box-sizing:border-box;border-radius:9px;background:#dc2626;display:grid;place-items:center}.b:empty{display:none}.a .l{display:none}@media (max-width:480px){.o .l{display:none}}</style><div><button class="l" type="button" aria-haspopup="dialog"><svg viewBox="0 0 24 24" width="28" height="28" fill="#fff" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span class="b" aria-hidden="true"></span></button></div>';
+  root.innerHTML = '<style>.l{all:initial;position:fixed;bottom:20px;right:20px;background:#4f46e5;color:#fff;z-index:2147483000;width:56px;height:56px;border-radius:50%;cursor:pointer;display:grid;place-items:center;box-shadow:0 4px 14px #0004;font:600 12px/1 system-ui,sans-serif}.l:focus-visible{outline:3px solid #93c5fd;outline-offset:2px}.b{position:absolute;top:-4px;right:-4px;min-width:18px;height:18px;padding:0 4px;box-sizing:border-box;border-radius:9px;background:#dc2626;display:grid;place-items:center}.b:empty{display:none}.a .l{display:none}@media (max-width:480px){.o .l{display:none}}</style><div><button class="l" aria-haspopup="dialog"><svg viewBox="0 0 24 24" width="28" height="28" fill="#fff" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg><span class="b" aria-hidden="true"></span></button></div>';
   const launcher = root.querySelector('button')!;
   const badge = root.querySelector('.b')!;
 
@@ -70,7 +70,6 @@ declare const __PANEL__: string;
       panel?.destroy();
       el.remove();
       clearTimeout(idle);
-      for (const key of Object.keys(handlers)) delete handlers[key];
       delete w.Parley;
     } else if (panel) {
       panel.command(method, args);
@@ -90,19 +89,23 @@ declare const __PANEL__: string;
   fetch(`${base}${API}/sites/${encodeURIComponent(siteId)}${'/config' satisfies SitePath}`)
     .then(async (response) => {
       const body = await response.json();
-      if (!response.ok) {
-        console.warn(`Parley: ${body?.error?.message ?? `the chat is unavailable (${response.status})`} [${body?.error?.code ?? response.status}]`);
+      const code: string | undefined = body.error?.code;
+      // Only a definite no (this origin, or no such site) removes the widget; anything else is an outage.
+      if (/ORIGIN_NOT_ALLOWED|SITE_NOT_FOUND/.test(code!)) {
+        console.warn(`Parley: ${body.error.message} [${code}]`);
         Parley('shutdown');
         w.Parley = () => {};
         return;
       }
+      if (!response.ok) throw 0;
       try { localStorage.setItem(cacheKey, JSON.stringify(body.config)); } catch { /* private mode */ }
       host.style(body.config);
       // whenAway 'hide' with nobody online: no launcher until the panel (business hours, conversation) decides.
       if (body.config.whenAway === 'hide' && !body.availability.online) launcher.parentElement!.classList.add('a'), void load();
       show();
-    }, () => {
-      // The server is unreachable: show the launcher as last seen; the panel keeps the outbox and retries.
+    })
+    .catch(() => {
+      // Unreachable, 429, 5xx or not JSON: show the launcher as last seen; the panel keeps the outbox and retries.
       try { host.style(JSON.parse(localStorage.getItem(cacheKey)!)); } catch { host.badge(0); }
       show();
     });

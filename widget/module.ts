@@ -6,7 +6,8 @@
  *   Parley('identify', { id, name, email, hash });
  *
  * It does exactly what the snippet does — the same command queue, the same loader, so the same
- * sizes and one global (`Parley`) — and nothing more. Safe to call `load` again: it loads once.
+ * sizes and one global (`Parley`) — and nothing more. Safe to call `load` again: it loads once
+ * (again after `Parley('shutdown')`).
  */
 type Command = (...args: unknown[]) => unknown;
 type Queue = Command & { q?: unknown[][] };
@@ -23,8 +24,12 @@ function queue(): Queue {
 
 /** Starts the widget for a site, loading its loader from the server this module came from. */
 export function load(siteId: string): void {
+  // No global after Parley('shutdown'): the widget is gone, so a load after it starts it again.
+  const live = host.Parley;
   queue();
-  if (document.querySelector('script[data-parley-module]')) return;
+  const tag = document.querySelector('script[data-parley-module]');
+  if (tag && live) return;
+  tag?.remove();
   const script = document.createElement('script');
   script.async = true;
   script.src = new URL('./loader.js', import.meta.url).href;

@@ -124,7 +124,8 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
               </div>];
           }
           const m: Message = line.message;
-          if (m.author === 'system') return [separator, <div class="sy" key={m.id}>{m.system?.agentName ?? ''} {m.system?.kind}</div>];
+          // English words come from the server (the body); other languages word m.system themselves.
+          if (m.author === 'system') return [separator, <div class="sy" key={m.id}>{t.sys && m.system ? t.sys[m.system.kind].replace('%', m.system.agentName ?? t.someone) : m.body}</div>];
           const mine = m.author === 'visitor';
           return [separator,
             !mine ? <div class="who" key={`${m.id}w`}>{m.agent?.name ?? t.someone} · {time(m.createdAt, locale)}</div> : null,
@@ -243,12 +244,8 @@ export function mount(host: WidgetHost): PanelApi {
       else if (method === 'close') setOpen(false);
       else if (method === 'toggle') setOpen(!open.value);
       else if (method === 'setLocale') locale.value = typeof arg === 'string' ? arg : null;
-      else if (method === 'setAttributes') void chat.updateVisitor({ attributes: arg });
-      else if (method === 'identify' && arg && typeof arg === 'object') {
-        const { id, name, email, hash } = arg as Record<string, string | undefined>;
-        // Fields left undefined are left out of the JSON body.
-        void chat.updateVisitor({ name: name || undefined, email: email || undefined, identity: id && hash ? { id: String(id), hash } : undefined }).then((result) => result.status >= 300 && console.warn(`Parley: identify failed (${JSON.stringify(result.body)})`));
-      }
+      // In call order: every call waits for the same chunk, then runs in turn.
+      else if (method === 'identify' || method === 'setAttributes') void import('./identify.ts').then((m) => m.identify(chat, method, arg));
     },
     destroy() {
       for (const dispose of disposers) dispose();

@@ -3,6 +3,8 @@
  * the visitors who read it: panel.tsx imports the one the locale needs. English serves every
  * locale but Chinese. The optional forms (prechat.tsx, away.tsx) carry their own words.
  */
+import type { SystemKind } from '../protocol/protocol.ts';
+
 export const en = {
   close: 'Close chat',
   online: 'We usually reply in a few minutes',
@@ -22,4 +24,8 @@ export const en = {
   connecting: 'Connecting…',
   offline: 'You are offline. Messages will be sent when the connection returns.',
 };
-export type Strings = typeof en;
+/**
+ * `sys`: system lines ("% joined", `%` = the agent's name). English leaves it out: the server
+ * already words each system message in English (its body), so English visitors load no copy.
+ */
+export type Strings = typeof en & { sys?: Record<SystemKind, string> };

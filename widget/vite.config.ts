@@ -51,11 +51,12 @@ function loaderBuild(): Plugin {
 const INTERNAL = [
   // chat.ts's state and actions
   'agentTyping', 'updateVisitor', 'introduced', 'introduce', 'leads', 'lines', 'hours', 'retry', 'onAgentMessage', 'onSent',
+  'away', 'outbox', 'item', 'read',
   // client/ options and methods (outbox, leader, transport)
   'canFlush', 'onDelivered', 'flush', 'reload', 'wake', 'isLeader', 'onLeader', 'onMessage', 'streamUrl', 'pollUrl',
   'pollHeaders', 'onEvent', 'onResync', 'onRevoked', 'deps', 'onOnline', 'send', 'items', 'ready', 'post', 'storage', 'sleep',
   // words (strings.ts, zh.ts) and component props
-  'sending', 'sent', 'seen', 'failed', 'someone', 'today', 'yesterday', 'connecting', 'offline', 'chat', 'fields',
+  'sending', 'sent', 'seen', 'failed', 'someone', 'today', 'yesterday', 'connecting', 'offline', 'sys', 'chat', 'fields',
 ];
 const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$';
 if (INTERNAL.length > DIGITS.length) throw new Error('INTERNAL: more names than one-character suffixes');

@@ -19,4 +19,5 @@ export const zh: Strings = {
   yesterday: '昨天',
   connecting: '连接中…',
   offline: '您已离线。恢复连接后将自动发送消息。',
+  sys: { joined: '%已加入', left: '%已离开', transferred: '已转接给%', resolved: '会话已解决', reopened: '会话已重新打开' },
 };

@@ -2,7 +2,7 @@
  * REDEEM_PAGE#token=…: an invitation or a password-reset link. The token stays in the fragment
  * (never sent to a server log); the page asks for a name and a password, then signs in.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useController } from '../controller-context.ts';
 
 const MIN_PASSWORD = 10;
@@ -22,6 +22,11 @@ export function RedeemPage() {
   const controller = useController();
   const [token] = useState(() => tokenFrom(location.hash));
   const [kind] = useState(() => kindFrom(location.hash));
+  // The token is in memory now: take it out of the address bar at once, so it does not linger in
+  // history, a screenshot or a shared screen while the form is filled in (not only after success).
+  useEffect(() => {
+    if (location.hash) history.replaceState(history.state, '', location.pathname + location.search);
+  }, []);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');

@@ -45,7 +45,8 @@ export function createSessionIntents(deps: ControllerDeps, inbox: InboxIntents, 
           conversation.messageArrived(message);
         }
       },
-      canSend: () => session.phase.value === 'ready',
+      // Only for the user it was opened for: a stopped session's outbox must never send under the next user's cookie.
+      canSend: () => session.phase.value === 'ready' && session.user.value?.id === user.id,
     });
     stopEffects = [effect(inbox.markReadWhenSeen)];
     if (conversation.openId.value) void inbox.loadConversation(conversation.openId.value, true);

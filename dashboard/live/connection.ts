@@ -84,6 +84,8 @@ export function openConnection(options: ConnectionOptions): Connection {
     transport,
     stop() {
       transport.stop();
+      // Its replies stay in IndexedDB for this user's next session; this instance sends nothing more.
+      outbox.stop();
       for (const stop of stopMirror) stop();
       outboxChanged([]);
     },
