@@ -41,11 +41,15 @@ export async function staticRoutes(app: FastifyInstance, services: Services): Pr
       root: widgetDir,
       prefix: '/widget/',
       decorateReply: false,
+      // npm run build writes .br and .gz beside each file (server/precompress.ts).
+      preCompressed: true,
       setHeaders(response, path) {
         response.header('access-control-allow-origin', '*');
         response.header('cross-origin-resource-policy', 'cross-origin');
         // Chunks have content hashes in their names and never change; the loader must stay fresh.
-        response.header('cache-control', /[.-][A-Za-z0-9_-]{8}\.js$/.test(path) && !path.endsWith('loader.js')
+        // `path` may be the .br or .gz twin of the file.
+        const file = path.replace(/\.(br|gz)$/, '');
+        response.header('cache-control', /[.-][A-Za-z0-9_-]{8}\.js$/.test(file) && !file.endsWith('loader.js')
           ? 'public, max-age=31536000, immutable'
           : 'public, max-age=300');
       },
@@ -53,7 +57,9 @@ export async function staticRoutes(app: FastifyInstance, services: Services): Pr
   }
 
   if (existsSync(dashboardDir)) {
-    await app.register(fastifyStatic, { root: dashboardDir, prefix: '/app/', decorateReply: false, wildcard: false, index: 'index.html' });
+    // index: false — /app/ itself is answered by the client-side-route fallback below (a directory
+    // index combined with preCompressed answers 404 in @fastify/static).
+    await app.register(fastifyStatic, { root: dashboardDir, prefix: '/app/', decorateReply: false, wildcard: false, index: false, preCompressed: true });
     // Client-side routes of the dashboard all load its index page.
     const index = await readFile(join(dashboardDir, 'index.html'));
     app.get('/app', async (_request, reply) => reply.redirect('/app/'));
