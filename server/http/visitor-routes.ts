@@ -111,7 +111,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
   };
 
   const ownConversation = async (request: FastifyRequest<{ Params: { conversationId: string } }>) => {
-    const conversation = await store.getConversation(request.params.conversationId);
+    const conversation = await store.getConversationRef(request.params.conversationId);
     if (!conversation || conversation.visitorId !== request.visitor!.id) {
       throw new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation for this visitor.');
     }

@@ -6,7 +6,7 @@
 import type { Conversation, Message } from '../../protocol/protocol.ts';
 import { newId, PREVIEW_CHARS, toConversation, toMessage } from './rows.ts';
 import type { SqliteDb } from './sqlite-db.ts';
-import type { AppendMessageInput, LoggedEvent } from './store.ts';
+import type { AppendMessageInput, ConversationRef, LoggedEvent } from './store.ts';
 
 export const CONVERSATION_SELECT = `SELECT c.*, u.name AS assignee_name, u.avatar_url AS assignee_avatar,
   cv.name AS visitor_name, cv.email AS visitor_email
@@ -24,12 +24,17 @@ export function createChatRows({ now, one, run, logEvent, agentRefOf }: SqliteDb
     if (!found) throw new Error(`conversation ${id} does not exist`);
     return found;
   };
+  /** Just what a send needs, without the joins of a full conversation: the hot path again. */
+  const conversationRef = (id: string): ConversationRef | null => {
+    const row = one('SELECT id, site_id, visitor_id, status, last_seq FROM conversations WHERE id = ?', id);
+    return row ? { id: String(row.id), siteId: String(row.site_id), visitorId: String(row.visitor_id), status: String(row.status) as Conversation['status'], lastSeq: Number(row.last_seq) } : null;
+  };
   const message = (id: string): Message => toMessage(one(`${MESSAGE_SELECT} WHERE m.id = ?`, id)!);
   const conversationEvent = (c: Conversation, type: 'conversation.created' | 'conversation.updated', audience: 'all' | 'agents' = 'all') =>
     logEvent({ type, data: { conversation: c }, siteId: c.siteId, visitorId: c.visitorId, audience });
 
   /** Inserts the next message of a conversation and logs it; the caller holds the transaction. */
-  function insertMessage(c: Conversation, input: AppendMessageInput): { message: Message; event: LoggedEvent } {
+  function insertMessage(c: ConversationRef, input: AppendMessageInput): { message: Message; event: LoggedEvent } {
     const id = newId('m');
     const seq = c.lastSeq + 1;
     const at = now();
@@ -56,5 +61,5 @@ export function createChatRows({ now, one, run, logEvent, agentRefOf }: SqliteDb
     return { message: stored, event };
   }
 
-  return { conversation, mustConversation, message, conversationEvent, insertMessage };
+  return { conversation, mustConversation, conversationRef, message, conversationEvent, insertMessage };
 }

@@ -12,14 +12,14 @@ import type { Changed, ClaimOutcome, ConversationQuery, Store } from './store.ts
 
 export type ChatMethods = Pick<Store,
   | 'createVisitor' | 'findVisitorByToken' | 'getVisitor' | 'updateVisitor'
-  | 'startConversation' | 'getConversation' | 'latestConversation' | 'listVisitorConversations' | 'listConversations'
+  | 'startConversation' | 'getConversation' | 'getConversationRef' | 'latestConversation' | 'listVisitorConversations' | 'listConversations'
   | 'appendMessage' | 'findMessage' | 'listMessages'
   | 'claim' | 'transfer' | 'resolve' | 'reopen' | 'markRead'
   | 'exportConversations' | 'deleteVisitor' | 'deleteConversationsBefore'>;
 
 export function createSqliteChat(ctx: SqliteDb): ChatMethods {
   const { now, one, all, run, write, logEvent } = ctx;
-  const { conversation, mustConversation, message, conversationEvent, insertMessage } = createChatRows(ctx);
+  const { conversation, mustConversation, conversationRef, message, conversationEvent, insertMessage } = createChatRows(ctx);
 
   /**
    * A status or assignee change with its system message, in one transaction. `guard` is an extra
@@ -87,6 +87,9 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
         return { value: created, created: true, events: [conversationEvent(created, 'conversation.created')] };
       });
     },
+    async getConversationRef(id) {
+      return conversationRef(id);
+    },
     async getConversation(id) {
       return conversation(id);
     },
@@ -123,7 +126,8 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
           const existing = one('SELECT id FROM messages WHERE conversation_id = ? AND client_id = ?', input.conversationId, input.clientId);
           if (existing) return { value: message(String(existing.id)), created: false, events: [] };
         }
-        const before = mustConversation(input.conversationId);
+        const before = conversationRef(input.conversationId);
+        if (!before) throw new Error(`conversation ${input.conversationId} does not exist`);
         const { message: stored, event } = insertMessage(before, input);
         const events = [event];
         if (input.author === 'visitor' && before.status === 'resolved') {

@@ -53,6 +53,9 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
 
     it('starts one conversation per visitor clientId, however often asked', async () => {
       const { store, site, visitor, conversation } = await seeded();
+      assert.deepEqual(await store.getConversationRef(conversation.id),
+        { id: conversation.id, siteId: site.id, visitorId: visitor.id, status: 'waiting', lastSeq: 0 });
+      assert.equal(await store.getConversationRef('c_missing'), null);
       const again = await store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'conv-1' });
       assert.equal(again.created, false);
       assert.equal(again.value.id, conversation.id);

@@ -89,6 +89,9 @@ export interface Invite {
 
 export type { CannedResponse };
 
+/** The few facts about a conversation that checking ownership and sending need. */
+export type ConversationRef = Pick<Conversation, 'id' | 'siteId' | 'visitorId' | 'status' | 'lastSeq'>;
+
 export interface ConversationExport {
   conversation: Conversation;
   visitor: Visitor;
@@ -147,6 +150,8 @@ export interface Store {
   /** Idempotent per visitor and clientId: a retry returns the same conversation, created false. */
   startConversation(input: { siteId: string; visitorId: string; clientId: string }): Promise<Changed<Conversation> & { created: boolean }>;
   getConversation(id: string): Promise<Conversation | null>;
+  /** Like getConversation, without the assignee and visitor names: cheaper, for ownership checks. */
+  getConversationRef(id: string): Promise<ConversationRef | null>;
   latestConversation(visitorId: string): Promise<Conversation | null>;
   listVisitorConversations(visitorId: string): Promise<Conversation[]>;
   listConversations(query: ConversationQuery): Promise<Conversation[]>;
