@@ -53,6 +53,16 @@ describe('built assets', () => {
     assert.equal(loader.headers.get('content-encoding'), 'gzip');
   });
 
+  it('protects the dashboard with a CSP that still works over plain http, and keeps JSON answers light', async () => {
+    const page = await fetch(`${server.url}/app/`);
+    const csp = page.headers.get('content-security-policy')!;
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /upgrade-insecure-requests/, 'a LAN install on http must keep working');
+    const api = await fetch(`${server.url}/v1/agent/me`);
+    assert.equal(api.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(api.headers.get('content-security-policy'), null);
+  });
+
   it('answers the dashboard page for /app/ and its client-side routes', async () => {
     for (const path of ['/app/', '/app/settings', '/app/redeem']) {
       const page = await fetch(`${server.url}${path}`, { headers: { 'accept-encoding': 'br' } });

@@ -3,6 +3,7 @@
  * carry no credentials), the dashboard at /app, and a demo page at / that embeds the widget exactly
  * as a customer's website would.
  */
+import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -15,6 +16,25 @@ import { demoPage, previewPage } from './demo-page.ts';
 
 export async function staticRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const { config, store } = services;
+
+  // Security headers for what browsers render or run (pages, the dashboard, scripts): registered in
+  // this scope only, so the JSON API does not pay for them on every message.
+  await app.register(helmet, {
+    // The widget's scripts are loaded from other origins by design.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+        // Self-hosters often start on plain http (a LAN address): upgrading every request to
+        // https would break the dashboard there. Behind TLS, the proxy decides.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
   const widgetDir = join(config.distDir, 'widget');
   const dashboardDir = join(config.distDir, 'dashboard');
 
