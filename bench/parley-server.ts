@@ -7,13 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { HEAP_PROBE_ARGS, liveHeap } from './live-heap.ts';
 import { captureOutput, freePort, startProcess, stopProcess, waitForHttp } from './processes.ts';
 import type { Started } from './system.ts';
 
 export async function startParley(root: string, maxStreams: number): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const port = await freePort();
-  const child = startProcess(process.execPath, [resolve(root, 'server/main.ts')], {
+  const child = startProcess(process.execPath, [...HEAP_PROBE_ARGS, resolve(root, 'server/main.ts')], {
     cwd: root,
     env: {
       ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn',
@@ -51,6 +52,7 @@ export async function startParley(root: string, maxStreams: number): Promise<Sta
     system: {
       kind: 'parley', label: 'Parley', port,
       pids: () => [child.pid!],
+      liveHeap: () => liveHeap(child, output),
       targetInfo: (prefix) => ({ kind: 'parley', port, siteId, email, password, prefix }),
       stop: cleanup,
     },

@@ -28,6 +28,7 @@ function rows(results: BenchResults): Row[] {
     row(`${int(n)} streams: open ↑`, int, (r) => at(r, n)?.open ?? null);
     row(`${int(n)} streams: RSS ↓`, mib, (r) => at(r, n)?.rssBytes ?? null);
     row(`${int(n)} streams: memory/stream ↓`, kib, (r) => at(r, n)?.bytesPerStream ?? null);
+    row(`${int(n)} streams: live heap/stream ↓`, kib, (r) => at(r, n)?.heapBytesPerStream ?? null);
     row(`${int(n)} streams: idle CPU ↓`, pct, (r) => at(r, n)?.idleCpuPercent ?? null);
     for (const [key, name] of [['v2a', 'visitor→agent'], ['a2v', 'agent→visitor']] as const) {
       for (const q of ['p50', 'p95', 'p99', 'max'] as const) {

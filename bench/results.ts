@@ -23,6 +23,8 @@ export interface StreamPoint {
   openMs: number;
   rssBytes: number | null;
   bytesPerStream: number | null;
+  /** Live JS heap per stream after a full GC (Node systems). */
+  heapBytesPerStream?: number | null;
   idleCpuPercent: number | null;
   latency: LatencyRun | null;
 }

@@ -28,6 +28,7 @@ export async function runSystem(system: SystemUnderTest, flags: Flags): Promise<
   try {
     if (failed > 0) log(`${system.label}: ${failed} visitors failed to set up: ${firstError}`);
     await sleep(1000);
+    const baselineHeap = (await system.liveHeap?.()) ?? null;
     run.baselineRssBytes = await settledRss(system.pids());
 
     // Memory and idle CPU first, with no message traffic yet, so garbage from traffic does not count as streams.
@@ -41,10 +42,12 @@ export async function runSystem(system: SystemUnderTest, flags: Flags): Promise<
         bytesPerStream: rss !== null && run.baselineRssBytes !== null && opened.open > 0 ? Math.round((rss - run.baselineRssBytes) / opened.open) : null,
         idleCpuPercent: null, latency: null,
       };
+      const heap = (await system.liveHeap?.()) ?? null;
+      if (heap !== null && baselineHeap !== null && opened.open > 0) point.heapBytesPerStream = Math.round((heap - baselineHeap) / opened.open);
       if (wants('streams')) {
         const cpu = await cpuPercentOver(system.pids(), flags.idleS * 1000);
         point.idleCpuPercent = cpu === null ? null : round(cpu, 3);
-        log(`${system.label}: ${n} streams: RSS ${((rss ?? 0) / 1048576).toFixed(1)} MiB, ${point.bytesPerStream === null ? '?' : (point.bytesPerStream / 1024).toFixed(1)} KiB/stream, idle CPU ${point.idleCpuPercent} %`);
+        log(`${system.label}: ${n} streams: RSS ${((rss ?? 0) / 1048576).toFixed(1)} MiB, ${point.bytesPerStream === null ? '?' : (point.bytesPerStream / 1024).toFixed(1)} KiB/stream (live heap ${point.heapBytesPerStream == null ? '?' : (point.heapBytesPerStream / 1024).toFixed(1)} KiB), idle CPU ${point.idleCpuPercent} %`);
       }
       run.points.push(point);
     }

@@ -8,6 +8,8 @@ export interface SystemUnderTest {
   port: number;
   /** The processes whose memory and CPU count (nginx: master and worker). */
   pids(): number[];
+  /** Live JS heap after a full GC (Node systems only; see heap-probe.ts). */
+  liveHeap?(): Promise<number | null>;
   /** Connection details for a load process; `prefix` keeps identities of load processes apart. */
   targetInfo(prefix: string): TargetInfo;
   stop(): Promise<void>;

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HEAP_PROBE_ARGS, liveHeap } from '../live-heap.ts';
 import { captureOutput, freePort, startProcess, stopProcess, waitForHttp } from '../processes.ts';
 import type { Started } from '../system.ts';
 import { PEERS_DIR } from './peer-modules.ts';
@@ -13,7 +14,7 @@ export async function startSocketioRelay(): Promise<Started> {
   const port = await freePort();
   const secret = randomBytes(16).toString('hex');
   const relay = join(dirname(fileURLToPath(import.meta.url)), 'socketio-relay.ts');
-  const child = startProcess(process.execPath, [relay], {
+  const child = startProcess(process.execPath, [...HEAP_PROBE_ARGS, relay], {
     env: { ...process.env, NODE_ENV: 'production', PORT: String(port), DATA_DIR: dataDir, PEERS_DIR, RELAY_SECRET: secret },
   });
   const output = captureOutput(child);
@@ -29,6 +30,7 @@ export async function startSocketioRelay(): Promise<Started> {
     system: {
       kind: 'socketio', label: 'socket.io', port,
       pids: () => [child.pid!],
+      liveHeap: () => liveHeap(child, output),
       targetInfo: (prefix) => ({ kind: 'socketio', port, peersDir: PEERS_DIR, secret, prefix }),
       stop: cleanup,
     },
