@@ -5,42 +5,29 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startHostSite, withScreenshotsOnFailure, type HostSite } from './browser.ts';
-import { loginAgent, startServer, type TestServer } from './harness.ts';
+import { screenshot, withScreenshotsOnFailure, type HostSite } from './browser.ts';
+import { loginAgent, type TestServer } from './harness.ts';
 import { widgetSnippet } from '../server/snippet.ts';
+import { startWidgetWorld, openWidget, say, type WidgetWorld } from './widget-world.ts';
 
 let server: TestServer;
 let host: HostSite;
 let browser: Browser;
+let world: WidgetWorld;
 
 const pageWith = (server: TestServer, head = '') => `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>${head}</head>
 <body><h1>Customer site</h1><p>Some page content.</p>${widgetSnippet(server.url, server.site.id)}</body></html>`;
 
-/** Playwright locators pierce the widget's open shadow root. */
-async function openWidget(page: Page): Promise<void> {
-  await page.getByRole('button', { name: /chat with us/i }).click();
-  await page.getByRole('textbox', { name: 'Message' }).waitFor();
-}
 
-async function say(page: Page, text: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: 'Message' });
-  await box.fill(text);
-  await box.press('Enter');
-}
 
 describe('widget chat', () => {
   let context: BrowserContext;
   before(async () => {
-    host = await startHostSite();
-    server = await startServer({ allowedOrigins: [host.origin] });
+    world = await startWidgetWorld();
+    ({ host, server, browser } = world);
     host.setHtml(pageWith(server));
-    browser = await launchBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await host?.close();
-  });
+  after(() => world?.close());
 
   it('delivers what the visitor sends to the agent, and shows the agent reply without reload', async () => {
     context = await browser.newContext({ viewport: { width: 1200, height: 800 } });

@@ -7,14 +7,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startHostSite, withScreenshotsOnFailure, type HostSite } from './browser.ts';
-import { startServer, type TestServer } from './harness.ts';
+import { screenshot, startHostSite, withScreenshotsOnFailure, type HostSite } from './browser.ts';
+import type { TestServer } from './harness.ts';
 import { widgetSnippet } from '../server/snippet.ts';
+import { startWidgetWorld, type WidgetWorld } from './widget-world.ts';
 import { EVENTS, METHODS } from '../widget/commands.ts';
 
 let server: TestServer;
 let host: HostSite;
 let browser: Browser;
+let world: WidgetWorld;
 
 const HOSTILE = '<style>* { font: 30px serif !important; color: red; box-sizing: content-box } button { display: none } div { all: unset }</style>';
 const page = (head = '') => `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>${head}</head><body>${widgetSnippet(server.url, server.site.id)}</body></html>`;
@@ -29,15 +31,10 @@ async function widgetShot(p: Page, name: string): Promise<Buffer> {
 
 describe('widget embedding', () => {
   before(async () => {
-    host = await startHostSite();
-    server = await startServer({ allowedOrigins: [host.origin] });
-    browser = await launchBrowser();
+    world = await startWidgetWorld();
+    ({ host, server, browser } = world);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await host?.close();
-  });
+  after(() => world?.close());
 
   it('looks the same on a page with hostile CSS as on a plain page', async () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });

@@ -5,23 +5,20 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, screenshot, startHostSite, withScreenshotsOnFailure, type HostSite } from './browser.ts';
-import { startServer, type TestServer } from './harness.ts';
+import { screenshot, withScreenshotsOnFailure, type HostSite } from './browser.ts';
+import type { TestServer } from './harness.ts';
+import { startWidgetWorld, type WidgetWorld } from './widget-world.ts';
 
 let server: TestServer;
 let host: HostSite;
 let browser: Browser;
+let world: WidgetWorld;
 
 before(async () => {
-  host = await startHostSite();
-  server = await startServer({ allowedOrigins: [host.origin] });
-  browser = await launchBrowser();
+  world = await startWidgetWorld();
+  ({ host, server, browser } = world);
 });
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await host?.close();
-});
+after(() => world?.close());
 
 it('starts from an ES module import in a single-page app, keeps early commands, and loads once', async () => {
   const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });

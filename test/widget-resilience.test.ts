@@ -6,36 +6,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startHostSite, withScreenshotsOnFailure, type HostSite } from './browser.ts';
-import { loginAgent, startServer, type TestServer } from './harness.ts';
+import { screenshot, withScreenshotsOnFailure, type HostSite } from './browser.ts';
+import { loginAgent, type TestServer } from './harness.ts';
 import { widgetSnippet } from '../server/snippet.ts';
+import { startWidgetWorld, openWidget, say, type WidgetWorld } from './widget-world.ts';
 
 let server: TestServer;
 let host: HostSite;
 let browser: Browser;
+let world: WidgetWorld;
 
-async function openWidget(page: Page): Promise<void> {
-  await page.getByRole('button', { name: /chat with us/i }).click();
-  await page.getByRole('textbox', { name: 'Message' }).waitFor();
-}
-async function say(page: Page, text: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: 'Message' });
-  await box.fill(text);
-  await box.press('Enter');
-}
 
 describe('widget resilience', () => {
   before(async () => {
-    host = await startHostSite();
-    server = await startServer({ allowedOrigins: [host.origin] });
+    world = await startWidgetWorld();
+    ({ host, server, browser } = world);
     host.setHtml(`<!doctype html><meta charset="utf-8"><title>Shop</title><h1>Customer site</h1>${widgetSnippet(server.url, server.site.id)}`);
-    browser = await launchBrowser();
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await host?.close();
-  });
+  after(() => world?.close());
 
   // context.setOffline(true) would also take down the customer's page, so a reload could not
   // happen at all. Instead the Parley API (/v1/…) is made unreachable with page.route aborts —

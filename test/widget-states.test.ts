@@ -7,13 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { WidgetConfig } from '../protocol/protocol.ts';
-import { launchBrowser, screenshot, startHostSite, withScreenshotsOnFailure, type HostSite } from './browser.ts';
-import { http, loginAgent, startServer, type TestServer } from './harness.ts';
+import { screenshot, withScreenshotsOnFailure, type HostSite } from './browser.ts';
+import { http, loginAgent, type TestServer } from './harness.ts';
 import { widgetSnippet } from '../server/snippet.ts';
+import { startWidgetWorld, type WidgetWorld } from './widget-world.ts';
 
 let server: TestServer;
 let host: HostSite;
 let browser: Browser;
+let world: WidgetWorld;
 let owner: Awaited<ReturnType<typeof loginAgent>>;
 
 const DESKTOP = { width: 1200, height: 800 };
@@ -51,17 +53,12 @@ async function shots(name: string, path: string, act: (page: Page) => Promise<vo
 
 describe('widget states', () => {
   before(async () => {
-    host = await startHostSite();
-    server = await startServer({ allowedOrigins: [host.origin] });
+    world = await startWidgetWorld();
+    ({ host, server, browser } = world);
     host.setHtml(`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title></head><body><h1>Customer site</h1>${widgetSnippet(server.url, server.site.id)}</body></html>`);
-    browser = await launchBrowser();
     owner = await loginAgent(server, server.owner.email);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await host?.close();
-  });
+  after(() => world?.close());
 
   // First: no agent has connected yet, so nobody is online (a closed agent stream counts as online for a grace period).
   it('shows the away message and asks for an email when nobody is online, and saves it', async () => {
