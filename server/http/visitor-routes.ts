@@ -73,7 +73,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
   // Two budgets: per IP (the plugin's hook, with its headers) and per visitor token. The plugin
   // runs only one hook per request, so the second is checked by hand with its checker.
   const perIp = app.rateLimit({ max: config.ipRateLimit, timeWindow: 60_000 });
-  const visitorBudget = app.createRateLimit({ max: config.visitorRateLimit, timeWindow: 60_000, keyGenerator: (request) => `visitor:${sha256(bearer(request)!)}` });
+  const visitorBudget = app.createRateLimit({ max: config.visitorRateLimit, timeWindow: 60_000, keyGenerator: (request) => `visitor:${tokenHash(request)}` });
   const perVisitor = async (request: FastifyRequest) => {
     if (!bearer(request)) return;
     const budget = await visitorBudget(request);
@@ -98,7 +98,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
 
   const authenticate = async (request: FastifyRequest) => {
     const token = bearer(request);
-    const visitor = token ? await store.findVisitorByToken(request.site!.id, sha256(token)) : null;
+    const visitor = token ? await store.findVisitorByToken(request.site!.id, tokenHash(request)!) : null;
     if (!visitor) throw new ParleyError('UNAUTHENTICATED', 'Open a visitor session first and send its token as "Authorization: Bearer <token>".');
     request.visitor = visitor;
   };
@@ -132,7 +132,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     const site = request.site!;
     const context = { ...request.body?.context, userAgent: String(request.headers['user-agent'] ?? '').slice(0, 500) };
     let token = bearer(request);
-    let visitor = token ? await store.findVisitorByToken(site.id, sha256(token)) : null;
+    let visitor = token ? await store.findVisitorByToken(site.id, tokenHash(request)!) : null;
     if (visitor) {
       const returning = clock.now() - visitor.lastSeenAt > NEW_VISIT_AFTER_MS;
       visitor = (await store.updateVisitor(visitor.id, {
@@ -288,6 +288,16 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       onClose: () => presence.visitorDisconnected(visitor.id),
     });
   });
+}
+
+// The rate limiter and authentication both need the token's hash: compute it once per request.
+const tokenHashes = new WeakMap<FastifyRequest, string | null>();
+function tokenHash(request: FastifyRequest): string | null {
+  if (!tokenHashes.has(request)) {
+    const token = bearer(request);
+    tokenHashes.set(request, token ? sha256(token) : null);
+  }
+  return tokenHashes.get(request)!;
 }
 
 function bearer(request: FastifyRequest): string | null {
