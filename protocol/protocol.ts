@@ -253,6 +253,17 @@ export interface UpdateVisitorRequest {
   identity?: { id: string; hash: string };
 }
 
+export interface UpdateVisitorResponse {
+  visitor: { id: string; name: string | null; email: string | null };
+  /**
+   * Present only when the request proved a different identity than the one this visitor was
+   * verified as (a shared computer: one user signed out of the site, another signed in). The
+   * browser is now a new visitor: replace the stored token with this one and forget everything of
+   * the previous visitor on the device; the previous identity's conversations are never returned.
+   */
+  token?: string;
+}
+
 export interface StartConversationRequest {
   clientId: string;
 }

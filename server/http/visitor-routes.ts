@@ -7,7 +7,7 @@
 import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
-  LIMITS, VISITOR_PATHS, type OpenSessionResponse, type Site, type StreamTicketResponse, type Visitor,
+  LIMITS, VISITOR_PATHS, type OpenSessionResponse, type Site, type StreamTicketResponse, type UpdateVisitorResponse, type Visitor,
 } from '../../protocol/protocol.ts';
 import { identityHash, randomToken, safeEqual, sha256, signTicket, verifyTicket } from '../auth/secrets.ts';
 import { topics } from '../bus/bus.ts';
@@ -150,7 +150,9 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       visitor: { id: visitor.id, name: visitor.name, email: visitor.email },
       config: site.widget,
       availability: { online: presence.siteOnline(site.id) },
-      conversation: await store.latestConversation(visitor.id),
+      // A site that requires verified identities shows nothing of a visitor's history until they
+      // have proven who they are (the token alone may be a shared computer's).
+      conversation: site.widget.requireVerifiedIdentity && !visitor.verified ? null : await store.latestConversation(visitor.id),
       cursor,
     };
   });
@@ -173,18 +175,32 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
             identity: s.object({ id: { type: 'string', minLength: 1, maxLength: 200 }, hash: { type: 'string', maxLength: 128 } }, ['id', 'hash']),
           }),
         },
-      }, async (request) => {
+      }, async (request): Promise<UpdateVisitorResponse> => {
         const { identity, ...patch } = request.body;
-        let verified: { externalId: string; verified: boolean } | Record<string, never> = {};
-        if (identity) {
-          const secret = (await store.getSiteSecret(request.site!.id))!;
-          if (!safeEqual(identity.hash.toLowerCase(), identityHash(secret, identity.id))) {
-            throw new ParleyError('IDENTITY_INVALID', 'The identity hash does not match; compute it on your server as HMAC-SHA256(site secret, id) in hex.');
+        const current = request.visitor!;
+        const brief = (visitor: Visitor) => ({ id: visitor.id, name: visitor.name, email: visitor.email });
+        if (!identity) {
+          // A verified name or email is the site's word, not the browser's: changing it needs the hash again.
+          const changes = (field: 'name' | 'email') => patch[field] !== undefined && patch[field] !== current[field];
+          if (current.verified && (changes('name') || changes('email'))) {
+            throw new ParleyError('IDENTITY_REQUIRED', 'This visitor\'s identity is verified: send identity {id, hash} with a new name or email.');
           }
-          verified = { externalId: identity.id, verified: true };
+          return { visitor: brief((await store.updateVisitor(current.id, { ...patch, lastSeenAt: clock.now() })).value) };
         }
-        const visitor = (await store.updateVisitor(request.visitor!.id, { ...patch, ...verified, lastSeenAt: clock.now() })).value;
-        return { visitor: { id: visitor.id, name: visitor.name, email: visitor.email } };
+        const secret = (await store.getSiteSecret(request.site!.id))!;
+        if (!safeEqual(identity.hash.toLowerCase(), identityHash(secret, identity.id))) {
+          throw new ParleyError('IDENTITY_INVALID', 'The identity hash does not match; compute it on your server as HMAC-SHA256(site secret, id) in hex.');
+        }
+        const verified = { externalId: identity.id, verified: true, lastSeenAt: clock.now() };
+        if (!current.verified || current.externalId === identity.id) {
+          // An anonymous visitor signing in keeps what they wrote before; the same identity again is an update.
+          return { visitor: brief((await store.updateVisitor(current.id, { ...patch, ...verified })).value) };
+        }
+        // Another identity on this browser: it becomes a visitor of its own, and never sees the
+        // previous identity's conversations (issue 9: a shared computer).
+        const token = randomToken();
+        const fresh = await store.createVisitor({ siteId: current.siteId, tokenHash: sha256(token), context: current.context });
+        return { visitor: brief((await store.updateVisitor(fresh.id, { ...patch, ...verified })).value), token };
       });
 
     authed.get(VISITOR_PATHS.visitor, async (request) => {
