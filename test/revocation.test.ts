@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { http, loginAgent, newVisitor, SITE_SECRET, startServer, type TestServer } from './harness.ts';
+import { http, loginAgent, newVisitor, PASSWORD, SITE_SECRET, startServer, type TestServer } from './harness.ts';
 
 describe('revocation and rights', () => {
   let server: TestServer;
@@ -56,6 +56,25 @@ describe('revocation and rights', () => {
     assert.equal((await http(`${server.url}/v1/agent/redeem`, { method: 'POST', json: { token, password: 'a brand new password' } })).status, 200);
     assert.equal((await stream.until((e) => e.event === 'goodbye')).data.reason, 'revoked');
     assert.equal((await alice.call('/me')).status, 401);
+  });
+
+  it('signs out every other session and its stream when an agent changes their password, and keeps the one that changed it', async () => {
+    const laptop = await loginAgent(server, 'bob@test.local');
+    const stolen = await loginAgent(server, 'bob@test.local');
+    const laptopStream = await laptop.stream();
+    const stolenStream = await stolen.stream();
+    const changed = await laptop.call('/password', { method: 'POST', json: { current: PASSWORD, password: 'a brand new password for bob' } });
+    assert.equal(changed.status, 204);
+    assert.equal((await stolenStream.until((e) => e.event === 'goodbye')).data.reason, 'revoked');
+    await stolenStream.ended;
+    assert.equal((await stolen.call('/me')).status, 401);
+    assert.equal((await laptop.call('/me')).status, 200);
+    // The session that changed it still receives what happens.
+    const visitor = await newVisitor(server);
+    await visitor.start();
+    await laptopStream.until((e) => e.event === 'conversation.created');
+    laptopStream.close();
+    assert.equal((await laptop.call('/password', { method: 'POST', json: { current: 'a brand new password for bob', password: PASSWORD } })).status, 204);
   });
 
   it('keeps an invitation working when redeeming it is refused', async () => {

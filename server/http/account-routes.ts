@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { ACCOUNT_PATHS, type MeResponse } from '../../protocol/protocol.ts';
 import { hashPassword, sha256, verifyPassword } from '../auth/secrets.ts';
 import type { Services } from '../services.ts';
-import { requireAgent, startSession } from './agent-session.ts';
+import { requireAgent, revokeSessions, startSession } from './agent-session.ts';
 import { ParleyError } from './errors.ts';
 import * as s from './schemas.ts';
 
@@ -35,9 +35,7 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
     if (invite.kind === 'reset') {
       user = await store.updateUser(invite.userId!, { passwordHash });
       // A reset often follows a compromise: every session and open stream of the account ends.
-      await store.deleteUserSessions(user.id);
-      services.hub.closeKey(`agent:${user.id}`, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } });
-      services.presence.agentGone(user.id);
+      await revokeSessions(services, user.id);
     } else {
       user = await store.createUser({ email: invite.email, name: request.body.name ?? invite.name, role: invite.role, passwordHash, siteIds: invite.siteIds });
     }
@@ -57,6 +55,8 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
         throw new ParleyError('INVALID_CREDENTIALS', 'The current password is wrong.');
       }
       await store.updateUser(user.id, { passwordHash: await hashPassword(request.body.password) });
+      // Whoever else knew the old password is signed out everywhere; this session carries on.
+      await revokeSessions(services, user.id, request.agent!.tokenHash);
       return reply.status(204).send();
     });
 

@@ -13,7 +13,7 @@ import { toCsv } from '../export-csv.ts';
 import type { Services } from '../services.ts';
 import { defaultWidgetConfig } from '../site-defaults.ts';
 import { widgetSnippet } from '../snippet.ts';
-import { requireAgent } from './agent-session.ts';
+import { requireAgent, revokeSessions } from './agent-session.ts';
 import { normalizeOrigin } from './origins.ts';
 import { ParleyError } from './errors.ts';
 import * as s from './schemas.ts';
@@ -181,9 +181,7 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     const user = await store.updateUser(target.id, request.body);
     if (request.body.disabled) {
       // At once: sessions gone, open dashboards told and disconnected, presence updated.
-      await store.deleteUserSessions(user.id);
-      hub.closeKey(`agent:${user.id}`, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } });
-      presence.agentGone(user.id);
+      await revokeSessions(services, user.id);
     } else if (request.body.role !== undefined || request.body.siteIds !== undefined) {
       // Open streams were authorised for the old rights: end them, and the dashboard reconnects with the new ones.
       hub.closeKey(`agent:${user.id}`, { type: 'goodbye', data: { reason: 'changed', retryMs: 500 } });

@@ -33,6 +33,16 @@ export function requireAgent({ store, clock }: Services) {
   };
 }
 
+/**
+ * Ends a user's sessions and open streams at once (disabled, password reset or changed), except
+ * the session that asked for it when `keep` is given. Presence follows when nothing is left.
+ */
+export async function revokeSessions({ store, hub, presence }: Services, userId: string, keep?: string): Promise<void> {
+  await store.deleteUserSessions(userId, keep);
+  hub.closeKey(`agent:${userId}`, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } }, keep === undefined ? undefined : { except: keep });
+  if (keep === undefined) presence.agentGone(userId);
+}
+
 /** Starts a session for a user: the httpOnly cookie, and what the dashboard needs to begin. */
 export async function startSession(services: Services, reply: FastifyReply, user: User): Promise<MeResponse> {
   const { store, clock, config } = services;

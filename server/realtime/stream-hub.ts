@@ -184,10 +184,14 @@ export function createStreamHub(options: StreamHubOptions) {
       for (const stream of buckets[tick++ % HEARTBEAT_SLICES]!) write(stream, SSE_HEARTBEAT);
     },
 
-    /** Ends a key's streams (only those with `tag`, when given) with a goodbye: revoked sessions, changed rights. */
-    closeKey(key: string, goodbye: WireEvent, tag?: string): void {
+    /**
+     * Ends a key's streams with a goodbye (revoked sessions, changed rights): all of them, only
+     * those with a tag, or all but those with a tag.
+     */
+    closeKey(key: string, goodbye: WireEvent, tag?: string | { except: string }): void {
       for (const stream of [...(byKey.get(key) ?? [])]) {
-        if (tag !== undefined && stream.tag !== tag) continue;
+        if (typeof tag === 'string' && stream.tag !== tag) continue;
+        if (typeof tag === 'object' && stream.tag === tag.except) continue;
         send(stream, goodbye);
         close(stream);
       }

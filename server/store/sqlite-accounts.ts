@@ -120,8 +120,8 @@ export function createSqliteAccounts({ now, one, all, run, write, logEvent, agen
       });
       return userFromRow(one('SELECT * FROM users WHERE id = ?', id)!);
     },
-    async deleteUserSessions(userId) {
-      await write(() => run('DELETE FROM sessions WHERE user_id = ?', userId));
+    async deleteUserSessions(userId, exceptTokenHash) {
+      await write(() => run('DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?', userId, exceptTokenHash ?? null));
     },
 
     async createInvite(tokenHash, invite) {

@@ -125,8 +125,8 @@ export interface Store {
   setUserStatus(id: string, status: AgentStatus): Promise<void>;
   getUserStatus(id: string): Promise<AgentStatus>;
   updateUser(id: string, patch: { name?: string; role?: Role; disabled?: boolean; siteIds?: string[]; passwordHash?: string }): Promise<User>;
-  /** Ends every session of a user (disabled, password reset). */
-  deleteUserSessions(userId: string): Promise<void>;
+  /** Ends every session of a user (disabled, password reset), or all but one (password changed in that one). */
+  deleteUserSessions(userId: string, exceptTokenHash?: string): Promise<void>;
 
   createInvite(tokenHash: string, invite: Invite): Promise<void>;
   /** Looks without using it up: null when unknown or expired. */
