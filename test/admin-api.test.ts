@@ -50,12 +50,22 @@ describe('owner configuration API', () => {
   it('rejects bad settings with a clear error and changes nothing', async () => {
     const before = await server.store.getSite(server.site.id);
     for (const json of [{ widget: { color: 'red' } }, { allowedOrigins: ['https://shop.example.com/path'] }, { retentionDays: 0 },
-      { widget: { businessHours: { timeZone: 'Europe/Oslo', days: [[['09:00', '25:00']], [], [], [], [], [], []] } } }]) {
+      { widget: { businessHours: { timeZone: 'Europe/Oslo', days: [[['09:00', '25:00']], [], [], [], [], [], []] } } },
+      // Strings that fit the schema but that every visitor's browser would throw on.
+      { widget: { locale: 'not a locale!!' } }, { widget: { locale: 'en_US' } },
+      { widget: { businessHours: { timeZone: 'Mars/Olympus_Mons', days: [[], [], [], [], [], [], []] } } }]) {
       const response = await admin(`/sites/${server.site.id}`, { method: 'PATCH', json });
       assert.equal(response.status, 400, JSON.stringify(json));
       assert.equal(response.body.error.code, 'PARLEY_ERR_BAD_REQUEST');
     }
     assert.deepEqual(await server.store.getSite(server.site.id), before, 'the site is exactly as it was');
+  });
+
+  it('stores a valid locale in its canonical form, so widgets get a tag every browser accepts', async () => {
+    const saved = await admin(`/sites/${server.site.id}`, { method: 'PATCH', json: { widget: { locale: 'ZH-cn' } } });
+    assert.equal(saved.status, 200);
+    assert.equal(saved.body.site.widget.locale, 'zh-CN');
+    await admin(`/sites/${server.site.id}`, { method: 'PATCH', json: { widget: { locale: null } } });
   });
 
   it('applies allowed-origin changes to the API at once, wildcards included', async () => {

@@ -48,6 +48,30 @@ const widgetPatch = s.object({
   requireVerifiedIdentity: { type: 'boolean' },
 });
 
+/**
+ * What JSON schema cannot say: the locale and time zone must be ones browsers accept, or every
+ * visitor's widget would throw on them ("Invalid language tag"). The locale is stored canonical.
+ */
+function checkedWidget(widget: NonNullable<UpdateSiteRequest['widget']>): NonNullable<UpdateSiteRequest['widget']> {
+  let locale = widget.locale;
+  if (typeof locale === 'string') {
+    try {
+      locale = Intl.getCanonicalLocales(locale)[0];
+    } catch {
+      throw new ParleyError('BAD_REQUEST', `"${locale}" is not a language tag; use one like "en", "en-GB" or "zh-CN".`);
+    }
+  }
+  const timeZone = widget.businessHours?.timeZone;
+  if (timeZone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+    } catch {
+      throw new ParleyError('BAD_REQUEST', `"${timeZone}" is not a time zone; use an IANA name like "Europe/Paris".`);
+    }
+  }
+  return { ...widget, ...(locale !== undefined ? { locale } : {}) };
+}
+
 const siteIds = { type: 'array', maxItems: 100, items: s.id } as const;
 const role = { enum: ['owner', 'agent'] } as const;
 
@@ -110,6 +134,7 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
   }, async (request) => {
     const site = await siteFor(request);
     const patch = { ...request.body, ...(request.body.allowedOrigins ? { allowedOrigins: request.body.allowedOrigins.map(normalizeOrigin) } : {}) };
+    if (request.body.widget) patch.widget = checkedWidget(request.body.widget);
     // Published on the visitors' streams: open widgets restyle within a moment, without reload.
     const updated = (await store.updateSite(site.id, patch)).value;
     sites.invalidate(site.id);
