@@ -6,9 +6,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { get } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { DEMO_SITE_KEY } from '../server/first-run.ts';
 import { startServer, type TestServer } from './harness.ts';
 
 /** The bytes as sent (fetch would decompress them). */
@@ -61,6 +63,22 @@ describe('built assets', () => {
     const api = await fetch(`${server.url}/v1/agent/me`);
     assert.equal(api.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(api.headers.get('content-security-policy'), null);
+  });
+
+  it('gives the demo and preview pages a CSP that allows exactly their own inline scripts, and no HSTS over plain http', async () => {
+    await server.store.setMeta(DEMO_SITE_KEY, server.site.id);
+    for (const path of ['/', `/preview/${server.site.id}`]) {
+      const page = await fetch(`${server.url}${path}`);
+      const csp = page.headers.get('content-security-policy') ?? '';
+      assert.match(csp, /script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+(;|$)/, path);
+      assert.doesNotMatch(csp, /unsafe-inline'[^;]*;?\s*$|script-src[^;]*unsafe-inline/, path);
+      const html = await page.text();
+      for (const [, script] of html.matchAll(/<script>([\s\S]*?)<\/script>/g)) {
+        assert.ok(csp.includes(`'sha256-${createHash('sha256').update(script!).digest('base64')}'`), `${path}: an inline script the policy does not allow`);
+      }
+      assert.equal(page.headers.get('strict-transport-security'), null, path);
+    }
+    assert.equal((await fetch(`${server.url}/app/`)).headers.get('strict-transport-security'), null);
   });
 
   it('answers the dashboard page for /app/ and its client-side routes', async () => {

@@ -8,11 +8,37 @@ import fastifyStatic from '@fastify/static';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DEMO_SITE_KEY } from '../first-run.ts';
 import type { Services } from '../services.ts';
 import { widgetSnippet } from '../snippet.ts';
 import { demoPage, previewPage } from './demo-page.ts';
+
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'https:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  frameAncestors: ["'self'"],
+  // Self-hosters often start on plain http (a LAN address): upgrading every request to https
+  // would break the dashboard there. Behind TLS, the proxy decides.
+  upgradeInsecureRequests: null,
+};
+
+/** An HTML page whose CSP allows its own inline scripts, by hash, and nothing else inline. */
+function page(reply: FastifyReply, html: string): string {
+  const hashes = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)]
+    .map((match) => `'sha256-${createHash('sha256').update(match[1]!).digest('base64')}'`);
+  const directives = Object.entries({ ...CSP, scriptSrc: [...CSP.scriptSrc, ...hashes] })
+    .filter(([, values]) => values !== null)
+    .map(([name, values]) => `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${values!.join(' ')}`);
+  reply.type('text/html; charset=utf-8').header('content-security-policy', directives.join('; '));
+  return html;
+}
 
 export async function staticRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const { config, store } = services;
@@ -22,29 +48,21 @@ export async function staticRoutes(app: FastifyInstance, services: Services): Pr
   await app.register(helmet, {
     // The widget's scripts are loaded from other origins by design.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-        connectSrc: ["'self'"],
-        // Self-hosters often start on plain http (a LAN address): upgrading every request to
-        // https would break the dashboard there. Behind TLS, the proxy decides.
-        upgradeInsecureRequests: null,
-      },
-    },
+    contentSecurityPolicy: { directives: CSP },
+    // HSTS means something only over https; on a plain-http install it would only mislead.
+    strictTransportSecurity: config.publicUrl.startsWith('https:'),
   });
   const widgetDir = join(config.distDir, 'widget');
   const dashboardDir = join(config.distDir, 'dashboard');
 
   app.get('/healthz', async () => ({ ok: true }));
 
+  // The demo and preview pages carry the snippet's inline script, which the dashboard's CSP would
+  // refuse: they get the same policy plus the hashes of exactly their own inline scripts.
   app.get('/', { helmet: { contentSecurityPolicy: false } }, async (_request, reply) => {
     const siteId = await store.getMeta(DEMO_SITE_KEY);
     const site = siteId ? await store.getSite(siteId) : null;
-    reply.type('text/html; charset=utf-8');
-    return demoPage(site ? widgetSnippet(config.publicUrl, site.id) : null);
+    return page(reply, demoPage(site ? widgetSnippet(config.publicUrl, site.id) : null));
   });
 
   // The dashboard's live preview: the real widget of a site, on this server's own origin (which
@@ -52,8 +70,8 @@ export async function staticRoutes(app: FastifyInstance, services: Services): Pr
   app.get<{ Params: { siteId: string } }>('/preview/:siteId', { helmet: { contentSecurityPolicy: false } }, async (request, reply) => {
     const site = await store.getSite(request.params.siteId);
     if (!site) return reply.status(404).type('text/plain').send('No such site.');
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    return previewPage(widgetSnippet(config.publicUrl, site.id));
+    reply.header('cache-control', 'no-store');
+    return page(reply, previewPage(widgetSnippet(config.publicUrl, site.id)));
   });
 
   if (existsSync(widgetDir)) {
