@@ -103,12 +103,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register((scope) => adminRoutes(scope, services));
   await app.register((scope) => staticRoutes(scope, services));
 
-  const pruner = clock.setInterval(() => {
-    housekeeping(services).catch((error) => app.log.error({ err: error }, 'housekeeping failed'));
-  }, HOUSEKEEPING_EVERY_MS);
+  // Once at start as well as hourly: a server restarted more often than hourly would never prune.
+  const tidy = () => void housekeeping(services).catch((error) => app.log.error({ err: error }, 'housekeeping failed'));
+  const firstTidy = clock.setTimeout(tidy, 0);
+  const pruner = clock.setInterval(tidy, HOUSEKEEPING_EVERY_MS);
 
   // Streams never finish on their own; end them (with a "come back in a moment") so close can complete.
   app.addHook('preClose', async () => {
+    clock.clearTimeout(firstTidy);
     clock.clearInterval(pruner);
     shutdown.abort();
     services.hub.drain();

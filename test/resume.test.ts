@@ -102,6 +102,21 @@ describe('stream resume', () => {
     stream.close();
   });
 
+  it('starts from now, without a reset, when the cursor is sent empty', async () => {
+    const visitor = await newVisitor(server);
+    const conversation = await visitor.start();
+    await visitor.send(conversation.id, 'before the stream');
+    const stream = await openSse(`${visitor.base}/stream?lastEventId=`, visitor.auth);
+    await visitor.send(conversation.id, 'after the stream opened');
+    await stream.until((e) => e.event === 'message');
+    assert.deepEqual(stream.events.filter((e) => e.event === 'reset'), []);
+    assert.deepEqual(messageBodies(stream.events), ['after the stream opened']);
+    stream.close();
+    const poll = await visitor.call('/events?cursor=&wait=0');
+    assert.equal(poll.status, 200);
+    assert.deepEqual(poll.body.events.filter((e: { type: string }) => e.type === 'reset'), []);
+  });
+
   it('sends a reset for a cursor this server never issued', async () => {
     const visitor = await newVisitor(server);
     const stream = await visitor.stream('99999999');
@@ -164,6 +179,25 @@ describe('server restart', () => {
       await resumed.until((e) => e.event === 'message' && e.data.message.body === 'while you were away 2');
       assert.deepEqual(messageBodies(resumed.events), ['while you were away 1', 'while you were away 2']);
       resumed.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('prunes the event log as soon as it starts, not only an hour later', async () => {
+    const server = await startServer({ eventRetentionMs: 1 });
+    try {
+      const visitor = await newVisitor(server);
+      await visitor.send((await visitor.start()).id, 'old enough to prune');
+      await server.restart();
+      const scope = { kind: 'visitor' as const, siteId: server.site.id, visitorId: visitor.id };
+      const deadline = Date.now() + 5000;
+      let after = await server.store.eventsAfter(scope, visitor.cursor, 10);
+      while (!after.reset && Date.now() < deadline) {
+        await new Promise((resolve) => setImmediate(resolve));
+        after = await server.store.eventsAfter(scope, visitor.cursor, 10);
+      }
+      assert.equal(after.reset, 'cursor-too-old');
     } finally {
       await server.close();
     }

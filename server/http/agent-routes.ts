@@ -10,6 +10,7 @@ import {
 import { verifyPassword } from '../auth/secrets.ts';
 import { describeSession, requireAgent, startSession } from './agent-session.ts';
 import { topics } from '../bus/bus.ts';
+import { requestedCursor } from '../realtime/cursor.ts';
 import { serveLongPoll } from '../realtime/long-poll.ts';
 import type { Services } from '../services.ts';
 import { ParleyError } from './errors.ts';
@@ -170,7 +171,7 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       return serveLongPoll(services, reply, {
         scope: { kind: 'agent', siteIds: user.siteIds },
         topics: user.siteIds.map(topics.site),
-        cursor: request.query.cursor ?? null,
+        cursor: requestedCursor(request.query.cursor),
         waitSeconds: request.query.wait,
       }, { enter: () => presence.agentConnected(user, status), leave: () => presence.agentDisconnected(user.id) });
     });
@@ -181,8 +182,7 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       const user = agentOf(request);
       const key = `agent:${user.id}`;
       hub.admit(key);
-      const header = request.headers['last-event-id'];
-      const cursor = (typeof header === 'string' && header !== '' ? header : request.query.lastEventId) ?? null;
+      const cursor = requestedCursor(request.headers['last-event-id'], request.query.lastEventId);
       reply.hijack();
       presence.agentConnected(user, await store.getUserStatus(user.id));
       // A stream outlives no session: when the session expires, the stream ends with it.

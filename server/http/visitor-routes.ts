@@ -11,6 +11,7 @@ import {
 } from '../../protocol/protocol.ts';
 import { identityHash, randomToken, safeEqual, sha256, signTicket, verifyTicket } from '../auth/secrets.ts';
 import { topics } from '../bus/bus.ts';
+import { requestedCursor } from '../realtime/cursor.ts';
 import { serveLongPoll } from '../realtime/long-poll.ts';
 import type { Services } from '../services.ts';
 import { ParleyError } from './errors.ts';
@@ -266,7 +267,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       return serveLongPoll(services, reply, {
         scope: { kind: 'visitor', siteId: visitor.siteId, visitorId: visitor.id },
         topics: [topics.visitor(visitor.id), topics.siteVisitors(visitor.siteId)],
-        cursor: request.query.cursor ?? null,
+        cursor: requestedCursor(request.query.cursor),
         waitSeconds: request.query.wait,
       }, { enter: () => presence.visitorConnected(visitor.id, visitor.siteId), leave: () => presence.visitorDisconnected(visitor.id) });
     });
@@ -291,8 +292,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     await verified(request);
     const key = `visitor:${visitor.id}`;
     hub.admit(key);
-    const header = request.headers['last-event-id'];
-    const cursor = (typeof header === 'string' && header !== '' ? header : request.query.lastEventId) ?? null;
+    const cursor = requestedCursor(request.headers['last-event-id'], request.query.lastEventId);
     reply.hijack();
     presence.visitorConnected(visitor.id, site.id);
     await hub.open(reply.raw, reply.getHeaders(), {
