@@ -17,6 +17,7 @@ import { accountRoutes } from './http/account-routes.ts';
 import { adminRoutes } from './http/admin-routes.ts';
 import { agentRoutes } from './http/agent-routes.ts';
 import { installErrorHandling, ParleyError } from './http/errors.ts';
+import { wellFormed } from './http/well-formed.ts';
 import { staticRoutes } from './http/static-routes.ts';
 import { visitorRoutes } from './http/visitor-routes.ts';
 import { createPresence } from './realtime/presence.ts';
@@ -95,6 +96,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // need only this one, and helmet's full set costs ~13 % of message throughput.
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.body) request.body = wellFormed(request.body);
   });
 
   await app.register((scope) => visitorRoutes(scope, services));

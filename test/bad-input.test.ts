@@ -129,6 +129,21 @@ describe('bad input', () => {
     await rejects('claiming a resolved conversation', 409, 'PARLEY_ERR_NOT_CLAIMABLE', () => agent.call(`/conversations/${resolved}/claim`, { method: 'POST' }));
   });
 
+  it('stores a message with a cut-off emoji (a lone surrogate) once, and its retries get the same message, not a conflict', async () => {
+    const clientId = nanoid();
+    const body = 'broken emoji \ud83d at the end';
+    const first = await visitor.send(conversationId, body, clientId);
+    assert.equal(first.status, 200);
+    assert.equal(first.body.message.body, 'broken emoji \ufffd at the end');
+    for (let i = 0; i < 3; i++) {
+      const retry = await visitor.send(conversationId, body, clientId);
+      assert.equal(retry.status, 200, JSON.stringify(retry.body));
+      assert.equal(retry.body.message.id, first.body.message.id);
+    }
+    const page = await visitor.call(`/conversations/${conversationId}/messages?limit=100`);
+    assert.equal(page.body.messages.filter((m: { clientId: string }) => m.clientId === clientId).length, 1);
+  });
+
   it('caps streams per visitor with 429', async () => {
     const streams = [await visitor.stream(), await visitor.stream()];
     const third = await openSse(`${visitor.base}/stream`, visitor.auth);

@@ -1,0 +1,17 @@
+/**
+ * Text from clients, made well-formed before anything reads it. JSON may carry a lone UTF-16
+ * surrogate ("\ud83d" with its pair cut off); the database stores it as U+FFFD, so the first send
+ * would store one text and every retry would compare another, and be refused as a reused client id
+ * (issue 9, finding 8). Replacing lone surrogates with U+FFFD up front makes what is compared what
+ * is stored.
+ */
+export function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return (value.isWellFormed() ? value : value.toWellFormed()) as T;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = wellFormed(value[i]);
+  } else if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) record[key] = wellFormed(record[key]);
+  }
+  return value;
+}
