@@ -195,10 +195,11 @@ export interface EventPayloads {
   'reset': { reason: 'cursor-too-old' | 'cursor-unknown' };
   /**
    * The server ends this stream: it is shutting down, or the session's rights changed (role or
-   * sites), or the session was revoked (logout, disabled, password reset, visitor data deleted).
-   * Reconnect after `retryMs`, except when revoked.
+   * sites), or the session was revoked (logout, disabled, password reset, visitor data deleted), or
+   * the database could not be read mid-replay ('unavailable': nothing was skipped; resume from the
+   * last id received). Reconnect after `retryMs`, except when revoked.
    */
-  'goodbye': { reason: 'shutdown' | 'changed' | 'revoked'; retryMs: number };
+  'goodbye': { reason: 'shutdown' | 'changed' | 'revoked' | 'unavailable'; retryMs: number };
 }
 
 export type EventType = keyof EventPayloads;
@@ -443,6 +444,12 @@ export const ERROR = {
   TOO_MANY_STREAMS: 429,
   SERVER_BUSY: 503,
   SHUTTING_DOWN: 503,
+  /** The database is locked by something else for longer than a write may wait. */
+  STORAGE_BUSY: 503,
+  /** The disk (or the database's size limit) is full: nothing was stored. */
+  STORAGE_FULL: 503,
+  /** The database cannot be read or written right now (I/O error, read-only, closed). */
+  STORAGE_UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const;
 

@@ -57,6 +57,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     hub: createStreamHub({
       store, bus, clock, heartbeatMs: config.heartbeatMs, maxStreams: config.maxStreams, maxPerKey: config.maxStreamsPerVisitor,
       onSlowConsumer: (key, bytes) => app.log.warn({ stream: key.split(':')[0], bytes }, 'stream cut: the client stopped reading'),
+      onReplayFailed: (key, error) => app.log.warn({ stream: key.split(':')[0], err: error }, 'stream ended: the event log could not be read'),
     }),
     presence: createPresence(bus, clock, config.presenceGraceMs),
     chat: createChat(store, bus),

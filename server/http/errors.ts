@@ -3,8 +3,9 @@
  * handler turns it — and every error Fastify or a plugin raises — into
  * `{ error: { code, message } }` with the catalogue's status. No other error shape leaves the server.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ERROR, LIMITS, type ErrorBody, type ErrorName } from '../../protocol/protocol.ts';
+import { StoreUnavailableError } from '../store/store.ts';
 
 export class ParleyError extends Error {
   readonly kind: ErrorName;
@@ -20,6 +21,31 @@ export class ParleyError extends Error {
   toBody(): ErrorBody {
     return { error: { code: `PARLEY_ERR_${this.kind}`, message: this.message, ...(this.details ? { details: this.details } : {}) } };
   }
+}
+
+/** Operational trouble with the database: the client retries soon, and nothing was stored. */
+const STORAGE: Record<StoreUnavailableError['reason'], { kind: ErrorName; message: string; retryAfterSeconds: number }> = {
+  busy: { kind: 'STORAGE_BUSY', message: 'The database is busy; nothing was stored. Retry shortly.', retryAfterSeconds: 2 },
+  full: { kind: 'STORAGE_FULL', message: 'The server\'s disk is full; nothing was stored. Retry later.', retryAfterSeconds: 30 },
+  unavailable: { kind: 'STORAGE_UNAVAILABLE', message: 'The database cannot be reached right now; nothing was stored. Retry shortly.', retryAfterSeconds: 5 },
+};
+
+export function fromStore(error: StoreUnavailableError): ParleyError {
+  const { kind, message, retryAfterSeconds } = STORAGE[error.reason];
+  return new ParleyError(kind, message, { retryAfterSeconds });
+}
+
+/**
+ * Operators hear of each kind of storage trouble once a minute, as a warning with the cause — not
+ * once per request, and not as "a bug".
+ */
+const LOG_STORAGE_EVERY_MS = 60_000;
+const storageLogged = new Map<string, number>();
+function logStorageOnce(request: FastifyRequest, error: StoreUnavailableError): void {
+  const now = Date.now();
+  if (now - (storageLogged.get(error.reason) ?? -Infinity) < LOG_STORAGE_EVERY_MS) return;
+  storageLogged.set(error.reason, now);
+  request.log.warn({ reason: error.reason, cause: String((error.cause as Error | undefined)?.message ?? error.message) }, `storage trouble: ${error.message}`);
 }
 
 /** Maps what Fastify and its plugins throw onto the catalogue. */
@@ -49,7 +75,8 @@ function fromFastify(error: FastifyError): ParleyError {
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const parley = error instanceof ParleyError ? error : fromFastify(error);
+    if (error instanceof StoreUnavailableError) logStorageOnce(request, error);
+    const parley = error instanceof ParleyError ? error : error instanceof StoreUnavailableError ? fromStore(error) : fromFastify(error);
     if (parley.kind === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
     const headers = parley.details?.retryAfterSeconds ? { 'retry-after': String(parley.details.retryAfterSeconds) } : {};
     return reply.status(parley.status).headers(headers).send(parley.toBody());

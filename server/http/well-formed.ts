@@ -5,8 +5,14 @@
  * (issue 9, finding 8). Replacing lone surrogates with U+FFFD up front makes what is compared what
  * is stored.
  */
+// ES2024 string methods (Node 20+); the project's lib stays ES2023 for the browser code's sake.
+type Es2024String = string & { isWellFormed(): boolean; toWellFormed(): string };
+
 export function wellFormed<T>(value: T): T {
-  if (typeof value === 'string') return (value.isWellFormed() ? value : value.toWellFormed()) as T;
+  if (typeof value === 'string') {
+    const text = value as unknown as Es2024String;
+    return (text.isWellFormed() ? text : text.toWellFormed()) as T;
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = wellFormed(value[i]);
   } else if (value !== null && typeof value === 'object') {

@@ -118,9 +118,9 @@ test('paces a long replay by the client instead of cutting it off as a slow cons
   const backlog = Array.from({ length: 3 }, (_, i) => message(i + 1, `old ${i + 1}`));
   const { store, release } = slowStore(backlog, 3);
   release();
-  const hub = createStreamHub({ store, bus: createMemoryBus(), clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2, maxBufferedBytes: 10 });
+  const hub = createStreamHub({ store, bus: createMemoryBus(), clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2, maxBufferedBytes: 4000 });
   const response = fakeResponse();
-  response.writableLength = 1000; // the client has not read anything yet
+  response.writableLength = 1500; // the client has not read the last 1,500 bytes yet: a pause, not a cut
   const opening = hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: [], cursor: '0', greeting: [] });
   await new Promise((r) => setImmediate(r));
   assert.equal(response.ended, false, 'still open while the replay waits for the client');
@@ -129,4 +129,61 @@ test('paces a long replay by the client instead of cutting it off as a slow cons
   await opening;
   assert.deepEqual(bodies(response.written), ['old 1', 'old 2', 'old 3']);
   assert.equal(response.ended, false);
+});
+
+/** A client that reads nothing: everything written stays buffered. */
+function deafResponse() {
+  const response = fakeResponse();
+  const write = response.write;
+  response.write = (chunk: string) => { response.writableLength += Buffer.byteLength(chunk); return write(chunk); };
+  return response;
+}
+
+test('cuts a client that reads nothing during a long replay once its buffer is full, instead of buffering the whole log', async () => {
+  const clock = createManualClock();
+  const backlog = Array.from({ length: 400 }, (_, i) => message(i + 1, `old ${i + 1} ${'x'.repeat(1000)}`));
+  const { store, release } = slowStore(backlog, 400);
+  release();
+  const cut: number[] = [];
+  const hub = createStreamHub({ store, bus: createMemoryBus(), clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2, maxBufferedBytes: 40_000, onSlowConsumer: (_key, bytes) => cut.push(bytes) });
+  const response = deafResponse();
+  const opening = hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: [], cursor: '0', greeting: [] });
+  await new Promise((r) => setImmediate(r));
+  assert.ok(response.writableLength < 40_000, `paused at a bounded buffer (${response.writableLength} bytes)`);
+  assert.equal(response.ended, false);
+  clock.advance(30_000); // two heartbeat periods without reading a byte
+  await opening;
+  assert.equal(response.ended, true, 'the stream is cut');
+  assert.equal(cut.length, 1);
+  assert.ok(bodies(response.written).length < 100, 'most of the log was never buffered');
+  assert.equal(hub.count(), 0);
+});
+
+test('cuts a replaying stream whose held-back live events outgrow the buffer', async () => {
+  const clock = createManualClock();
+  const bus = createMemoryBus();
+  const { store } = slowStore([], 0); // the replay never answers
+  const hub = createStreamHub({ store, bus, clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2, maxBufferedBytes: 20_000 });
+  const response = fakeResponse();
+  void hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: ['t'], cursor: '0', greeting: [] });
+  await new Promise((r) => setImmediate(r));
+  for (let i = 1; i <= 100 && !response.ended; i++) bus.publish('t', { id: String(i), type: 'message', data: message(i, `live ${'y'.repeat(1000)}`).data } as never);
+  assert.equal(response.ended, true);
+  assert.equal(hub.count(), 0);
+});
+
+test('ends the stream with a goodbye to come back, instead of a silent live-looking stream, when the log cannot be read', async () => {
+  const clock = createManualClock();
+  const failures: unknown[] = [];
+  const store = { async eventsAfter(): Promise<EventsAfter> { throw new Error('database is locked'); } } as unknown as Store;
+  const hub = createStreamHub({ store, bus: createMemoryBus(), clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2, onReplayFailed: (_key, error) => failures.push(error) });
+  const response = fakeResponse();
+  await hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: ['t'], cursor: '0', greeting: [] });
+  const goodbye = /event: goodbye\ndata: (.*)\n/.exec(response.written);
+  assert.equal(JSON.parse(goodbye![1]!).reason, 'unavailable');
+  assert.ok(JSON.parse(goodbye![1]!).retryMs >= 1000);
+  assert.equal(response.ended, true);
+  assert.equal(failures.length, 1);
+  clock.advance(60_000);
+  assert.doesNotMatch(response.written, /: hb/, 'no heartbeats from a stream that delivers nothing');
 });

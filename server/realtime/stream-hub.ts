@@ -40,6 +40,8 @@ interface Stream {
   lastId: number;
   /** Live events held back while the replay runs; null once live. */
   pending: WireEvent[] | null;
+  /** Their size as frames: a replay that cannot keep up may not hold back without limit either. */
+  pendingBytes: number;
   unsubscribe: Array<() => void>;
   closed: boolean;
   onClose?: () => void;
@@ -56,6 +58,8 @@ export interface StreamHubOptions {
   maxBufferedBytes?: number;
   /** Told when a stream is cut for not reading, so operators can see it. */
   onSlowConsumer?: (key: string, bufferedBytes: number) => void;
+  /** Told when the log could not be read during a replay (the stream is ended with a goodbye). */
+  onReplayFailed?: (key: string, error: unknown) => void;
 }
 
 /** How long clients wait before reconnecting after a server restart: spread out, not a stampede. */
@@ -76,11 +80,33 @@ export function createStreamHub(options: StreamHubOptions) {
   function write(stream: Stream, chunk: string): void {
     if (stream.closed) return;
     stream.raw.write(chunk);
-    // Only a live stream that stops reading is cut off; a replay waits for drain instead (below).
-    if (stream.pending === null && stream.raw.writableLength > maxBuffered) {
-      options.onSlowConsumer?.(stream.key, stream.raw.writableLength);
-      close(stream);
-    }
+    // A client this far behind is cut, live or replaying (a replay pauses at a quarter of this
+    // for the client to read, so only one that stopped reading gets here): it resumes from the
+    // last id it received when it reads again.
+    if (stream.raw.writableLength > maxBuffered) cutSlow(stream);
+  }
+
+  function cutSlow(stream: Stream): void {
+    options.onSlowConsumer?.(stream.key, stream.raw.writableLength + stream.pendingBytes);
+    close(stream);
+  }
+
+  /** Resolves when the client has read what is buffered, or the stream is gone; cuts it if it reads nothing for two heartbeats. */
+  function drained(stream: Stream): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clock.clearTimeout(timer);
+        stream.raw.off('drain', done);
+        stream.raw.off('close', done);
+        resolve();
+      };
+      const timer = clock.setTimeout(() => {
+        cutSlow(stream);
+        done();
+      }, 2 * options.heartbeatMs);
+      stream.raw.once('drain', done);
+      stream.raw.once('close', done);
+    });
   }
 
   // One event object reaches every subscribed stream: serialize it once, not once per stream.
@@ -117,6 +143,29 @@ export function createStreamHub(options: StreamHubOptions) {
     stream.onClose?.();
   }
 
+  /** Sends the log after the client's cursor up to the head, at the client's pace. */
+  async function replay(stream: Stream, request: StreamRequest): Promise<void> {
+    let cursor = request.cursor;
+    while (cursor !== null && !stream.closed) {
+      const batch = await store.eventsAfter(request.scope, cursor, LIMITS.eventBatchMax);
+      if (stream.closed) return;
+      if (batch.reset) {
+        send(stream, { id: batch.cursor, type: 'reset', data: { reason: batch.reset } });
+        return;
+      }
+      for (const event of batch.events) {
+        send(stream, toWire(event));
+        // Pause while the client reads, so what waits in memory for one stream stays small.
+        if (stream.raw.writableLength > maxBuffered / 4) await drained(stream);
+        if (stream.closed) return;
+      }
+      stream.lastId = Math.max(stream.lastId, Number(batch.cursor));
+      cursor = batch.events.length === LIMITS.eventBatchMax ? batch.cursor : null;
+      // A long catch-up lets other work run between batches.
+      if (cursor !== null) await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   return {
     /** Throws the documented 429/503 before anything is written, so a refusal is a plain error response. */
     admit(key: string): void {
@@ -140,7 +189,7 @@ export function createStreamHub(options: StreamHubOptions) {
       });
       raw.flushHeaders();
       const bucket = buckets[nextBucket++ % HEARTBEAT_SLICES]!;
-      const stream: Stream = { raw, bucket, key: request.key, tag: request.tag, lastId: 0, pending: [], unsubscribe: [], closed: false, onClose: request.onClose };
+      const stream: Stream = { raw, bucket, key: request.key, tag: request.tag, lastId: 0, pending: [], pendingBytes: 0, unsubscribe: [], closed: false, onClose: request.onClose };
       streams.add(stream);
       bucket.add(stream);
       let keyed = byKey.get(request.key);
@@ -155,27 +204,31 @@ export function createStreamHub(options: StreamHubOptions) {
       }
 
       for (const topic of request.topics) {
-        stream.unsubscribe.push(bus.subscribe(topic, (event) => (stream.pending ? stream.pending.push(event) : send(stream, event))));
+        stream.unsubscribe.push(bus.subscribe(topic, (event) => {
+          if (!stream.pending) return send(stream, event);
+          stream.pending.push(event);
+          stream.pendingBytes += frameOf(event).length;
+          if (stream.pendingBytes > maxBuffered) cutSlow(stream);
+        }));
       }
       write(stream, formatSse({ retry: RECONNECT_BASE_MS }));
       for (const event of request.greeting) send(stream, event);
 
-      let cursor = request.cursor;
-      while (cursor !== null && !stream.closed) {
-        const batch = await store.eventsAfter(request.scope, cursor, LIMITS.eventBatchMax);
-        if (batch.reset) {
-          send(stream, { id: batch.cursor, type: 'reset', data: { reason: batch.reset } });
-          break;
-        }
-        for (const event of batch.events) send(stream, toWire(event));
-        stream.lastId = Math.max(stream.lastId, Number(batch.cursor));
-        cursor = batch.events.length === LIMITS.eventBatchMax ? batch.cursor : null;
-        // A long catch-up goes at the client's pace, and lets other work run between batches.
-        if (raw.writableLength > maxBuffered && !stream.closed) await new Promise((resolve) => { raw.once('drain', resolve); raw.once('close', resolve); });
-        else if (cursor !== null) await new Promise((resolve) => setImmediate(resolve));
+      try {
+        await replay(stream, request);
+      } catch (error) {
+        // The log could not be read (database locked, gone): say so and end, rather than leave a
+        // stream that beats its heart and delivers nothing. The client reconnects and resumes
+        // from the last id it received, so nothing is skipped.
+        options.onReplayFailed?.(stream.key, error);
+        const retryMs = RECONNECT_BASE_MS + Math.floor(Math.random() * 2000);
+        write(stream, formatSse({ retry: retryMs, event: 'goodbye', data: { reason: 'unavailable', retryMs } }));
+        close(stream);
+        return;
       }
       const pending = stream.pending ?? [];
       stream.pending = null;
+      stream.pendingBytes = 0;
       for (const event of pending) send(stream, event);
     },
 

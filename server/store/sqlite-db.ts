@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AgentRef } from '../../protocol/protocol.ts';
 import { conversationOf } from './rows.ts';
-import type { LoggedEvent } from './store.ts';
+import { StoreUnavailableError, type LoggedEvent } from './store.ts';
 
 export type Row = Record<string, unknown>;
 export type Param = string | number | null;
@@ -20,6 +20,8 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** FULL makes every acknowledged write survive power loss; NORMAL only a crash of the process. */
   synchronous?: 'FULL' | 'NORMAL';
+  /** How long a write waits for a database locked by someone else before it fails as busy. */
+  busyWaitMs?: number;
 }
 
 /** What the parts of the SQLite store receive. */
@@ -44,8 +46,12 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
   const now = options.now ?? Date.now;
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new DatabaseSync(options.path);
+  // No busy_timeout: node:sqlite is synchronous, so SQLite's own wait for a lock would freeze the
+  // event loop (every request, stream and health check) for as long. A busy write waits on a timer
+  // instead (flush, below); a busy read fails at once as unavailable.
   db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'};
-    PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;`);
+    PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 0;`);
+  const busyWaitMs = options.busyWaitMs ?? 2000;
 
   const statements = new Map<string, StatementSync>();
   const sql = (text: string): StatementSync => {
@@ -53,37 +59,73 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
     if (!statement) statements.set(text, (statement = db.prepare(text)));
     return statement;
   };
-  const one = (text: string, ...params: Param[]) => sql(text).get(...params) as Row | undefined;
-  const all = (text: string, ...params: Param[]) => sql(text).all(...params) as Row[];
-  const run = (text: string, ...params: Param[]) => sql(text).run(...params);
+  const one = (text: string, ...params: Param[]) => {
+    try { return sql(text).get(...params) as Row | undefined; } catch (error) { throw operational(error); }
+  };
+  const all = (text: string, ...params: Param[]) => {
+    try { return sql(text).all(...params) as Row[]; } catch (error) { throw operational(error); }
+  };
+  const run = (text: string, ...params: Param[]) => {
+    try { return sql(text).run(...params); } catch (error) { throw operational(error); }
+  };
 
   // Group commit. Writes that arrive in the same turn of the event loop share one transaction and
   // so one fsync: with synchronous=FULL an fsync costs ~1.5 ms here, which would otherwise cap
   // durable writes at a few hundred a second. Each write runs in its own savepoint, so one failing
   // write rolls back alone. Promises resolve only after COMMIT: an answer means "on disk".
-  let queue: Array<{ fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void }> = [];
+  type Job = { fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void; queuedAt: number };
+  let queue: Job[] = [];
   let batchEvents: LoggedEvent[] = [];
   let onCommit: (events: LoggedEvent[]) => void = () => {};
+  let scheduled = false;
+  let busyAttempts = 0;
 
   function write<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      if (queue.length === 1) setImmediate(flush);
+      queue.push({ fn, resolve: resolve as (value: unknown) => void, reject, queuedAt: performance.now() });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
     });
   }
 
+  /**
+   * Someone else holds the write lock (another process, a backup, a sqlite3 shell): keep the jobs
+   * and try again on a timer, backing off, so the event loop stays free meanwhile. A job that has
+   * waited busyWaitMs fails as busy (the API answers 503 with Retry-After); it wrote nothing.
+   */
+  function retryWhenFree(jobs: Job[], error: StoreUnavailableError): void {
+    const now = performance.now();
+    const waiting = jobs.filter((job) => now - job.queuedAt < busyWaitMs);
+    for (const job of jobs) if (!waiting.includes(job)) job.reject(error);
+    queue = [...waiting, ...queue];
+    if (queue.length === 0 || scheduled) return;
+    scheduled = true;
+    setTimeout(flush, Math.min(100, 2 ** busyAttempts++));
+  }
+
   function flush(): void {
+    scheduled = false;
     const jobs = queue;
     queue = [];
     if (jobs.length === 0) return;
     if (!db.isOpen) {
-      for (const job of jobs) job.reject(new Error('the store is closed'));
+      for (const job of jobs) job.reject(new StoreUnavailableError('unavailable', 'The database is closed (the server is stopping).'));
       return;
     }
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      const failure = operational(error);
+      if (failure instanceof StoreUnavailableError && failure.reason === 'busy') retryWhenFree(jobs, failure);
+      else for (const job of jobs) job.reject(failure);
+      return;
+    }
+    busyAttempts = 0;
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     const committed: LoggedEvent[] = [];
     try {
-      db.exec('BEGIN IMMEDIATE');
       for (const job of jobs) {
         sql('SAVEPOINT job').run();
         batchEvents = [];
@@ -99,10 +141,15 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
       }
       db.exec('COMMIT');
     } catch (error) {
-      // BEGIN or COMMIT failed (disk full, another process holding the lock): nothing was stored.
-      if (db.isTransaction) db.exec('ROLLBACK');
+      // COMMIT (or a savepoint) failed, say on a full disk: nothing of the batch was stored.
+      try {
+        if (db.isTransaction) db.exec('ROLLBACK');
+      } catch {
+        // SQLite has rolled back by itself (an I/O error does that).
+      }
       agentRefs.clear();
-      for (const job of jobs) job.reject(error);
+      const failure = operational(error);
+      for (const job of jobs) job.reject(failure);
       return;
     }
     // Announce in log order before anyone hears back, so live events can never overtake each other.
@@ -147,4 +194,20 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
       onCommit = listener;
     },
   };
+}
+
+// SQLite's primary result codes (https://sqlite.org/rescode.html) that mean operational trouble.
+const BUSY = new Set([5, 6]); // SQLITE_BUSY, SQLITE_LOCKED
+const FULL = 13; // SQLITE_FULL
+const UNAVAILABLE = new Set([7, 8, 10, 11, 14, 26]); // NOMEM, READONLY, IOERR, CORRUPT, CANTOPEN, NOTADB
+
+/** Turns SQLite's operational errors into StoreUnavailableError; anything else (a bug) passes through. */
+export function operational(error: unknown): unknown {
+  const errcode = (error as { errcode?: unknown })?.errcode;
+  if ((error as { code?: unknown })?.code !== 'ERR_SQLITE_ERROR' || typeof errcode !== 'number') return error;
+  const primary = errcode & 0xff;
+  if (BUSY.has(primary)) return new StoreUnavailableError('busy', 'The database is locked by another process.', { cause: error });
+  if (primary === FULL) return new StoreUnavailableError('full', 'The disk holding the database is full.', { cause: error });
+  if (UNAVAILABLE.has(primary)) return new StoreUnavailableError('unavailable', `The database cannot be used: ${(error as Error).message}.`, { cause: error });
+  return error;
 }

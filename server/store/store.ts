@@ -11,6 +11,19 @@ import type {
   Message, MessagePage, Role, Site, SystemKind, User, Visitor, VisitorContext, WidgetConfig,
 } from '../../protocol/protocol.ts';
 
+/**
+ * Operational trouble, not a bug: the database is locked, full, or cannot be reached. Every engine
+ * throws this (and only this) for such conditions, so the API answers 503 with Retry-After and
+ * callers can tell "try again soon" from a defect. Nothing of the failed call was stored.
+ */
+export class StoreUnavailableError extends Error {
+  readonly reason: 'busy' | 'full' | 'unavailable';
+  constructor(reason: StoreUnavailableError['reason'], message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
 /** Who may see an event: everyone in the conversation, agents only, or every visitor of the site. */
 export type Audience = 'all' | 'agents' | 'visitors';
 
