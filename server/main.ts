@@ -8,9 +8,18 @@ import { configFromEnv } from './config.ts';
 import { firstRun } from './first-run.ts';
 import { loggerOptions } from './logger.ts';
 import { openStore } from './store/open-store.ts';
+import { StoreStartError } from './store/store.ts';
+
+/** What an operator must fix before Parley can run: one line, no stack trace. */
+function refuse(error: unknown): never {
+  if (error instanceof StoreStartError) console.error(`Parley cannot start: ${error.message}`);
+  else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Parley cannot start: port ${config.port} is in use by another program. Set PORT to a free one.`);
+  else throw error;
+  process.exit(1);
+}
 
 const config = configFromEnv();
-const store = await openStore(config);
+const store = await openStore(config).catch(refuse);
 await store.migrate();
 const created = await firstRun(store, config);
 
@@ -23,7 +32,7 @@ const app = await buildApp({
 // A deep accept queue: after a restart or a network blip thousands of clients reconnect within a
 // second, and a full queue drops their SYNs, which TCP retries only after 1, 3, 7, 15… seconds.
 // The kernel caps it at net.core.somaxconn (docs/deployment.md).
-await app.listen({ port: config.port, host: config.host, backlog: 65_535 });
+await app.listen({ port: config.port, host: config.host, backlog: 65_535 }).catch(refuse);
 
 const lines = [
   '',

@@ -5,11 +5,11 @@
  * those live in sqlite-accounts.ts, sqlite-chat.ts and sqlite-events.ts.
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { AgentRef } from '../../protocol/protocol.ts';
 import { conversationOf } from './rows.ts';
-import { StoreUnavailableError, type LoggedEvent } from './store.ts';
+import { StoreStartError, StoreUnavailableError, type LoggedEvent } from './store.ts';
 
 export type Row = Record<string, unknown>;
 export type Param = string | number | null;
@@ -44,13 +44,11 @@ export interface SqliteDb {
 
 export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
   const now = options.now ?? Date.now;
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-  const db = new DatabaseSync(options.path);
+  const db = openChecked(options.path);
   // No busy_timeout: node:sqlite is synchronous, so SQLite's own wait for a lock would freeze the
   // event loop (every request, stream and health check) for as long. A busy write waits on a timer
   // instead (flush, below); a busy read fails at once as unavailable.
-  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.synchronous ?? 'FULL'};
-    PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 0;`);
+  db.exec(`PRAGMA synchronous = ${options.synchronous ?? 'FULL'}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 0;`);
   const busyWaitMs = options.busyWaitMs ?? 2000;
 
   const statements = new Map<string, StatementSync>();
@@ -195,6 +193,48 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
     },
   };
 }
+
+/**
+ * Opens the file, or refuses to start with one line an operator can act on: a data directory that
+ * cannot be written, a file that is not a database, or one whose pages are damaged. A damaged file
+ * must not be written into (issue 9, finding 7): `PRAGMA quick_check` reads every page once, which
+ * costs about a second per few hundred MB at start.
+ */
+function openChecked(path: string): DatabaseSync {
+  const where = path === ':memory:' ? null : dirname(path);
+  if (where) {
+    try {
+      mkdirSync(where, { recursive: true });
+      accessSync(where, constants.W_OK);
+    } catch (error) {
+      const { code } = error as NodeJS.ErrnoException;
+      throw new StoreStartError(`cannot write to the data directory ${resolve(where)} (${REASONS[code ?? ''] ?? code}). Set DATA_DIR to a directory this user can write.`);
+    }
+  }
+  let db: DatabaseSync | undefined;
+  try {
+    db = new DatabaseSync(path);
+    // Checked before anything (even the journal mode) writes to the file.
+    const first = String(Object.values(db.prepare('PRAGMA quick_check(1)').get() ?? {})[0]);
+    if (first !== 'ok') throw new StoreStartError(damaged(path, first.replace('*** in database main ***', '').replace(/\s+/g, ' ').trim()));
+    db.exec('PRAGMA journal_mode = WAL');
+    return db;
+  } catch (error) {
+    if (db?.isOpen) db.close();
+    if (error instanceof StoreStartError) throw error;
+    const primary = Number((error as { errcode?: number }).errcode) & 0xff;
+    if (primary === 11 || primary === 26) throw new StoreStartError(damaged(path, (error as Error).message));
+    throw new StoreStartError(`cannot open the database ${resolve(path)}: ${(error as Error).message}.`);
+  }
+}
+
+const damaged = (path: string, problem: string) =>
+  `the database ${resolve(path)} is damaged (${problem}). Nothing was changed. Restore it from a backup, or move it aside to start empty: see docs/deployment.md, "Backups and a damaged database".`;
+
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied', EPERM: 'permission denied', EROFS: 'read-only file system',
+  ENOTDIR: 'a part of the path is a file', ENOSPC: 'the disk is full', ENOENT: 'no such directory',
+};
 
 // SQLite's primary result codes (https://sqlite.org/rescode.html) that mean operational trouble.
 const BUSY = new Set([5, 6]); // SQLITE_BUSY, SQLITE_LOCKED

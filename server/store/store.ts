@@ -24,6 +24,12 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * The store cannot start, for a reason its operator must fix (an unwritable data directory, a
+ * damaged database file). The message is one line for a person: what, where, and what to do.
+ */
+export class StoreStartError extends Error {}
+
 /** Who may see an event: everyone in the conversation, agents only, or every visitor of the site. */
 export type Audience = 'all' | 'agents' | 'visitors';
 
