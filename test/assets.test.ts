@@ -31,7 +31,7 @@ function raw(url: string, encoding: string): Promise<{ status: number; headers: 
 describe('built assets', () => {
   let server: TestServer;
   before(async () => { server = await startServer(); });
-  after(() => server.close());
+  after(() => server?.close());
 
   const panel = () => readdirSync('dist/widget').find((f) => /^panel-[\w-]{8}\.js$/.test(f))!;
 

@@ -1,22 +1,25 @@
 /**
- * Browser harness for end-to-end tests: Chromium through playwright-core (Playwright's own
- * browser where installed, else Debian's /usr/bin/chromium), a "customer website" served from
- * another origin than the Parley server, and screenshots under test-results/.
+ * Browser harness for end-to-end tests: Chromium through playwright-core (whichever
+ * test/find-browser.ts finds), a "customer website" served from another origin than the Parley
+ * server, and screenshots under test-results/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { findBrowser, howToGetChromium } from './find-browser.ts';
 
 export const SCREENSHOTS = join('test-results', 'screenshots');
 
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run', '--disable-quic'];
 
+/** Starts headless Chromium, or throws at once with the one line saying how to get one. */
 export async function launchBrowser(): Promise<Browser> {
-  const bundled = chromium.executablePath();
-  const executablePath = existsSync(bundled) ? undefined : process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  return chromium.launch({ executablePath, args: FLAGS, headless: true });
+  const found = findBrowser();
+  if (!found) throw new Error(howToGetChromium());
+  // A browser that hangs while starting fails well before the test runner would notice (180 s by default).
+  return chromium.launch({ executablePath: found.path, args: FLAGS, headless: true, timeout: 30_000 });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

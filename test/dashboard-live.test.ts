@@ -11,12 +11,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot, withScreenshotsOnFailure } from './browser.ts';
 import { newVisitor, PASSWORD, startServer, type TestServer } from './harness.ts';
 import type { SseConnection } from './sse-client.ts';
+import { Teardown } from './teardown.ts';
 
 const DESKTOP = { width: 1280, height: 800 };
 
 function ensureBuilt(): void {
   if (existsSync('dist/dashboard/index.html')) return;
-  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'dashboard/vite.config.ts'], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'dashboard/vite.config.ts'], { stdio: 'inherit', timeout: 120_000 });
   assert.equal(result.status, 0, 'building the dashboard failed');
 }
 
@@ -39,11 +40,12 @@ describe('agent dashboard', () => {
   let bob: Page;
   const streams: SseConnection[] = [];
   const pages = () => [alice, bob].filter(Boolean);
+  const teardown = new Teardown();
 
   before(async () => {
     ensureBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
+    server = teardown.add(await startServer(), (running) => running.close());
+    browser = teardown.add(await launchBrowser(), (chromium) => chromium.close());
     contexts = [await browser.newContext({ viewport: DESKTOP }), await browser.newContext({ viewport: DESKTOP })];
     for (const context of contexts) context.setDefaultTimeout(10_000);
     [alice, bob] = [await contexts[0]!.newPage(), await contexts[1]!.newPage()];
@@ -52,8 +54,7 @@ describe('agent dashboard', () => {
 
   after(async () => {
     for (const stream of streams) stream.close();
-    await browser?.close();
-    await server?.close();
+    await teardown.run();
   });
 
   it('shows a new conversation in both queues without reload, and tells the loser of a claim race who won', () =>

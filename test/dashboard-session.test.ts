@@ -10,10 +10,11 @@ import type { Browser, Page } from 'playwright-core';
 import { sha256 } from '../server/auth/secrets.ts';
 import { launchBrowser, screenshot, withScreenshotsOnFailure } from './browser.ts';
 import { newVisitor, PASSWORD, startServer, type TestServer } from './harness.ts';
+import { Teardown } from './teardown.ts';
 
 function ensureBuilt(): void {
   if (existsSync('dist/dashboard/index.html')) return;
-  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'dashboard/vite.config.ts'], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'dashboard/vite.config.ts'], { stdio: 'inherit', timeout: 120_000 });
   assert.equal(result.status, 0, 'building the dashboard failed');
 }
 
@@ -36,17 +37,15 @@ describe('agent dashboard: session, keyboard, layout', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
+  const teardown = new Teardown();
 
   before(async () => {
     ensureBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
+    server = teardown.add(await startServer(), (running) => running.close());
+    browser = teardown.add(await launchBrowser(), (chromium) => chromium.close());
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => teardown.run());
 
   it('moves through the queue with j and k, opens with Enter, resolves with e, lists shortcuts with ?, searches, and counts unread in the title', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

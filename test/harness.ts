@@ -71,15 +71,28 @@ export async function startServer(overrides: Partial<Config> & { allowedOrigins?
     const port = requested || (await freePort());
     const config = defaultConfig({ port, publicUrl: `http://127.0.0.1:${port}`, dataDir, databaseUrl: `sqlite:${dbPath}`, distDir: resolve('dist'), ...configOverrides });
     const store = createSqliteStore({ path: dbPath, synchronous: 'NORMAL' });
-    await store.migrate();
-    const app = await buildApp({ config, store });
-    await app.listen({ port, host: '127.0.0.1' });
+    let app: App | undefined;
+    try {
+      await store.migrate();
+      app = await buildApp({ config, store });
+      await app.listen({ port, host: '127.0.0.1' });
+    } catch (error) {
+      // Nothing half-started may outlive a failed start (its timers would keep the test file running).
+      await app?.close().catch(() => {});
+      await store.close().catch(() => {});
+      throw error;
+    }
     const address = app.server.address();
     server.port = typeof address === 'object' && address ? address.port : port;
     server.url = `http://127.0.0.1:${server.port}`;
     Object.assign(server, { app, store, config: { ...config, port: server.port } });
   }
-  await listen(0);
+  try {
+    await listen(0);
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return server;
 }
 

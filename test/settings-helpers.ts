@@ -22,7 +22,7 @@ function newestIn(dir: string): number {
 export function ensureDashboardBuilt(): void {
   const index = 'dist/dashboard/index.html';
   if (existsSync(index) && statSync(index).mtimeMs >= newestIn('dashboard')) return;
-  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit', timeout: 120_000 });
   assert.equal(result.status, 0, 'building the dashboard failed');
 }
 

@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, screenshot, withScreenshotsOnFailure } from './browser.ts';
 import { http, loginAgent, newVisitor, startServer, type TestServer } from './harness.ts';
 import { ensureDashboardBuilt, signIn } from './settings-helpers.ts';
+import { Teardown } from './teardown.ts';
 
 const PAGES = ['Install', 'Allowed origins', 'Appearance', 'Availability', 'Pre-chat form', 'Identity verification', 'Agents', 'Canned responses', 'Data'];
 
@@ -21,21 +22,19 @@ describe('owner settings', () => {
   let ownerContext: BrowserContext;
   let owner: Page;
   const pages: Page[] = [];
+  const teardown = new Teardown();
 
   before(async () => {
     ensureDashboardBuilt();
-    server = await startServer();
-    browser = await launchBrowser();
+    server = teardown.add(await startServer(), (running) => running.close());
+    browser = teardown.add(await launchBrowser(), (chromium) => chromium.close());
     ownerContext = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
     ownerContext.setDefaultTimeout(10_000);
     owner = await ownerContext.newPage();
     pages.push(owner);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => teardown.run());
 
   const settingsPage = async (page: Page, name: string) => {
     if (await page.getByRole('navigation', { name: 'Settings pages' }).count() === 0) {

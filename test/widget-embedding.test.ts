@@ -98,8 +98,10 @@ describe('widget embedding', () => {
     await context.close();
   });
 
-  it('renders nothing on a disallowed origin and says why in the console', async () => {
+  it('renders nothing on a disallowed origin and says why in the console', async (t) => {
     const other = await startHostSite();
+    // Closed even when an assertion fails: a host left listening would keep this file running.
+    t.after(() => other.close());
     other.setHtml(page());
     const context = await browser.newContext();
     const p = await context.newPage();
@@ -112,7 +114,6 @@ describe('widget embedding', () => {
     assert.match(warnings.join('\n'), /is not allowed to use the chat/);
     assert.equal(await p.locator('parley-widget').count(), 0);
     await context.close();
-    await other.close();
   });
 
   it('still shows the launcher when the config check fails for another reason than a refusal (503, not JSON)', async () => {

@@ -5,6 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startHostSite, type HostSite } from './browser.ts';
 import { startServer, type TestServer } from './harness.ts';
+import { Teardown } from './teardown.ts';
 
 export interface WidgetWorld {
   host: HostSite;
@@ -13,18 +14,18 @@ export interface WidgetWorld {
   close(): Promise<void>;
 }
 
+/** Starts the three parts; if one fails to start, closes the ones already running before rethrowing. */
 export async function startWidgetWorld(): Promise<WidgetWorld> {
-  const host = await startHostSite();
-  const server = await startServer({ allowedOrigins: [host.origin] });
-  const browser = await launchBrowser();
-  return {
-    host, server, browser,
-    async close() {
-      await browser.close();
-      await server.close();
-      await host.close();
-    },
-  };
+  const teardown = new Teardown();
+  try {
+    const host = teardown.add(await startHostSite(), (site) => site.close());
+    const server = teardown.add(await startServer({ allowedOrigins: [host.origin] }), (running) => running.close());
+    const browser = teardown.add(await launchBrowser(), (chromium) => chromium.close());
+    return { host, server, browser, close: () => teardown.run() };
+  } catch (error) {
+    await teardown.run().catch(() => {});
+    throw error;
+  }
 }
 
 /** Opens the panel from the launcher and waits for the composer (locators pierce the open shadow root). */
