@@ -166,6 +166,37 @@ export interface User {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Event ids and cursors. Every event that changes state has an id `<epoch>:<seq>`, and a cursor
+// (Last-Event-ID, the `cursor` of a batch or a REST answer) is the id of the last event seen.
+// - `seq` counts the events of one log 1, 2, 3… without gaps, in commit order, however many
+//   server processes write to it; `<epoch>:0` is the head of an empty log.
+// - `epoch` names the log: one per database, a new one after a restore or a move to another
+//   engine. A cursor of another epoch, above the head, or older than the log keeps, is answered
+//   with an explicit `reset` — never a silent resume. Clients treat ids as opaque but for
+//   ordering, which compares seq within one epoch (eventIdAfter).
+
+const EVENT_ID = /^([a-z0-9]{1,16}):(\d{1,15})$/;
+
+export function parseEventId(id: string | null | undefined): { epoch: string; seq: number } | null {
+  const match = id ? EVENT_ID.exec(id) : null;
+  return match ? { epoch: match[1]!, seq: Number(match[2]) } : null;
+}
+
+export const formatEventId = (epoch: string, seq: number): string => `${epoch}:${seq}`;
+
+/**
+ * Whether id `a` comes after cursor `b` (null: nothing seen yet). An id of another epoch counts as
+ * after: it can only come from a log that replaced the one `b` was read from, after a reset.
+ */
+export function eventIdAfter(a: string, b: string | null): boolean {
+  if (b === null) return true;
+  const x = parseEventId(a);
+  const y = parseEventId(b);
+  if (!x || !y || x.epoch !== y.epoch) return a !== b;
+  return x.seq > y.seq;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Stream events. On SSE: `id:` (when the event changes state), `event:` the type, `data:` the JSON.
 // Long-poll returns the same objects in a list.
 

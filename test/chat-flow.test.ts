@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { nanoid } from 'nanoid';
+import { eventIdAfter } from '../protocol/protocol.ts';
 import { http, loginAgent, newVisitor, startServer, type TestServer } from './harness.ts';
 
 describe('chat over SSE + POST', () => {
@@ -19,7 +20,7 @@ describe('chat over SSE + POST', () => {
     const conversation = await visitor.start();
     const created = await agentStream.until((e) => e.event === 'conversation.created');
     assert.equal(created.data.conversation.id, conversation.id);
-    assert.match(created.id!, /^\d+$/);
+    assert.match(created.id!, /^[a-z0-9]+:\d+$/, 'an id is epoch:seq');
 
     const sent = await visitor.send(conversation.id, 'Hello, is anyone there?');
     assert.equal(sent.status, 200);
@@ -27,7 +28,7 @@ describe('chat over SSE + POST', () => {
     const atAgent = await agentStream.until((e) => e.event === 'message');
     assert.equal(atAgent.data.message.body, 'Hello, is anyone there?');
     assert.equal(atAgent.data.message.author, 'visitor');
-    assert.ok(Number(atAgent.id) > Number(created.id));
+    assert.ok(eventIdAfter(atAgent.id!, created.id!));
 
     const reply = await agent.send(conversation.id, 'Hi! Alice here.');
     assert.equal(reply.status, 200);
@@ -39,7 +40,7 @@ describe('chat over SSE + POST', () => {
     assert.equal(atVisitor.data.message.body, 'Hi! Alice here.');
     assert.equal(atVisitor.data.message.seq, 3);
     assert.equal(atVisitor.data.message.agent.name, 'Alice');
-    assert.ok(Number(atVisitor.id) > Number(joined.id));
+    assert.ok(eventIdAfter(atVisitor.id!, joined.id!));
     agentStream.close();
     visitorStream.close();
   });

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseEventId } from '../protocol/protocol.ts';
 import { loginAgent, newVisitor, startServer, type TestServer } from './harness.ts';
 import { openSse } from './sse-client.ts';
 
@@ -30,7 +31,7 @@ describe('stream resume', () => {
     await resumed.until((e) => e.event === 'message' && e.data.message.body === 'burst 99', 10_000);
     const seen = [...messageBodies(first.events), ...messageBodies(resumed.events)].filter((b) => b.startsWith('burst'));
     assert.deepEqual(seen, expected);
-    const ids = [...first.events, ...resumed.events].filter((e) => e.id).map((e) => Number(e.id));
+    const ids = [...first.events, ...resumed.events].filter((e) => e.id).map((e) => parseEventId(e.id)!.seq);
     assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'ids only grow');
     assert.equal(new Set(ids).size, ids.length, 'no event twice');
     resumed.close();
@@ -117,11 +118,17 @@ describe('stream resume', () => {
     assert.deepEqual(poll.body.events.filter((e: { type: string }) => e.type === 'reset'), []);
   });
 
-  it('sends a reset for a cursor this server never issued', async () => {
+  it('sends a reset for a cursor this server never issued, including one of another database or above the head', async () => {
     const visitor = await newVisitor(server);
-    const stream = await visitor.stream('99999999');
-    assert.equal((await stream.until((e) => e.event === 'reset')).data.reason, 'cursor-unknown');
-    stream.close();
+    const { epoch, seq } = parseEventId(visitor.cursor)!;
+    // A number without a log, another database's log (after a restore or a move), the future.
+    for (const cursor of ['99999999', `other${epoch}:${seq}`, `${epoch}:${seq + 1000}`]) {
+      const stream = await visitor.stream(cursor);
+      const reset = await stream.until((e) => e.event === 'reset');
+      assert.equal(reset.data.reason, 'cursor-unknown', cursor);
+      assert.equal(parseEventId(reset.id)!.epoch, epoch, 'the reset names this log');
+      stream.close();
+    }
   });
 
   it('streams with a short-lived ticket for EventSource, and refuses an expired or forged one', async () => {

@@ -23,7 +23,7 @@ function fakeResponse() {
 }
 
 const message = (id: number, body: string): LoggedEvent => ({
-  id: String(id), type: 'message', siteId: 's', visitorId: 'v', audience: 'all',
+  id: `e:${id}`, type: 'message', siteId: 's', visitorId: 'v', audience: 'all',
   data: { message: { id: `m${id}`, conversationId: 'c', seq: id, clientId: null, author: 'agent', agent: null, body, internal: false, system: null, createdAt: 0 } },
 });
 
@@ -34,7 +34,7 @@ function slowStore(replay: LoggedEvent[], head: number) {
   const store = {
     async eventsAfter(): Promise<EventsAfter> {
       await released;
-      return { events: replay, cursor: String(head) };
+      return { events: replay, cursor: `e:${head}` };
     },
   } as unknown as Store;
   return { store, release };
@@ -48,14 +48,14 @@ test('sends an event that arrives live during the replay once, after the replaye
   const { store, release } = slowStore([message(5, 'five'), message(6, 'six')], 6);
   const hub = createStreamHub({ store, bus, clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2 });
   const response = fakeResponse();
-  const opening = hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: ['t'], cursor: '4', greeting: [] });
+  const opening = hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: ['t'], cursor: 'e:4', greeting: [] });
   // While the replay is still reading the log: one event it will also return, one it will not.
-  bus.publish('t', { id: '6', type: 'message', data: message(6, 'six').data } as never);
-  bus.publish('t', { id: '7', type: 'message', data: message(7, 'seven').data } as never);
+  bus.publish('t', { id: 'e:6', type: 'message', data: message(6, 'six').data } as never);
+  bus.publish('t', { id: 'e:7', type: 'message', data: message(7, 'seven').data } as never);
   release();
   await opening;
   assert.deepEqual(bodies(response.written), ['five', 'six', 'seven']);
-  bus.publish('t', { id: '7', type: 'message', data: message(7, 'seven').data } as never);
+  bus.publish('t', { id: 'e:7', type: 'message', data: message(7, 'seven').data } as never);
   assert.deepEqual(bodies(response.written), ['five', 'six', 'seven'], 'a repeat of an id already sent is dropped');
 });
 
@@ -121,7 +121,7 @@ test('paces a long replay by the client instead of cutting it off as a slow cons
   const hub = createStreamHub({ store, bus: createMemoryBus(), clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2, maxBufferedBytes: 4000 });
   const response = fakeResponse();
   response.writableLength = 1500; // the client has not read the last 1,500 bytes yet: a pause, not a cut
-  const opening = hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: [], cursor: '0', greeting: [] });
+  const opening = hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: [], cursor: 'e:0', greeting: [] });
   await new Promise((r) => setImmediate(r));
   assert.equal(response.ended, false, 'still open while the replay waits for the client');
   response.writableLength = 0;
@@ -147,7 +147,7 @@ test('cuts a client that reads nothing during a long replay once its buffer is f
   const cut: number[] = [];
   const hub = createStreamHub({ store, bus: createMemoryBus(), clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2, maxBufferedBytes: 40_000, onSlowConsumer: (_key, bytes) => cut.push(bytes) });
   const response = deafResponse();
-  const opening = hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: [], cursor: '0', greeting: [] });
+  const opening = hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: [], cursor: 'e:0', greeting: [] });
   await new Promise((r) => setImmediate(r));
   assert.ok(response.writableLength < 40_000, `paused at a bounded buffer (${response.writableLength} bytes)`);
   assert.equal(response.ended, false);
@@ -165,9 +165,9 @@ test('cuts a replaying stream whose held-back live events outgrow the buffer', a
   const { store } = slowStore([], 0); // the replay never answers
   const hub = createStreamHub({ store, bus, clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2, maxBufferedBytes: 20_000 });
   const response = fakeResponse();
-  void hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: ['t'], cursor: '0', greeting: [] });
+  void hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: ['t'], cursor: 'e:0', greeting: [] });
   await new Promise((r) => setImmediate(r));
-  for (let i = 1; i <= 100 && !response.ended; i++) bus.publish('t', { id: String(i), type: 'message', data: message(i, `live ${'y'.repeat(1000)}`).data } as never);
+  for (let i = 1; i <= 100 && !response.ended; i++) bus.publish('t', { id: `e:${i}`, type: 'message', data: message(i, `live ${'y'.repeat(1000)}`).data } as never);
   assert.equal(response.ended, true);
   assert.equal(hub.count(), 0);
 });
@@ -178,7 +178,7 @@ test('ends the stream with a goodbye to come back, instead of a silent live-look
   const store = { async eventsAfter(): Promise<EventsAfter> { throw new Error('database is locked'); } } as unknown as Store;
   const hub = createStreamHub({ store, bus: createMemoryBus(), clock, heartbeatMs: 15_000, maxStreams: 10, maxPerKey: 2, onReplayFailed: (_key, error) => failures.push(error) });
   const response = fakeResponse();
-  await hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: ['t'], cursor: '0', greeting: [] });
+  await hub.open(response as unknown as ServerResponse, {}, { key: 'k', scope: { kind: 'agent', siteIds: ['s'] }, topics: ['t'], cursor: 'e:0', greeting: [] });
   const goodbye = /event: goodbye\ndata: (.*)\n/.exec(response.written);
   assert.equal(JSON.parse(goodbye![1]!).reason, 'unavailable');
   assert.ok(JSON.parse(goodbye![1]!).retryMs >= 1000);

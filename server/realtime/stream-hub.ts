@@ -7,10 +7,11 @@
  *
  * Exactly-once across the handover: a stream subscribes to the bus first and buffers, then replays
  * the log after the client's cursor up to the head, then drains the buffer skipping ids it already
- * sent. Event ids only grow, so "id <= last sent" is the whole dedupe rule.
+ * sent. The store delivers live events in log order (one epoch, seq only grows), so "seq <= last
+ * sent" is the whole dedupe rule.
  */
 import type { ServerResponse } from 'node:http';
-import { LIMITS, type WireEvent } from '../../protocol/protocol.ts';
+import { LIMITS, parseEventId, type WireEvent } from '../../protocol/protocol.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { Clock } from '../clock.ts';
 import { ParleyError } from '../http/errors.ts';
@@ -37,7 +38,7 @@ interface Stream {
   bucket: Set<Stream>;
   key: string;
   tag: string | undefined;
-  lastId: number;
+  lastSeq: number;
   /** Live events held back while the replay runs; null once live. */
   pending: WireEvent[] | null;
   /** Their size as frames: a replay that cannot keep up may not hold back without limit either. */
@@ -117,11 +118,19 @@ export function createStreamHub(options: StreamHubOptions) {
     return frame;
   }
 
+  // Likewise its position in the log, parsed once.
+  const seqs = new WeakMap<WireEvent, number>();
+  function seqOf(event: WireEvent): number {
+    let seq = seqs.get(event);
+    if (seq === undefined) seqs.set(event, (seq = parseEventId(event.id)?.seq ?? 0));
+    return seq;
+  }
+
   function send(stream: Stream, event: WireEvent): void {
     if (event.id !== undefined) {
-      const id = Number(event.id);
-      if (id <= stream.lastId) return;
-      stream.lastId = id;
+      const seq = seqOf(event);
+      if (seq <= stream.lastSeq) return;
+      stream.lastSeq = seq;
     }
     write(stream, frameOf(event));
   }
@@ -159,7 +168,7 @@ export function createStreamHub(options: StreamHubOptions) {
         if (stream.raw.writableLength > maxBuffered / 4) await drained(stream);
         if (stream.closed) return;
       }
-      stream.lastId = Math.max(stream.lastId, Number(batch.cursor));
+      stream.lastSeq = Math.max(stream.lastSeq, parseEventId(batch.cursor)?.seq ?? 0);
       cursor = batch.events.length === LIMITS.eventBatchMax ? batch.cursor : null;
       // A long catch-up lets other work run between batches.
       if (cursor !== null) await new Promise((resolve) => setImmediate(resolve));
@@ -189,7 +198,7 @@ export function createStreamHub(options: StreamHubOptions) {
       });
       raw.flushHeaders();
       const bucket = buckets[nextBucket++ % HEARTBEAT_SLICES]!;
-      const stream: Stream = { raw, bucket, key: request.key, tag: request.tag, lastId: 0, pending: [], pendingBytes: 0, unsubscribe: [], closed: false, onClose: request.onClose };
+      const stream: Stream = { raw, bucket, key: request.key, tag: request.tag, lastSeq: 0, pending: [], pendingBytes: 0, unsubscribe: [], closed: false, onClose: request.onClose };
       streams.add(stream);
       bucket.add(stream);
       let keyed = byKey.get(request.key);
@@ -204,12 +213,17 @@ export function createStreamHub(options: StreamHubOptions) {
       }
 
       for (const topic of request.topics) {
-        stream.unsubscribe.push(bus.subscribe(topic, (event) => {
+        stream.unsubscribe.push(await bus.subscribe(topic, (event) => {
           if (!stream.pending) return send(stream, event);
           stream.pending.push(event);
           stream.pendingBytes += frameOf(event).length;
           if (stream.pendingBytes > maxBuffered) cutSlow(stream);
         }));
+        // The client may have gone while subscribing: close() ran before this unsubscribe was known.
+        if (stream.closed) {
+          for (const unsubscribe of stream.unsubscribe) unsubscribe();
+          return;
+        }
       }
       write(stream, formatSse({ retry: RECONNECT_BASE_MS }));
       for (const event of request.greeting) send(stream, event);
@@ -259,6 +273,9 @@ export function createStreamHub(options: StreamHubOptions) {
         close(stream);
       }
     },
+
+    /** Every open stream's key and tag (revoke.ts re-checks them after a missed revocation). */
+    streams: (): Array<{ key: string; tag: string | undefined }> => [...streams].map(({ key, tag }) => ({ key, tag })),
 
     count: (key?: string): number => (key === undefined ? streams.size : byKey.get(key)?.size ?? 0),
   };

@@ -7,7 +7,7 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { AgentRef } from '../../protocol/protocol.ts';
+import { formatEventId, type AgentRef } from '../../protocol/protocol.ts';
 import { conversationOf } from './rows.ts';
 import { StoreStartError, StoreUnavailableError, type LoggedEvent } from './store.ts';
 
@@ -40,6 +40,8 @@ export interface SqliteDb {
   logEvent(event: Omit<LoggedEvent, 'id'>): LoggedEvent;
   agentRefs: Map<string, AgentRef | null>;
   agentRefOf(userId: string | null): AgentRef | null;
+  /** This database's log epoch (made by migrate). */
+  epoch(): string;
 }
 
 export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
@@ -170,9 +172,16 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
       'INSERT INTO events (site_id, visitor_id, conversation_id, audience, type, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       event.siteId, event.visitorId, conversationOf(event.data), event.audience, event.type, JSON.stringify(event.data), now(),
     );
-    const logged = { ...event, id: String(lastInsertRowid) } as LoggedEvent;
+    const logged = { ...event, id: formatEventId(epoch(), Number(lastInsertRowid)) } as LoggedEvent;
     batchEvents.push(logged);
     return logged;
+  }
+
+  let epochValue: string | null = null;
+  function epoch(): string {
+    epochValue ??= String(one("SELECT value FROM meta WHERE key = 'log_epoch'")?.value ?? '');
+    if (!epochValue) throw new Error('the event log has no epoch: run migrate() first');
+    return epochValue;
   }
 
   // Agents' names and avatars, for messages; forgotten whenever a user changes.
@@ -187,7 +196,7 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
   }
 
   return {
-    db, now, one, all, run, write, flush, logEvent, agentRefs, agentRefOf,
+    db, now, one, all, run, write, flush, logEvent, agentRefs, agentRefOf, epoch,
     onCommit(listener) {
       onCommit = listener;
     },

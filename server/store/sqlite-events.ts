@@ -3,14 +3,16 @@
  * pruning, and logging an event not tied to a row change. Events are written only through
  * db.logEvent inside a write job, so they commit with the change they describe.
  */
+import { formatEventId } from '../../protocol/protocol.ts';
+import { resumePoint } from './event-log.ts';
 import type { Row, SqliteDb } from './sqlite-db.ts';
 import type { EventScope, EventsAfter, LoggedEvent, Store } from './store.ts';
 
 export type EventMethods = Pick<Store, 'appendEvent' | 'eventsAfter' | 'headCursor' | 'pruneEvents'>;
 
-export function createSqliteEvents({ one, all, run, write, logEvent }: SqliteDb): EventMethods {
+export function createSqliteEvents({ one, all, run, write, logEvent, epoch }: SqliteDb): EventMethods {
   const toLoggedEvent = (row: Row): LoggedEvent => ({
-    id: String(row.id),
+    id: formatEventId(epoch(), Number(row.id)),
     type: String(row.type),
     data: JSON.parse(String(row.data)),
     siteId: String(row.site_id),
@@ -27,10 +29,10 @@ export function createSqliteEvents({ one, all, run, write, logEvent }: SqliteDb)
     },
     async eventsAfter(scope: EventScope, cursor, limit): Promise<EventsAfter> {
       const top = head();
-      if (cursor === null) return { events: [], cursor: String(top) };
-      const after = /^\d{1,15}$/.test(cursor) ? Number(cursor) : NaN;
-      if (!(after <= top)) return { events: [], cursor: String(top), reset: 'cursor-unknown' };
-      if (after < prunedThrough()) return { events: [], cursor: String(top), reset: 'cursor-too-old' };
+      if (cursor === null) return { events: [], cursor: formatEventId(epoch(), top) };
+      const point = resumePoint(cursor, { epoch: epoch(), head: top, prunedThrough: prunedThrough() });
+      if ('reset' in point) return { events: [], cursor: point.cursor, reset: point.reset };
+      const after = point.after;
       let rows: Row[];
       if (scope.kind === 'visitor') {
         rows = all(`SELECT * FROM (
@@ -45,11 +47,11 @@ export function createSqliteEvents({ one, all, run, write, logEvent }: SqliteDb)
         rows = [];
       }
       const events = rows.map(toLoggedEvent);
-      const next = events.length === limit ? events[events.length - 1]!.id : String(top);
+      const next = events.length === limit ? events[events.length - 1]!.id : formatEventId(epoch(), top);
       return { events, cursor: next };
     },
     async headCursor() {
-      return String(head());
+      return formatEventId(epoch(), head());
     },
     async pruneEvents(olderThan) {
       return write(() => {

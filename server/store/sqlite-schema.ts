@@ -3,6 +3,7 @@
  * Append a new entry to change the schema; never edit one that has shipped.
  */
 import type { DatabaseSync } from 'node:sqlite';
+import { newEpoch } from './event-log.ts';
 
 const MIGRATIONS: string[] = [
   /* 1: the chat core */ `
@@ -155,4 +156,6 @@ export function migrate(db: DatabaseSync): void {
       throw error;
     }
   }
+  // The log's epoch, made once per database (protocol.ts, "Event ids and cursors").
+  db.prepare("INSERT INTO meta (key, value) VALUES ('log_epoch', ?) ON CONFLICT (key) DO NOTHING").run(newEpoch());
 }

@@ -122,9 +122,11 @@ export interface Store {
   /** Finishes pending writes, then closes. */
   close(): Promise<void>;
   /**
-   * Called after each commit with the events it stored, in log order, before any caller of the
-   * write hears back. buildApp publishes them on the bus, so live delivery follows the log exactly.
-   * (An engine with concurrent writers must deliver them in id order too.)
+   * Called with every committed event of the log, each once, in log order (seq without gaps) —
+   * the events of every process writing to the same database, for an engine that has several.
+   * buildApp publishes them on the bus, so live delivery follows the log exactly. SQLite calls it
+   * right after each commit, before the writer hears back; PostgreSQL from its log follower, so a
+   * writer may hear back first.
    */
   onCommit(listener: (events: LoggedEvent[]) => void): void;
 
@@ -202,9 +204,10 @@ export interface Store {
   /** Logs an event that is not tied to a row change (site config, visitor details). */
   appendEvent(event: Omit<LoggedEvent, 'id'>): Promise<LoggedEvent>;
   /**
-   * The returned cursor is a high-water mark: streams drop live events at or below it. An engine
-   * whose ids are handed out before commit (PostgreSQL sequences) must therefore return the
-   * highest id below which nothing can still commit, not merely the highest id it has seen.
+   * The returned cursor is a high-water mark: streams drop live events at or below it, so nothing
+   * at or below it may still commit. Every engine numbers events densely in commit order (see
+   * protocol.ts, "Event ids and cursors"), which makes the head such a mark. Resume rules:
+   * event-log.ts.
    */
   eventsAfter(scope: EventScope, cursor: string | null, limit: number): Promise<EventsAfter>;
   headCursor(): Promise<string>;
