@@ -22,6 +22,7 @@ import { staticRoutes } from './http/static-routes.ts';
 import { visitorRoutes } from './http/visitor-routes.ts';
 import { createPresence } from './realtime/presence.ts';
 import { publishEvents } from './realtime/publish.ts';
+import { createRevoker } from './realtime/revoke.ts';
 import { createStreamHub } from './realtime/stream-hub.ts';
 import { housekeeping } from './housekeeping.ts';
 import { createSiteCache, type Services } from './services.ts';
@@ -52,13 +53,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   store.onCommit((events) => publishEvents(bus, events));
 
   const shutdown = new AbortController();
+  const hub = createStreamHub({
+    store, bus, clock, heartbeatMs: config.heartbeatMs, maxStreams: config.maxStreams, maxPerKey: config.maxStreamsPerVisitor,
+    onSlowConsumer: (key, bytes) => app.log.warn({ stream: key.split(':')[0], bytes }, 'stream cut: the client stopped reading'),
+    onReplayFailed: (key, error) => app.log.warn({ stream: key.split(':')[0], err: error }, 'stream ended: the event log could not be read'),
+  });
   const services: Services = {
-    config, store, bus, clock, serverSecret, shutdown: shutdown.signal,
-    hub: createStreamHub({
-      store, bus, clock, heartbeatMs: config.heartbeatMs, maxStreams: config.maxStreams, maxPerKey: config.maxStreamsPerVisitor,
-      onSlowConsumer: (key, bytes) => app.log.warn({ stream: key.split(':')[0], bytes }, 'stream cut: the client stopped reading'),
-      onReplayFailed: (key, error) => app.log.warn({ stream: key.split(':')[0], err: error }, 'stream ended: the event log could not be read'),
-    }),
+    config, store, bus, clock, serverSecret, shutdown: shutdown.signal, hub,
+    revoke: createRevoker(bus, hub, store, (error) => app.log.warn({ err: error }, 'checking open streams after a bus outage failed')),
     presence: createPresence(bus, clock, config.presenceGraceMs),
     chat: createChat(store, bus),
     sites: createSiteCache(store, clock),

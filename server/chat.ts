@@ -27,8 +27,8 @@ export function createChat(store: Store, bus: Bus) {
     /** Typing is ephemeral: published, never stored. */
     typing(conversation: Pick<Conversation, 'id' | 'siteId' | 'visitorId'>, by: 'visitor' | 'agent', typing: boolean, name: string | null): void {
       const event = { type: 'typing' as const, data: { conversationId: conversation.id, by, typing, name } };
-      bus.publish(topics.site(conversation.siteId), event);
-      if (by === 'agent') bus.publish(topics.visitor(conversation.visitorId), event);
+      bus.share(topics.site(conversation.siteId), event);
+      if (by === 'agent') bus.share(topics.visitor(conversation.visitorId), event);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Chat } from './chat.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Presence } from './realtime/presence.ts';
+import type { Revoke } from './realtime/revoke.ts';
 import type { StreamHub } from './realtime/stream-hub.ts';
 import type { Store } from './store/store.ts';
 
@@ -14,6 +15,8 @@ export interface Services {
   bus: Bus;
   clock: Clock;
   hub: StreamHub;
+  /** Ends streams whose rights changed, on every server process. */
+  revoke: Revoke;
   presence: Presence;
   chat: Chat;
   sites: SiteCache;

@@ -1,16 +1,44 @@
 /**
  * The realtime bus: publish/subscribe of events by topic, between the code that changes state and
- * the streams that tell clients. In-memory for one process; a Redis implementation with the same
- * interface lets several server processes share it. Events are plain JSON so any transport can carry them.
+ * the streams that tell clients, plus control messages between server processes.
+ *
+ * Two ways to publish, because events reach a process in two ways:
+ * - `publish` delivers to this process's subscribers only. Logged events use it: every process
+ *   receives every logged event from the store's log (store.onCommit), in log order, so sending
+ *   them between processes as well would only duplicate them.
+ * - `share` delivers to the subscribers of every process. Ephemeral events use it (typing): they
+ *   are in no log. At most once: a process cut off from the others misses some, which costs a
+ *   typing indicator, never a message.
+ * `broadcast` carries control messages (revocations, presence) to every process, this one
+ * included. In-memory for one process (memory-bus.ts); PostgreSQL LISTEN/NOTIFY for several
+ * (pg-bus.ts). Events are plain JSON so any transport can carry them.
  */
-import type { WireEvent } from '../../protocol/protocol.ts';
+import type { AgentStatus, WireEvent } from '../../protocol/protocol.ts';
 
 export type Handler = (event: WireEvent) => void;
 
+/** Messages between server processes. `node` names the sender. */
+export type ControlMessage =
+  /** End a key's streams on every process (revoke.ts). */
+  | { kind: 'revoke'; key: string; reason: 'revoked' | 'changed'; retryMs: number; tag?: string | { except: string } }
+  /** An agent's presence on the sending process: sent on change and refreshed periodically (presence.ts). */
+  | { kind: 'agent'; node: string; agentId: string; siteIds: string[]; status: AgentStatus; connected: boolean }
+  /** A visitor came or went on the sending process. */
+  | { kind: 'visitor'; node: string; visitorId: string; siteId: string; online: boolean }
+  /**
+   * Told to this process only, after its link to the others was down: messages may have been
+   * missed, so whatever depends on them re-checks (open streams against revoked sessions).
+   */
+  | { kind: 'resync' };
+
 export interface Bus {
   publish(topic: string, event: WireEvent): void;
-  /** Returns the unsubscribe function. */
-  subscribe(topic: string, handler: Handler): () => void;
+  share(topic: string, event: WireEvent): void;
+  /** Resolves, with the unsubscribe function, once events published from now on will be delivered. */
+  subscribe(topic: string, handler: Handler): Promise<() => void>;
+  broadcast(message: ControlMessage): void;
+  /** Returns the function that stops listening. */
+  onBroadcast(handler: (message: ControlMessage) => void): () => void;
   close(): Promise<void>;
 }
 

@@ -1,9 +1,13 @@
-/** The single-process bus: a map of topic to handlers, delivered synchronously in publish order. */
-import type { Bus, Handler } from './bus.ts';
+/**
+ * The single-process bus: a map of topic to handlers, delivered synchronously in publish order.
+ * With one process, sharing and broadcasting are local too. pg-bus.ts builds on it.
+ */
+import type { Bus, ControlMessage, Handler } from './bus.ts';
 
 export function createMemoryBus(): Bus {
   const handlers = new Map<string, Set<Handler>>();
-  return {
+  const listeners = new Set<(message: ControlMessage) => void>();
+  const bus: Bus = {
     publish(topic, event) {
       const set = handlers.get(topic);
       if (!set) return;
@@ -11,7 +15,10 @@ export function createMemoryBus(): Bus {
       // and copying would cost O(streams) per event on busy topics.
       for (const handler of set) handler(event);
     },
-    subscribe(topic, handler) {
+    share(topic, event) {
+      bus.publish(topic, event);
+    },
+    async subscribe(topic, handler) {
       let set = handlers.get(topic);
       if (!set) handlers.set(topic, (set = new Set()));
       set.add(handler);
@@ -20,8 +27,17 @@ export function createMemoryBus(): Bus {
         if (set.size === 0 && handlers.get(topic) === set) handlers.delete(topic);
       };
     },
+    broadcast(message) {
+      for (const listener of listeners) listener(message);
+    },
+    onBroadcast(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async close() {
       handlers.clear();
+      listeners.clear();
     },
   };
+  return bus;
 }

@@ -14,6 +14,7 @@ import type { Services } from '../services.ts';
 import { defaultWidgetConfig } from '../site-defaults.ts';
 import { widgetSnippet } from '../snippet.ts';
 import { requireAgent, revokeSessions } from './agent-session.ts';
+import { streamKey } from '../realtime/revoke.ts';
 import { normalizeOrigin } from './origins.ts';
 import { ParleyError } from './errors.ts';
 import * as s from './schemas.ts';
@@ -76,7 +77,7 @@ const siteIds = { type: 'array', maxItems: 100, items: s.id } as const;
 const role = { enum: ['owner', 'agent'] } as const;
 
 export async function adminRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const { store, clock, config, hub, presence, chat, sites } = services;
+  const { store, clock, config, hub, presence, chat, sites, revoke } = services;
 
   app.addHook('onRequest', requireAgent(services));
   app.addHook('onRequest', async (request) => {
@@ -179,7 +180,7 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
   app.delete<{ Params: { visitorId: string } }>(ADMIN_PATHS.visitor, { schema: { params: s.object({ visitorId: s.id }, ['visitorId']) } }, async (request, reply) => {
     const visitorId = request.params.visitorId;
     if (!(await store.deleteVisitor(visitorId))) throw new ParleyError('NOT_FOUND', 'No visitor with this id.');
-    hub.closeKey(`visitor:${visitorId}`, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } });
+    revoke(streamKey.visitor(visitorId), { reason: 'revoked' });
     return reply.status(204).send();
   });
 
@@ -209,7 +210,7 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
       await revokeSessions(services, user.id);
     } else if (request.body.role !== undefined || request.body.siteIds !== undefined) {
       // Open streams were authorised for the old rights: end them, and the dashboard reconnects with the new ones.
-      hub.closeKey(`agent:${user.id}`, { type: 'goodbye', data: { reason: 'changed', retryMs: 500 } });
+      revoke(streamKey.agent(user.id), { reason: 'changed' });
       presence.agentGone(user.id);
     }
     return { user };

@@ -11,6 +11,7 @@ import { verifyPassword } from '../auth/secrets.ts';
 import { describeSession, requireAgent, startSession } from './agent-session.ts';
 import { topics } from '../bus/bus.ts';
 import { requestedCursor } from '../realtime/cursor.ts';
+import { streamKey } from '../realtime/revoke.ts';
 import { serveLongPoll } from '../realtime/long-poll.ts';
 import type { Services } from '../services.ts';
 import { ParleyError } from './errors.ts';
@@ -22,7 +23,7 @@ const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAA
 export const agentRef = (user: User): AgentRef => ({ id: user.id, name: user.name, avatarUrl: user.avatarUrl });
 
 export async function agentRoutes(app: FastifyInstance, services: Services): Promise<void> {
-  const { store, clock, hub, presence, chat } = services;
+  const { store, clock, hub, presence, chat, revoke } = services;
 
   app.decorateRequest('agent', null);
 
@@ -53,7 +54,7 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
     authed.post(AGENT_PATHS.logout, async (request, reply) => {
       await store.deleteSession(request.agent!.tokenHash);
       // This session's open streams end with it; the agent's other sessions carry on.
-      hub.closeKey(`agent:${request.agent!.user.id}`, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } }, request.agent!.tokenHash);
+      revoke(streamKey.agent(request.agent!.user.id), { reason: 'revoked', tag: request.agent!.tokenHash });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send();
     });
@@ -180,7 +181,7 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       schema: { querystring: s.object({ lastEventId: { type: 'string', maxLength: 32 } }) },
     }, async (request, reply: FastifyReply) => {
       const user = agentOf(request);
-      const key = `agent:${user.id}`;
+      const key = streamKey.agent(user.id);
       hub.admit(key);
       const cursor = requestedCursor(request.headers['last-event-id'], request.query.lastEventId);
       reply.hijack();

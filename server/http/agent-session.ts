@@ -5,6 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CSRF_HEADER, SESSION_COOKIE, type MeResponse, type User } from '../../protocol/protocol.ts';
 import { randomToken, safeEqual, sha256 } from '../auth/secrets.ts';
+import { streamKey } from '../realtime/revoke.ts';
 import type { Services } from '../services.ts';
 import { ParleyError } from './errors.ts';
 
@@ -37,9 +38,9 @@ export function requireAgent({ store, clock }: Services) {
  * Ends a user's sessions and open streams at once (disabled, password reset or changed), except
  * the session that asked for it when `keep` is given. Presence follows when nothing is left.
  */
-export async function revokeSessions({ store, hub, presence }: Services, userId: string, keep?: string): Promise<void> {
+export async function revokeSessions({ store, revoke, presence }: Services, userId: string, keep?: string): Promise<void> {
   await store.deleteUserSessions(userId, keep);
-  hub.closeKey(`agent:${userId}`, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } }, keep === undefined ? undefined : { except: keep });
+  revoke(streamKey.agent(userId), { reason: 'revoked', ...(keep === undefined ? {} : { tag: { except: keep } }) });
   if (keep === undefined) presence.agentGone(userId);
 }
 

@@ -12,6 +12,7 @@ import {
 import { identityHash, randomToken, safeEqual, sha256, signTicket, verifyTicket } from '../auth/secrets.ts';
 import { topics } from '../bus/bus.ts';
 import { requestedCursor } from '../realtime/cursor.ts';
+import { streamKey } from '../realtime/revoke.ts';
 import { serveLongPoll } from '../realtime/long-poll.ts';
 import type { Services } from '../services.ts';
 import { ParleyError } from './errors.ts';
@@ -290,7 +291,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       visitor = request.visitor!;
     }
     await verified(request);
-    const key = `visitor:${visitor.id}`;
+    const key = streamKey.visitor(visitor.id);
     hub.admit(key);
     const cursor = requestedCursor(request.headers['last-event-id'], request.query.lastEventId);
     reply.hijack();

@@ -24,10 +24,10 @@ export async function longPoll(store: Store, bus: Bus, clock: Clock, request: Lo
   const ephemeral: WireEvent[] = [];
   let wake: () => void = () => {};
   const woken = new Promise<void>((resolve) => (wake = resolve));
-  const unsubscribe = request.topics.map((topic) => bus.subscribe(topic, (event) => {
+  const unsubscribe = await Promise.all(request.topics.map((topic) => bus.subscribe(topic, (event) => {
     if (event.id === undefined) ephemeral.push(event);
     wake();
-  }));
+  })));
   const timer = clock.setTimeout(wake, request.waitMs);
   request.signal.addEventListener('abort', wake, { once: true });
   try {
