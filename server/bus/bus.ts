@@ -21,10 +21,19 @@ export type Handler = (event: WireEvent) => void;
 export type ControlMessage =
   /** End a key's streams on every process (revoke.ts). */
   | { kind: 'revoke'; key: string; reason: 'revoked' | 'changed'; retryMs: number; tag?: string | { except: string } }
-  /** An agent's presence on the sending process: sent on change and refreshed periodically (presence.ts). */
-  | { kind: 'agent'; node: string; agentId: string; siteIds: string[]; status: AgentStatus; connected: boolean }
-  /** A visitor came or went on the sending process. */
-  | { kind: 'visitor'; node: string; visitorId: string; siteId: string; online: boolean }
+  /**
+   * Who is connected to the sending process (presence.ts): sent on change and refreshed every
+   * quarter of the grace period; facts not refreshed in time are dropped.
+   */
+  | {
+    kind: 'presence'; node: string;
+    agents: Array<{ id: string; siteIds: string[]; status: AgentStatus }>;
+    /** [visitorId, siteId] */
+    visitors: Array<[string, string]>;
+    goneAgents?: string[]; goneVisitors?: string[];
+    /** Agents to forget on every process at once (disabled, signed out everywhere). */
+    forgetAgents?: string[];
+  }
   /**
    * Told to this process only, after its link to the others was down: messages may have been
    * missed, so whatever depends on them re-checks (open streams against revoked sessions).

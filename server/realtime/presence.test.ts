@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { User, WireEvent } from '../../protocol/protocol.ts';
+import type { ControlMessage } from '../bus/bus.ts';
 import { createMemoryBus } from '../bus/memory-bus.ts';
 import { createManualClock } from '../clock.ts';
 import { createPresence } from './presence.ts';
@@ -55,4 +56,75 @@ test('a visitor moving between pages stays online; leaving for good goes offline
   clock.advance(30_000);
   assert.deepEqual(visitorPresence, [true, false]);
   assert.equal(presence.visitorOnline('v1'), false);
+});
+
+/** Buses of several processes: events stay in their process, broadcasts reach them all. */
+function linkedBuses(n: number) {
+  const buses = Array.from({ length: n }, () => createMemoryBus());
+  return buses.map((own) => ({
+    ...own,
+    publish: own.publish, share: own.share, subscribe: own.subscribe, onBroadcast: own.onBroadcast, close: own.close,
+    broadcast: (message: ControlMessage) => { for (const bus of buses) bus.broadcast(message); },
+  }));
+}
+
+function cluster() {
+  const clock = createManualClock();
+  const [busA, busB] = linkedBuses(2);
+  const a = createPresence(busA!, clock, 30_000, 'a');
+  const b = createPresence(busB!, clock, 30_000, 'b');
+  const availabilityAtB: boolean[] = [];
+  const visitorsAtA: boolean[] = [];
+  void busB!.subscribe('visitors:s1', (e: WireEvent) => { if (e.type === 'availability') availabilityAtB.push(e.data.online); });
+  void busA!.subscribe('site:s1', (e: WireEvent) => { if (e.type === 'visitor.presence') visitorsAtA.push(e.data.online); });
+  return { clock, a, b, availabilityAtB, visitorsAtA };
+}
+
+test('an agent online on one process makes the site online for visitors on another, told once', () => {
+  const { a, b, availabilityAtB } = cluster();
+  a.agentConnected(alice, 'online');
+  assert.equal(b.siteOnline('s1'), true);
+  assert.deepEqual(availabilityAtB, [true]);
+  a.setStatus(alice.id, 'away');
+  assert.equal(b.siteOnline('s1'), false);
+  assert.deepEqual(availabilityAtB, [true, false]);
+});
+
+test('an agent whose process died goes offline everywhere within the grace period', () => {
+  const { clock, a, b, availabilityAtB } = cluster();
+  a.agentConnected(alice, 'online');
+  clock.advance(10_000);
+  a.close(); // killed: no goodbye, no more refreshes
+  clock.advance(1_000);
+  assert.equal(b.siteOnline('s1'), true, 'not at once: a process may just be slow');
+  clock.advance(29_000);
+  assert.equal(b.siteOnline('s1'), false);
+  assert.deepEqual(availabilityAtB, [true, false]);
+  b.close();
+});
+
+test('keeps a live process\'s agent online past the grace period, refreshed', () => {
+  const { clock, a, b } = cluster();
+  a.agentConnected(alice, 'online');
+  clock.advance(120_000);
+  assert.equal(b.siteOnline('s1'), true);
+  a.close();
+  b.close();
+});
+
+test('tells agents on one process that a visitor on another came and left, and forgets a signed-out agent everywhere at once', () => {
+  const { clock, a, b, visitorsAtA, availabilityAtB } = cluster();
+  b.visitorConnected('v1', 's1');
+  assert.equal(a.visitorOnline('v1'), true);
+  b.visitorDisconnected('v1');
+  clock.advance(30_000);
+  assert.equal(a.visitorOnline('v1'), false);
+  assert.deepEqual(visitorsAtA, [true, false]);
+  a.agentConnected(alice, 'online');
+  b.agentConnected(alice, 'online');
+  a.agentGone(alice.id);
+  assert.equal(b.siteOnline('s1'), false, 'gone on every process, not after a grace period');
+  assert.deepEqual(availabilityAtB, [true, false]);
+  a.close();
+  b.close();
 });
