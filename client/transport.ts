@@ -1,13 +1,15 @@
 /**
  * The receiving half of the headless client, shared by widget and dashboard: an SSE stream with our
  * own reconnection (backoff + jitter, resume from the last event id), a long-poll fallback when the
- * stream cannot open or stalls, and a status signal for the UI.
+ * stream cannot open or stalls, and a status signal for the UI that says 'live' only while events
+ * or heartbeats arrive. Every request it makes has a timeout: a connection can go silent without
+ * ever closing.
  *
  * It must not import Preact or touch the DOM; everything with side effects (EventSource, fetch,
  * timers, randomness, online events) is injectable so tests run on a fake clock.
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
-import type { LIMITS, EventBatch, EventPayloads, EventType, WireEvent } from '../protocol/protocol.ts';
+import { eventIdAfter, type LIMITS, type EventBatch, type EventPayloads, type EventType, type WireEvent } from '../protocol/protocol.ts';
 import { backoff } from './backoff.ts';
 
 export type TransportStatus = 'connecting' | 'live' | 'polling' | 'reconnecting' | 'offline';
@@ -66,10 +68,20 @@ export interface Transport {
 const HEARTBEAT_MS: typeof LIMITS.heartbeatMs = 15_000;
 const LONG_POLL_MS: typeof LIMITS.longPollMs = 25_000;
 
-/** Two heartbeat periods plus slack: a stream this quiet may be stalled (see probe()). */
-export const STALL_MS = 2 * HEARTBEAT_MS + 5_000;
-/** A stream that has not opened after this long counts as failed. */
+/** Added to two heartbeat periods before a silent stream counts as stalled. */
+const STALL_SLACK_MS = 5_000;
+/**
+ * Two heartbeat periods plus slack: a stream this quiet is not delivering (see stalled()). A server
+ * may beat faster than the protocol's period (tests do): the window then follows the beats seen.
+ */
+export const STALL_MS = 2 * HEARTBEAT_MS + STALL_SLACK_MS;
+/** A stream that has not opened after this long (its ticket fetched) counts as failed. */
 export const OPEN_TIMEOUT_MS = 10_000;
+/**
+ * How long any request may take beyond what it asked the server to wait: a connection that has
+ * gone silent without closing (no FIN) would otherwise hold a probe or a poll forever.
+ */
+export const REQUEST_TIMEOUT_MS = 5_000;
 /** After falling back to long-poll, try the stream again this much later. */
 export const SSE_RETRY_MS = 60_000;
 /** Failed opens in a row before falling back to long-poll. */
@@ -83,7 +95,8 @@ void exhaustive;
 /** Events sent without `id:` (EventSource would report the previous id for them). */
 const EPHEMERAL = new Set<string>(['typing', 'visitor.presence', 'presence', 'availability', 'goodbye']);
 
-const later = (a: string, b: string | null) => b === null || Number(a) > Number(b);
+/** Ids are `<epoch>:<seq>` (protocol.ts): later means a higher seq in the same log. */
+const later = eventIdAfter;
 
 function defaultDeps(): TransportDeps {
   const g = globalThis as any;
@@ -116,6 +129,11 @@ export function createTransport(options: TransportOptions): Transport {
   let attempt = 0;
   let failedOpens = 0;
   let wasConnected = false;
+  /** The longest gap between two heartbeats seen on one stream, once there were two (see STALL_MS). */
+  let beatMs: number | null = null;
+  let lastBeat: number | null = null;
+  /** The stall timer fired and nothing has arrived since: the probe decides what happens next. */
+  let suspect = false;
   let abort: AbortController | null = null;
   let offOnline = () => {};
 
@@ -156,6 +174,8 @@ export function createTransport(options: TransportOptions): Transport {
 
   function teardown(): void {
     generation++;
+    suspect = false;
+    lastBeat = null;
     source?.close();
     source = null;
     abort?.abort();
@@ -173,6 +193,8 @@ export function createTransport(options: TransportOptions): Transport {
     if (!running) return;
     const mine = generation;
     status.value = wasConnected ? disconnected() : 'connecting';
+    // The ticket is a request like any other: one that hangs counts as failed, like one that errs.
+    setTimer(() => mine === generation && streamFailed(), REQUEST_TIMEOUT_MS);
     let url: string;
     try {
       url = await options.streamUrl();
@@ -184,7 +206,12 @@ export function createTransport(options: TransportOptions): Transport {
     const es = new deps.EventSource(withCursor(url));
     source = es;
     let opened = false;
-    setTimer(() => mine === generation && streamFailed(), OPEN_TIMEOUT_MS);
+    // A stream that never opens (a proxy holding the response back) counts towards the fallback.
+    setTimer(() => {
+      if (mine !== generation) return;
+      failedOpens++;
+      streamFailed();
+    }, OPEN_TIMEOUT_MS);
     es.addEventListener('open', () => {
       if (mine !== generation) return;
       opened = true;
@@ -204,8 +231,8 @@ export function createTransport(options: TransportOptions): Transport {
     for (const type of [...TYPES, 'hb']) {
       es.addEventListener(type, (message: MessageEvent) => {
         if (mine !== generation) return;
-        armStall(mine);
-        if (type === 'hb') return;
+        alive(mine);
+        if (type === 'hb') { beat(); return; }
         let data: unknown;
         try { data = JSON.parse(message.data); } catch { return; }
         const id = EPHEMERAL.has(type) || !message.lastEventId ? undefined : message.lastEventId;
@@ -225,37 +252,76 @@ export function createTransport(options: TransportOptions): Transport {
     setTimer(openStream, backoff(attempt++, deps.random));
   }
 
+  /** Something arrived on the stream: it is live, whatever the stall timer thought. */
+  function alive(mine: number): void {
+    if (suspect) {
+      suspect = false;
+      lastBeat = null; // a gap that spans a stall is no heartbeat period
+      status.value = 'live';
+    }
+    armStall(mine);
+  }
+
+  function beat(): void {
+    const now = deps.now();
+    if (lastBeat !== null) beatMs = Math.min(HEARTBEAT_MS, Math.max(beatMs ?? 0, now - lastBeat));
+    lastBeat = now;
+  }
+
   function armStall(mine: number): void {
     deps.clearTimeout(stallTimer);
-    stallTimer = deps.setTimeout(() => mine === generation && probe(mine), STALL_MS);
+    const quiet = beatMs === null ? STALL_MS : 2 * beatMs + STALL_SLACK_MS;
+    stallTimer = deps.setTimeout(() => mine === generation && stalled(mine), quiet);
   }
 
   /**
-   * EventSource never shows us the `: hb` comments, so silence alone cannot tell a quiet stream
-   * from a stalled one. Ask the long-poll endpoint, without waiting, whether anything happened
-   * after our cursor: if so, the stream is not delivering and we switch to polling.
+   * Neither an event nor a heartbeat for two heartbeat periods: whatever the socket says, this
+   * stream is not delivering (a connection gone silent without a FIN, a proxy buffering it), so the
+   * status stops saying live at once. Then ask the long-poll endpoint, without waiting, for what
+   * came after our cursor: if it answers, the server is reachable and only the stream is not, so
+   * take that batch and long-poll (the stream is tried again later); if it does not answer in
+   * time either, reconnect the stream with backoff.
    */
-  async function probe(mine: number): Promise<void> {
+  async function stalled(mine: number): Promise<void> {
+    suspect = true;
+    status.value = disconnected();
     try {
       const batch = await poll(0);
-      if (mine !== generation) return;
-      const missed = batch.events.some((event) => event.type === 'reset' || (event.id !== undefined && later(event.id, cursor)));
-      if (!missed) return armStall(mine);
+      if (mine !== generation || !suspect) return; // the stream spoke up meanwhile: keep it
       startPolling(batch);
     } catch {
-      if (mine === generation) streamFailed(true);
+      if (mine === generation && suspect) streamFailed(true);
     }
   }
 
+  /** One long-poll request (wait 0: a probe), given up after `wait` plus REQUEST_TIMEOUT_MS. */
   async function poll(wait: number): Promise<EventBatch> {
     const controller = new AbortController();
     abort = controller;
     const query = `${cursor === null ? '' : `cursor=${encodeURIComponent(cursor)}&`}wait=${wait}`;
-    const response = await deps.fetch(`${options.pollUrl}${options.pollUrl.includes('?') ? '&' : '?'}${query}`, {
-      headers: options.pollHeaders?.(), credentials: options.credentials, signal: controller.signal,
+    let timeout: unknown;
+    // Raced as well as aborted, so even a fetch that ignores its signal cannot hold us; teardown()
+    // aborts too, which also clears the timer.
+    const timedOut = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => {
+        deps.clearTimeout(timeout);
+        reject(new Error('aborted'));
+      }, { once: true });
+      timeout = deps.setTimeout(() => controller.abort(), wait * 1000 + REQUEST_TIMEOUT_MS);
     });
-    if (!response.ok) throw 0; // caught by the poll loop: no answer
-    return (await response.json()) as EventBatch;
+    const request = (async () => {
+      const response = await deps.fetch(`${options.pollUrl}${options.pollUrl.includes('?') ? '&' : '?'}${query}`, {
+        headers: options.pollHeaders?.(), credentials: options.credentials, signal: controller.signal,
+      });
+      if (!response.ok) throw 0; // caught by the poll loop: no answer
+      return (await response.json()) as EventBatch;
+    })();
+    try {
+      return await Promise.race([request, timedOut]);
+    } finally {
+      deps.clearTimeout(timeout);
+      request.catch(() => {}); // a request that lost the race may still fail later
+    }
   }
 
   function apply(batch: EventBatch): boolean {
@@ -265,13 +331,20 @@ export function createTransport(options: TransportOptions): Transport {
     return true;
   }
 
+  /**
+   * Long-polls until SSE_RETRY_MS has passed, then tries the stream again. Says 'polling' only once
+   * a poll has answered: `first` when the caller has one, else an immediate (wait 0) first poll.
+   */
   async function startPolling(first?: EventBatch): Promise<void> {
     teardown();
     const mine = generation;
     sseRetryAt = deps.now() + SSE_RETRY_MS;
-    status.value = 'polling';
-    if (first && !apply(first)) return;
+    if (first) {
+      status.value = 'polling';
+      if (!apply(first)) return;
+    }
     let failures = 0;
+    let answered = first !== undefined;
     while (running && mine === generation) {
       if (deps.now() >= sseRetryAt) {
         failedOpens = 0;
@@ -279,7 +352,8 @@ export function createTransport(options: TransportOptions): Transport {
         return;
       }
       try {
-        const batch = await poll(LONG_POLL_MS / 1000);
+        const batch = await poll(answered ? LONG_POLL_MS / 1000 : 0);
+        answered = true;
         if (mine !== generation) return;
         if (failures > 0) options.onResync?.('reconnect');
         failures = 0;
