@@ -18,6 +18,7 @@ import { adminRoutes } from './http/admin-routes.ts';
 import { agentRoutes } from './http/agent-routes.ts';
 import { installErrorHandling, ParleyError } from './http/errors.ts';
 import { wellFormed } from './http/well-formed.ts';
+import { healthRoutes } from './http/health-routes.ts';
 import { staticRoutes } from './http/static-routes.ts';
 import { visitorRoutes } from './http/visitor-routes.ts';
 import { createPresence } from './realtime/presence.ts';
@@ -25,6 +26,7 @@ import { publishEvents } from './realtime/publish.ts';
 import { createRevoker } from './realtime/revoke.ts';
 import { createStreamHub } from './realtime/stream-hub.ts';
 import { housekeeping } from './housekeeping.ts';
+import { createReadiness } from './readiness.ts';
 import { createSiteCache, type Services } from './services.ts';
 import type { Store } from './store/store.ts';
 
@@ -40,6 +42,7 @@ export interface AppOptions {
 export type App = FastifyInstance & { services: Services };
 
 const HOUSEKEEPING_EVERY_MS = 3600_000;
+const HOUSEKEEPING_ASK_EVERY_MS = 5 * 60_000;
 
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config, store } = options;
@@ -61,7 +64,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const services: Services = {
     config, store, bus, clock, serverSecret, shutdown: shutdown.signal, hub,
     revoke: createRevoker(bus, hub, store, (error) => app.log.warn({ err: error }, 'checking open streams after a bus outage failed')),
-    presence: createPresence(bus, clock, config.presenceGraceMs),
+    presence: createPresence(bus, clock, config.presenceGraceMs, config.nodeName),
     chat: createChat(store, bus),
     sites: createSiteCache(store, clock),
   };
@@ -109,15 +112,22 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register((scope) => accountRoutes(scope, services));
   await app.register((scope) => adminRoutes(scope, services));
   await app.register((scope) => staticRoutes(scope, services));
+  const readiness = createReadiness({ store, hub, clock, everyMs: config.readinessCheckMs, log: app.log });
+  await app.register((scope) => healthRoutes(scope, readiness));
 
-  // Once at start as well as hourly: a server restarted more often than hourly would never prune.
-  const tidy = () => void housekeeping(services).catch((error) => app.log.error({ err: error }, 'housekeeping failed'));
+  // Housekeeping runs hourly, once per cluster: every few minutes (and at start) each process asks
+  // for the turn, which the database gives to one of them per hour. The turn outlives restarts, so
+  // a server restarted more often than hourly still prunes.
+  const tidy = () => void store.takeTurn('housekeeping', HOUSEKEEPING_EVERY_MS)
+    .then((mine) => (mine ? housekeeping(services) : null))
+    .catch((error) => app.log.error({ err: error }, 'housekeeping failed'));
   const firstTidy = clock.setTimeout(tidy, 0);
-  const pruner = clock.setInterval(tidy, HOUSEKEEPING_EVERY_MS);
+  const pruner = clock.setInterval(tidy, HOUSEKEEPING_ASK_EVERY_MS);
 
   // Streams never finish on their own; end them (with a "come back in a moment") so close can complete.
   app.addHook('preClose', async () => {
     clock.clearTimeout(firstTidy);
+    readiness.close();
     clock.clearInterval(pruner);
     shutdown.abort();
     services.hub.drain();

@@ -2,6 +2,7 @@
  * Configuration from the environment, read once at start-up by main.ts; buildApp receives the
  * result, so tests pass their own. docs/configuration.md lists every variable and its default.
  */
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { LIMITS } from '../protocol/protocol.ts';
 
@@ -29,6 +30,10 @@ export interface Config {
   presenceGraceMs: number;
   /** Where built browser assets are (widget, dashboard). */
   distDir: string;
+  /** This process's name among several (logs, presence); unique per process. */
+  nodeName: string;
+  /** How often the database is checked for /readyz; a failed check ends this process's streams so they reconnect elsewhere. */
+  readinessCheckMs: number;
 }
 
 const int = (value: string | undefined, fallback: number): number => {
@@ -59,6 +64,8 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     sessionTtlMs: 14 * 24 * 3600_000,
     presenceGraceMs: 30_000,
     distDir: resolve('dist'),
+    nodeName: `${hostname()}-${process.pid}`,
+    readinessCheckMs: 5000,
     ...overrides,
   };
 }
@@ -79,5 +86,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxStreamsPerVisitor: int(env.MAX_STREAMS_PER_VISITOR, 8),
     visitorRateLimit: int(env.VISITOR_RATE_LIMIT, 120),
     ipRateLimit: int(env.IP_RATE_LIMIT, 600),
+    presenceGraceMs: int(env.PRESENCE_GRACE_SECONDS, 30) * 1000,
+    ...(env.NODE_NAME ? { nodeName: env.NODE_NAME } : {}),
   });
 }

@@ -132,3 +132,29 @@ describe('disk full', () => {
     assert.equal(history.body.messages.filter((m: { clientId: string }) => m.clientId === clientId).length, 1);
   });
 });
+
+describe('database gone while running', () => {
+  let server: TestServer | undefined;
+  before(async () => { server = await startServer(); });
+  after(async () => { await server?.close(); });
+
+  it('says not ready on /readyz (healthz still up) and tells open streams to reconnect, instead of holding them deaf', async () => {
+    assert.equal((await http(`${server!.url}/readyz`)).status, 200);
+    const visitor = await newVisitor(server!);
+    const conversation = await visitor.start();
+    const stream = await visitor.stream(visitor.cursor);
+    await server!.store.close(); // the database is gone from under the running server
+    const ready = await http(`${server!.url}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.equal(ready.body.error.code, 'PARLEY_ERR_STORAGE_UNAVAILABLE');
+    assert.ok(Number(ready.headers.get('retry-after')) > 0);
+    assert.equal((await http(`${server!.url}/healthz`)).status, 200, 'alive, only not ready');
+    const goodbye = await stream.until((e) => e.event === 'goodbye');
+    assert.equal(goodbye.data.reason, 'unavailable');
+    assert.ok(goodbye.data.retryMs >= 1000);
+    await stream.ended;
+    const send = await visitor.send(conversation.id, 'hello');
+    assert.equal(send.status, 503, 'never 500 INTERNAL for a missing database');
+    assert.equal(send.body.error.code, 'PARLEY_ERR_STORAGE_UNAVAILABLE');
+  });
+});

@@ -55,8 +55,6 @@ export async function staticRoutes(app: FastifyInstance, services: Services): Pr
   const widgetDir = join(config.distDir, 'widget');
   const dashboardDir = join(config.distDir, 'dashboard');
 
-  app.get('/healthz', async () => ({ ok: true }));
-
   // The demo and preview pages carry the snippet's inline script, which the dashboard's CSP would
   // refuse: they get the same policy plus the hashes of exactly their own inline scripts.
   app.get('/', { helmet: { contentSecurityPolicy: false } }, async (_request, reply) => {

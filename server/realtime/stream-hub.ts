@@ -152,6 +152,14 @@ export function createStreamHub(options: StreamHubOptions) {
     stream.onClose?.();
   }
 
+  function endAll(reason: 'shutdown' | 'unavailable'): void {
+    for (const stream of [...streams]) {
+      const retryMs = RECONNECT_BASE_MS + Math.floor(Math.random() * 2000);
+      write(stream, formatSse({ retry: retryMs, event: 'goodbye', data: { reason, retryMs } }));
+      close(stream);
+    }
+  }
+
   /** Sends the log after the client's cursor up to the head, at the client's pace. */
   async function replay(stream: Stream, request: StreamRequest): Promise<void> {
     let cursor = request.cursor;
@@ -267,11 +275,12 @@ export function createStreamHub(options: StreamHubOptions) {
     /** Shutdown: refuse new streams, tell open ones when to come back (jittered), end them. */
     drain(): void {
       draining = true;
-      for (const stream of [...streams]) {
-        const retryMs = RECONNECT_BASE_MS + Math.floor(Math.random() * 2000);
-        write(stream, formatSse({ retry: retryMs, event: 'goodbye', data: { reason: 'shutdown', retryMs } }));
-        close(stream);
-      }
+      endAll('shutdown');
+    },
+
+    /** The database is gone: tell every stream to come back (jittered), likely to another process. */
+    shed(): void {
+      endAll('unavailable');
     },
 
     /** Every open stream's key and tag (revoke.ts re-checks them after a missed revocation). */

@@ -11,7 +11,7 @@ import type { Invite, Store } from './store.ts';
 export type AccountMethods = Pick<Store,
   | 'getMeta' | 'setMeta'
   | 'createSite' | 'getSite' | 'listSites' | 'getSiteSecret' | 'updateSite'
-  | 'createUser' | 'getUser' | 'getUserByEmail' | 'listUsers' | 'setUserStatus' | 'getUserStatus' | 'updateUser' | 'deleteUserSessions'
+  | 'takeTurn' | 'createUser' | 'getUser' | 'getUserByEmail' | 'listUsers' | 'setUserStatus' | 'getUserStatus' | 'updateUser' | 'deleteUserSessions'
   | 'createInvite' | 'getInvite' | 'consumeInvite'
   | 'listCanned' | 'createCanned' | 'deleteCanned'
   | 'createSession' | 'getSession' | 'deleteSession'>;
@@ -33,6 +33,15 @@ export function createSqliteAccounts({ now, one, all, run, write, logEvent, agen
     async getMeta(key) {
       const row = one('SELECT value FROM meta WHERE key = ?', key);
       return row ? String(row.value) : null;
+    },
+    async takeTurn(name, periodMs) {
+      return write(() => {
+        const key = `turn:${name}`;
+        const taken = run(`INSERT INTO meta (key, value) VALUES (?, ?)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE CAST(meta.value AS INTEGER) <= ?`,
+          key, String(now() + periodMs), now());
+        return Number(taken.changes) > 0;
+      });
     },
     async setMeta(key, value) {
       await write(() => run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value));

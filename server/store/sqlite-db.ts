@@ -60,13 +60,13 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
     return statement;
   };
   const one = (text: string, ...params: Param[]) => {
-    try { return sql(text).get(...params) as Row | undefined; } catch (error) { throw operational(error); }
+    try { return sql(text).get(...params) as Row | undefined; } catch (error) { throw db.isOpen ? operational(error) : closedError(); }
   };
   const all = (text: string, ...params: Param[]) => {
-    try { return sql(text).all(...params) as Row[]; } catch (error) { throw operational(error); }
+    try { return sql(text).all(...params) as Row[]; } catch (error) { throw db.isOpen ? operational(error) : closedError(); }
   };
   const run = (text: string, ...params: Param[]) => {
-    try { return sql(text).run(...params); } catch (error) { throw operational(error); }
+    try { return sql(text).run(...params); } catch (error) { throw db.isOpen ? operational(error) : closedError(); }
   };
 
   // Group commit. Writes that arrive in the same turn of the event loop share one transaction and
@@ -111,7 +111,7 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
     queue = [];
     if (jobs.length === 0) return;
     if (!db.isOpen) {
-      for (const job of jobs) job.reject(new StoreUnavailableError('unavailable', 'The database is closed (the server is stopping).'));
+      for (const job of jobs) job.reject(closedError());
       return;
     }
     try {
@@ -249,6 +249,8 @@ const REASONS: Record<string, string> = {
 const BUSY = new Set([5, 6]); // SQLITE_BUSY, SQLITE_LOCKED
 const FULL = 13; // SQLITE_FULL
 const UNAVAILABLE = new Set([7, 8, 10, 11, 14, 26]); // NOMEM, READONLY, IOERR, CORRUPT, CANTOPEN, NOTADB
+
+const closedError = () => new StoreUnavailableError('unavailable', 'The database is closed.');
 
 /** Turns SQLite's operational errors into StoreUnavailableError; anything else (a bug) passes through. */
 export function operational(error: unknown): unknown {

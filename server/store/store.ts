@@ -132,6 +132,11 @@ export interface Store {
 
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
+  /**
+   * True for exactly one caller per `periodMs` across every process sharing the database: the
+   * turn to run periodic work (housekeeping) once per cluster, not once per process.
+   */
+  takeTurn(name: string, periodMs: number): Promise<boolean>;
 
   createSite(input: { name: string; allowedOrigins: string[]; widget: Omit<WidgetConfig, 'siteId'>; secret: string }): Promise<Site>;
   getSite(id: string): Promise<Site | null>;
