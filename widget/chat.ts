@@ -7,9 +7,8 @@
  */
 import { batch, computed, signal } from '@preact/signals-core';
 import type { isOpen } from '../protocol/business-hours.ts';
-import { nanoid } from 'nanoid';
 import {
-  API, type Conversation, type Message, type OpenSessionResponse, type WidgetConfig, type WireEvent,
+  API, type Conversation, type Message, type OpenSessionResponse, type UpdateVisitorResponse, type WidgetConfig, type WireEvent,
 } from '../protocol/protocol.ts';
 import { backoff } from '../client/backoff.ts';
 import { createLeader, type Leader } from '../client/leader.ts';
@@ -25,9 +24,9 @@ export interface Draft { body: string }
 /**
  * Between tabs: an event (e); the outbox changed (o), carrying a follower's new item (i) for the
  * leader to add, since a follower without IndexedDB keeps it in its own memory; a resync with the
- * cursor after it (r); the stream's status (s).
+ * cursor after it (r); the stream's status (s); this browser is a new visitor, with its token (v).
  */
-type TabMessage = { t: 'e'; e: WireEvent } | { t: 'o'; i?: OutboxItem<Draft> } | { t: 'r'; c: string | null } | { t: 's'; s: TransportStatus };
+type TabMessage = { t: 'e'; e: WireEvent } | { t: 'o'; i?: OutboxItem<Draft> } | { t: 'r'; c: string | null } | { t: 's'; s: TransportStatus } | { t: 'v'; k: string };
 
 export interface ChatOptions {
   base: string;
@@ -39,6 +38,13 @@ export interface ChatOptions {
 }
 
 type VisitorInfo = { id: string; name: string | null; email: string | null };
+
+/**
+ * A client-generated id (outbox items, the conversation start): 128 random bits as digits and
+ * dashes, within protocol.ts's clientId pattern and length. Not nanoid: it and its 64-character
+ * alphabet cost the panel ~95 B gzip, which issue 9's fixes needed (docs/widget.md "Sizes").
+ */
+const newId = () => crypto.getRandomValues(new Uint32Array(4)).join('-');
 
 export function createChat(options: ChatOptions) {
   const { base, siteId } = options;
@@ -109,7 +115,7 @@ export function createChat(options: ChatOptions) {
   async function startConversation(): Promise<SendResult> {
     if (conversation.value) return { status: 200 };
     let clientId = storage.get('conversation');
-    if (!clientId) storage.set('conversation', (clientId = nanoid()));
+    if (!clientId) storage.set('conversation', (clientId = newId()));
     const result = await call('POST', url('/conversations'), { clientId });
     if (result.status < 300) conversation.value = (result.body as { conversation: Conversation }).conversation;
     return result;
@@ -117,6 +123,9 @@ export function createChat(options: ChatOptions) {
 
   /** `live`: these just happened (stream, or a resync after a gap), not history being loaded. */
   function upsert(list: Message[], live = true): void {
+    // Only the conversation on screen: an answer that arrives late for another one (the previous
+    // visitor's, after an identity switch: issue 9) is dropped.
+    list = list.filter((m) => m.conversationId === conversation.value?.id);
     if (list.length === 0) return;
     const byId = new Map(messages.value.map((m) => [m.id, m]));
     const fresh = list.filter((m) => !byId.has(m.id) && !m.internal);
@@ -133,7 +142,6 @@ export function createChat(options: ChatOptions) {
     switch (event.type) {
       case 'message': {
         const { message } = event.data as { message: Message };
-        if (current && message.conversationId !== current.id) return;
         if (message.author === 'agent') agentTyping.value = null;
         upsert([message]);
         break;
@@ -227,6 +235,8 @@ export function createChat(options: ChatOptions) {
     else if (message.t === 'o') void (leads() && message.i ? outbox.add(message.i.payload, message.i.id) : outbox.reload().then(() => { if (leads()) void outbox.flush(); }));
     else if (message.t === 'r') { cursor = message.c; void resync(); }
     else if (message.t === 's') status.value = message.s;
+    // Another tab's identify made this browser a new visitor: identify.ts forgets the previous one here too.
+    else if (message.t === 'v') void import('./identify.ts').then((m) => m.renewed(chat, message.k));
   }
 
   async function start(attempt = 0): Promise<void> {
@@ -238,8 +248,7 @@ export function createChat(options: ChatOptions) {
       if (result.status !== 200) throw 0;
       const session = result.body as OpenSessionResponse;
       if (stopped) return;
-      token = session.token;
-      storage.set('token', token);
+      storage.set('token', (token = session.token));
       cursor = session.cursor;
       batch(() => {
         if (session.conversation?.id !== conversation.value?.id) messages.value = [];
@@ -251,7 +260,9 @@ export function createChat(options: ChatOptions) {
       await loadMessages();
       if (stopped) return;
       isReady();
-      leader = createLeader<TabMessage>({ name: `parley:${siteId}`, onLeader: lead, onMessage: onTab });
+      // Per visitor: a tab still on the previous visitor after an identity switch (issue 9) can
+      // neither relay its stream to the new one's tabs nor hold their lock.
+      leader = createLeader<TabMessage>({ name: `parley:${siteId}:${session.visitor.id}`, onLeader: lead, onMessage: onTab });
     } catch {
       status.value = navigator.onLine ? 'reconnecting' : 'offline';
       retryTimer = setTimeout(() => void start(attempt + 1), backoff(attempt, Math.random, 1000, 10_000));
@@ -296,12 +307,12 @@ export function createChat(options: ChatOptions) {
   async function updateVisitor(patch: Record<string, unknown>): Promise<SendResult> {
     await ready;
     const result = await call('PATCH', url('/visitor'), patch);
-    if (result.status === 200) visitor.value = (result.body as { visitor: VisitorInfo }).visitor;
+    if (result.status === 200) visitor.value = (result.body as UpdateVisitorResponse).visitor;
     return result;
   }
 
   let lastTypingSent = 0;
-  return {
+  const chat = {
     config, online, away, hours, visitor, conversation, messages, agentTyping, status, lines, outbox,
     leads,
     /** Pre-chat form done (or skipped) on this browser. */
@@ -312,7 +323,7 @@ export function createChat(options: ChatOptions) {
       if (Object.keys(patch).length) await updateVisitor(patch);
     },
     async send(body: string): Promise<void> {
-      const item = await outbox.add({ body }, nanoid());
+      const item = await outbox.add({ body }, newId());
       if (!leads()) leader?.post({ t: 'o', i: item });
       lastTypingSent = 0;
     },
@@ -332,6 +343,19 @@ export function createChat(options: ChatOptions) {
       void call('POST', conv(current.id, 'read'), { seq: last }).catch(() => {});
     },
     updateVisitor,
+    /** This site's entries in localStorage (identify.ts clears the previous visitor's). */
+    storage,
+    /**
+     * Starts over as the visitor of this token, with a new stream (and tells the other tabs, which
+     * do the same). Only identify.ts calls it, after forgetting the previous visitor (issue 9).
+     */
+    restart(fresh: string, tell?: boolean): Promise<void> {
+      if (tell) leader?.post({ t: 'v', k: fresh });
+      token = fresh;
+      transport?.stop();
+      leader?.close();
+      return start();
+    },
     destroy(): void {
       stopped = true;
       clearTimeout(typingTimer);
@@ -343,6 +367,7 @@ export function createChat(options: ChatOptions) {
       leader?.close();
     },
   };
+  return chat;
 }
 
 export type Chat = ReturnType<typeof createChat>;

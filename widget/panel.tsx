@@ -16,7 +16,8 @@ import { h, render } from 'preact';
 import type { Message } from '../protocol/protocol.ts';
 import { createChat, type Chat, type Line } from './chat.ts';
 import type { PanelApi, WidgetHost } from './host.ts';
-import { isRtl, isZh } from './locale.ts';
+import { clip } from './clip.ts';
+import { isRtl, isZh, safeLocale } from './locale.ts';
 import type { Strings } from './strings.ts';
 import { css } from './styles.ts';
 import type { PreChat } from './prechat.tsx';
@@ -81,7 +82,7 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
     const body = input!.value.trim();
     if (!body) return;
     input!.value = '';
-    void chat.send(body.slice(0, 4000));
+    void chat.send(clip(body, 4000));
     chat.typing(false);
   };
   const dark = config?.theme === 'dark' || (config?.theme === 'auto' && matchMedia('(prefers-color-scheme: dark)').matches);
@@ -169,7 +170,7 @@ export function mount(host: WidgetHost): PanelApi {
   });
   const open = signal(false);
   const locale = signal<string | null>(null);
-  const current = () => locale.value ?? chat.config.value?.locale ?? navigator.language ?? 'en';
+  const current = () => safeLocale(locale.value ?? chat.config.value?.locale ?? navigator.language);
   const container = document.createElement('div');
   const style = document.createElement('style');
   style.textContent = css;

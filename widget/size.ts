@@ -27,7 +27,7 @@ export const OPTIONAL: Record<string, string> = {
   away: "email capture (away, whenAway 'email')",
   'business-hours': 'site sets business hours',
   chime: 'first agent reply while the panel is closed (leader tab)',
-  identify: "the page calls Parley('identify') or Parley('setAttributes')",
+  identify: "the page calls Parley('identify') or Parley('setAttributes'), or another tab's identify switched the visitor",
 };
 const optionalOf = (file: string) => Object.keys(OPTIONAL).find((prefix) => new RegExp(`^${prefix}-[A-Za-z0-9_-]{8}\\.js$`).test(file));
 

@@ -51,7 +51,7 @@ function loaderBuild(): Plugin {
 const INTERNAL = [
   // chat.ts's state and actions
   'agentTyping', 'updateVisitor', 'introduced', 'introduce', 'leads', 'lines', 'hours', 'retry', 'onAgentMessage', 'onSent',
-  'away', 'outbox', 'item', 'read',
+  'away', 'outbox', 'item', 'read', 'restart',
   // client/ options and methods (outbox, leader, transport)
   'canFlush', 'onDelivered', 'flush', 'reload', 'wake', 'isLeader', 'onLeader', 'onMessage', 'streamUrl', 'pollUrl',
   'pollHeaders', 'onEvent', 'onResync', 'onRevoked', 'deps', 'onOnline', 'send', 'items', 'ready', 'post', 'storage', 'sleep',
