@@ -4,6 +4,8 @@
  * requests, close the database). Nothing else lives here.
  */
 import { buildApp } from './app.ts';
+import { createMemoryBus } from './bus/memory-bus.ts';
+import { createPgBus } from './bus/pg-bus.ts';
 import { configFromEnv } from './config.ts';
 import { firstRun } from './first-run.ts';
 import { loggerOptions } from './logger.ts';
@@ -23,11 +25,21 @@ const store = await openStore(config).catch(refuse);
 await store.migrate();
 const created = await firstRun(store, config);
 
+// Several processes on PostgreSQL share ephemeral events and control messages over the database
+// itself (LISTEN/NOTIFY); one process on SQLite needs nothing but memory.
+// (The bus is made before the app, so it logs through the app's logger once there is one.)
+const logs: { app?: { log: { warn(details: object, message: string): void } } } = {};
+const bus = /^postgres(ql)?:/.test(config.databaseUrl)
+  ? await createPgBus({ url: config.databaseUrl, node: config.nodeName, log: { warn: (details, message) => logs.app?.log.warn(details, message) } })
+  : createMemoryBus();
+
 const app = await buildApp({
   config,
   store,
+  bus,
   logger: loggerOptions(config.logLevel),
 });
+logs.app = app;
 
 // A deep accept queue: after a restart or a network blip thousands of clients reconnect within a
 // second, and a full queue drops their SYNs, which TCP retries only after 1, 3, 7, 15… seconds.
