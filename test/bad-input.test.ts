@@ -142,6 +142,10 @@ describe('bad input', () => {
     }
     const page = await visitor.call(`/conversations/${conversationId}/messages?limit=100`);
     assert.equal(page.body.messages.filter((m: { clientId: string }) => m.clientId === clientId).length, 1);
+    // NUL, which PostgreSQL's text cannot hold, is stored the same way on either engine.
+    const nul = await visitor.send(conversationId, 'a\u0000b');
+    assert.equal(nul.status, 200);
+    assert.equal(nul.body.message.body, 'a\ufffdb');
   });
 
   it('caps streams per visitor with 429', async () => {

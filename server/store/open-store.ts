@@ -1,5 +1,6 @@
 /** Picks the store implementation from DATABASE_URL. */
 import type { Config } from '../config.ts';
+import { createPgStore } from './pg-store.ts';
 import { createSqliteStore } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 
@@ -7,7 +8,15 @@ export async function openStore(config: Config): Promise<Store> {
   const url = config.databaseUrl;
   if (url.startsWith('sqlite:')) return createSqliteStore({ path: url.slice('sqlite:'.length) });
   if (url.startsWith('postgres:') || url.startsWith('postgresql:')) {
-    throw new Error('PostgreSQL support is not available in this version yet; use DATABASE_URL=sqlite:<path> (the default).');
+    const store = createPgStore({ url });
+    // The pool connects lazily; connecting (and migrating) here makes an unreachable database a
+    // one-line StoreStartError from openStore, like a damaged SQLite file. A later migrate() finds
+    // nothing left to do.
+    await store.migrate().catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
+    return store;
   }
-  throw new Error(`Unsupported DATABASE_URL "${url}": expected sqlite:<path>.`);
+  throw new Error(`Unsupported DATABASE_URL "${url.replace(/\/\/[^@/]*@/, '//…@')}": expected sqlite:<path> or postgres://user:password@host:port/database.`);
 }

@@ -16,14 +16,19 @@ const str = (v: unknown): string => String(v);
 const strOrNull = (v: unknown): string | null => (v == null ? null : String(v));
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
+/**
+ * A JSON column: SQLite hands over its text, PostgreSQL's jsonb arrives parsed. Our JSON columns
+ * hold objects and arrays only, so a string is always text still to parse.
+ */
+export const json = <T = any>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 export function toSite(row: Row): Site {
   const id = str(row.id);
   return {
     id,
     name: str(row.name),
-    allowedOrigins: JSON.parse(str(row.allowed_origins)),
-    widget: { ...JSON.parse(str(row.widget)), siteId: id },
+    allowedOrigins: json(row.allowed_origins),
+    widget: { ...json(row.widget), siteId: id },
     retentionDays: numOrNull(row.retention_days),
     createdAt: num(row.created_at),
   };
@@ -50,8 +55,8 @@ export function toVisitor(row: Row): Visitor {
     email: strOrNull(row.email),
     externalId: strOrNull(row.external_id),
     verified: Boolean(num(row.verified)),
-    attributes: JSON.parse(str(row.attributes)),
-    context: JSON.parse(str(row.context)),
+    attributes: json(row.attributes),
+    context: json(row.context),
     visits: num(row.visits),
     createdAt: num(row.created_at),
     lastSeenAt: num(row.last_seen_at),

@@ -1,0 +1,260 @@
+/**
+ * The PostgreSQL store's chat side: visitors, conversations and messages, claim, transfer,
+ * resolve, reopen and read marks, plus export, visitor deletion and retention. Several processes
+ * run these at once, so each one locks the rows it changes first (the conversation, or the
+ * visitor) and logs its events last, in the same transaction (lock order, pg-db.ts).
+ */
+import type { AgentRef, Conversation, Message, SystemKind, Visitor } from '../../protocol/protocol.ts';
+import {
+  agentRefOf, CONVERSATION_SELECT, conversationEvent, insertMessage, lockConversation, MESSAGE_SELECT, messageEvent,
+  mustConversation, readConversation, readMessage,
+} from './pg-chat-rows.ts';
+import type { Param, PgDb, Tx } from './pg-db.ts';
+import { likePattern, newId, systemText, toConversation, toMessage, toVisitor } from './rows.ts';
+import type { Changed, ClaimOutcome, ConversationQuery, ConversationRef, Store } from './store.ts';
+
+export type ChatMethods = Pick<Store,
+  | 'createVisitor' | 'findVisitorByToken' | 'getVisitor' | 'updateVisitor'
+  | 'startConversation' | 'getConversation' | 'getConversationRef' | 'latestConversation' | 'listVisitorConversations' | 'listConversations'
+  | 'appendMessage' | 'findMessage' | 'listMessages'
+  | 'claim' | 'transfer' | 'resolve' | 'reopen' | 'markRead'
+  | 'exportConversations' | 'deleteVisitor' | 'deleteConversationsBefore'>;
+
+/** A status or assignee change: SET and an extra WHERE guard, with $1 the conversation id and $2… params. */
+interface Change { set: string; guard: string; params?: Param[] }
+
+export function createPgChat(db: PgDb): ChatMethods {
+  const { now, one, all, tx } = db;
+
+  /**
+   * Applies a change to a locked conversation with its system message. When the guard no longer
+   * holds nothing is written and null is returned; the lock makes the guard exact, and the guard
+   * keeps the statement right even without it.
+   */
+  async function change(t: Tx, before: Conversation, kind: SystemKind, agent: AgentRef | null, { set, guard, params = [] }: Change): Promise<Changed<Conversation> | null> {
+    const { count } = await t.run(`UPDATE conversations SET ${set} WHERE id = $1 AND ${guard}`, before.id, ...params);
+    if (count === 0) return null;
+    const name = agent?.name ?? null;
+    const message = (await insertMessage(t, before, {
+      conversationId: before.id, clientId: null, author: 'system', agentId: agent?.id ?? null,
+      body: systemText(kind, name), internal: false, system: { kind, agentName: name },
+    }, await agentRefOf(t, agent?.id ?? null), now()))!;
+    const after = await mustConversation(t, before.id);
+    const events = await t.logEvents([messageEvent(before, message), conversationEvent(after, 'conversation.updated')]);
+    return { value: after, events };
+  }
+  /** Locks the conversation, then changes it, or returns it as it is when that changes nothing. */
+  const changeOrKeep = (id: string, kind: SystemKind, agent: AgentRef | null, changeIt: Change) => tx(async (t) => {
+    const before = await lockConversation(t, id);
+    return (await change(t, before, kind, agent, changeIt)) ?? { value: before, events: [] };
+  });
+
+  return {
+    async createVisitor({ siteId, tokenHash, context }) {
+      const at = now();
+      const { rows: [row] } = await tx((t) => t.run(`INSERT INTO visitors (id, site_id, token_hash, context, created_at, last_seen_at)
+          VALUES ($1, $2, $3, $4::jsonb, $5, $5) RETURNING *`, newId('v'), siteId, tokenHash, JSON.stringify(context), at));
+      return toVisitor(row!);
+    },
+    async findVisitorByToken(siteId, tokenHash) {
+      const row = await one('SELECT * FROM visitors WHERE token_hash = $1 AND site_id = $2', tokenHash, siteId);
+      return row ? toVisitor(row) : null;
+    },
+    async getVisitor(id) {
+      const row = await one('SELECT * FROM visitors WHERE id = $1', id);
+      return row ? toVisitor(row) : null;
+    },
+    async updateVisitor(id, patch) {
+      return tx(async (t) => {
+        // Locked: two processes merging attributes at once must not lose one of them. NO KEY UPDATE
+        // lets the visitor start a conversation meanwhile; deleting the visitor still waits.
+        const before = toVisitor((await t.one('SELECT * FROM visitors WHERE id = $1 FOR NO KEY UPDATE', id))!);
+        const after: Visitor = {
+          ...before,
+          ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
+          attributes: patch.attributes ? { ...before.attributes, ...patch.attributes } : before.attributes,
+          context: patch.context ? { ...before.context, ...patch.context } : before.context,
+        };
+        await t.run(`UPDATE visitors SET name = $1, email = $2, external_id = $3, verified = $4, attributes = $5::jsonb,
+            context = $6::jsonb, visits = $7, last_seen_at = $8 WHERE id = $9`,
+          after.name, after.email, after.externalId, after.verified, JSON.stringify(after.attributes),
+          JSON.stringify(after.context), after.visits, after.lastSeenAt, id);
+        // Only what agents would see change is worth an event; a heartbeat of last_seen_at is not.
+        const { lastSeenAt: _a, ...seenBefore } = before;
+        const { lastSeenAt: _b, ...seenAfter } = after;
+        const changed = JSON.stringify(seenBefore) !== JSON.stringify(seenAfter);
+        const events = await t.logEvents(changed ? [{ type: 'visitor.updated', data: { visitor: after }, siteId: after.siteId, visitorId: id, audience: 'agents' }] : []);
+        return { value: after, events };
+      });
+    },
+
+    async startConversation({ siteId, visitorId, clientId }) {
+      return tx(async (t) => {
+        const byClientId = () => t.one(`${CONVERSATION_SELECT} WHERE c.visitor_id = $1 AND c.client_id = $2`, visitorId, clientId);
+        const existing = await byClientId();
+        if (existing) return { value: toConversation(existing), created: false, events: [] };
+        const id = newId('c');
+        const { count } = await t.run(`INSERT INTO conversations (id, site_id, visitor_id, client_id, status, created_at)
+            VALUES ($1, $2, $3, $4, 'waiting', $5) ON CONFLICT (visitor_id, client_id) DO NOTHING`, id, siteId, visitorId, clientId, now());
+        // Another process started it meanwhile; ON CONFLICT waited for that to commit, so it is visible now.
+        if (count === 0) return { value: toConversation((await byClientId())!), created: false, events: [] };
+        const created = await mustConversation(t, id);
+        return { value: created, created: true, events: await t.logEvents([conversationEvent(created, 'conversation.created')]) };
+      });
+    },
+    async getConversationRef(id) {
+      const row = await one('SELECT id, site_id, visitor_id, status, last_seq FROM conversations WHERE id = $1', id);
+      return row ? { id: String(row.id), siteId: String(row.site_id), visitorId: String(row.visitor_id), status: String(row.status) as Conversation['status'], lastSeq: Number(row.last_seq) } : null;
+    },
+    async getConversation(id) {
+      return readConversation({ one, all }, id);
+    },
+    async latestConversation(visitorId) {
+      const row = await one(`${CONVERSATION_SELECT} WHERE c.visitor_id = $1 ORDER BY c.created_at DESC, c.ord DESC LIMIT 1`, visitorId);
+      return row ? toConversation(row) : null;
+    },
+    async listVisitorConversations(visitorId) {
+      return (await all(`${CONVERSATION_SELECT} WHERE c.visitor_id = $1 ORDER BY c.created_at DESC, c.ord DESC`, visitorId)).map(toConversation);
+    },
+    async listConversations({ siteIds, view, userId, q, limit }: ConversationQuery) {
+      if (siteIds.length === 0) return [];
+      const params: Param[] = [];
+      const $ = (value: Param) => `$${params.push(value)}`;
+      const where = [`c.site_id = ANY(${$(siteIds)}::text[])`];
+      let order = 'COALESCE(c.last_message_at, c.created_at) DESC, c.ord DESC';
+      if (view === 'waiting') { where.push("c.status = 'waiting'"); order = 'c.created_at ASC, c.ord ASC'; }
+      if (view === 'mine') where.push(`c.status = 'assigned' AND c.assignee_id = ${$(userId)}`);
+      if (view === 'open') where.push("c.status IN ('waiting', 'assigned')");
+      if (view === 'resolved') { where.push("c.status = 'resolved'"); order = 'c.resolved_at DESC NULLS LAST, c.ord DESC'; }
+      if (q) {
+        const pattern = $(likePattern(q));
+        where.push(`(lower(cv.name) LIKE ${pattern} ESCAPE '\\' OR lower(cv.email) LIKE ${pattern} ESCAPE '\\'
+          OR EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND lower(m.body) LIKE ${pattern} ESCAPE '\\'))`);
+      }
+      const rows = await all(`${CONVERSATION_SELECT} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${$(limit)}`, ...params);
+      return rows.map(toConversation);
+    },
+
+    async appendMessage(input) {
+      return tx(async (t) => {
+        // One statement: lock the conversation, look up the clientId, and name the agent.
+        const row = await t.one(`SELECT c.id, c.site_id, c.visitor_id, c.status, c.last_seq,
+            (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.client_id = $2) AS existing,
+            (SELECT u.name FROM users u WHERE u.id = $3) AS agent_name,
+            (SELECT u.avatar_url FROM users u WHERE u.id = $3) AS agent_avatar
+          FROM conversations c WHERE c.id = $1 FOR UPDATE`, input.conversationId, input.clientId, input.agentId);
+        if (!row) throw new Error(`conversation ${input.conversationId} does not exist`);
+        const stored = async () => ({ value: (await readMessage(t, 'm.conversation_id = $1 AND m.client_id = $2', input.conversationId, input.clientId!))!, created: false, events: [] });
+        if (row.existing != null) return stored();
+        const before: ConversationRef = { id: String(row.id), siteId: String(row.site_id), visitorId: String(row.visitor_id), status: String(row.status) as Conversation['status'], lastSeq: Number(row.last_seq) };
+        const agent = input.agentId === null || row.agent_name == null ? null
+          : { id: input.agentId, name: String(row.agent_name), avatarUrl: row.agent_avatar == null ? null : String(row.agent_avatar) };
+        const message = await insertMessage(t, before, input, agent, now());
+        if (!message) return stored();
+        let reopened: Conversation | null = null;
+        if (input.author === 'visitor' && before.status === 'resolved') {
+          await t.run(`UPDATE conversations SET status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END,
+              resolved_at = NULL WHERE id = $1`, before.id);
+          reopened = await mustConversation(t, before.id);
+        }
+        const events = await t.logEvents([messageEvent(before, message), ...(reopened ? [conversationEvent(reopened, 'conversation.updated')] : [])]);
+        return { value: message, created: true, events };
+      });
+    },
+    async findMessage(conversationId, clientId) {
+      return readMessage({ one, all }, 'm.conversation_id = $1 AND m.client_id = $2', conversationId, clientId);
+    },
+    async listMessages(conversationId, { afterSeq, beforeSeq, limit, includeInternal }) {
+      const internal = includeInternal ? '' : 'AND NOT m.internal';
+      if (afterSeq !== undefined) {
+        const rows = await all(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq > $2 ${internal} ORDER BY m.seq ASC LIMIT $3`,
+          conversationId, afterSeq, limit + 1);
+        return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
+      }
+      // Newest page first (or the page before `beforeSeq`), returned oldest first.
+      const rows = await all(`${MESSAGE_SELECT} WHERE m.conversation_id = $1 AND m.seq < $2::bigint ${internal} ORDER BY m.seq DESC LIMIT $3`,
+        conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1);
+      return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
+    },
+
+    async claim(conversationId, agent) {
+      return tx(async (t): Promise<Changed<Conversation> & { outcome: ClaimOutcome }> => {
+        const current = await lockConversation(t, conversationId);
+        if (current.status === 'resolved') return { value: current, events: [], outcome: 'not-claimable' };
+        const claimed = await change(t, current, 'joined', agent, { set: "status = 'assigned', assignee_id = $2", guard: "status = 'waiting'", params: [agent.id] });
+        if (claimed) return { ...claimed, outcome: 'claimed' };
+        const outcome: ClaimOutcome = current.assignee?.id === agent.id ? 'already-yours' : current.status === 'assigned' ? 'taken' : 'not-claimable';
+        return { value: current, events: [], outcome };
+      });
+    },
+    async transfer(conversationId, _from, to) {
+      return changeOrKeep(conversationId, 'transferred', to,
+        { set: "status = 'assigned', assignee_id = $2, resolved_at = NULL", guard: 'assignee_id IS DISTINCT FROM $2', params: [to.id] });
+    },
+    async resolve(conversationId, agent) {
+      return changeOrKeep(conversationId, 'resolved', agent,
+        { set: "status = 'resolved', resolved_at = $2", guard: "status <> 'resolved'", params: [now()] });
+    },
+    async reopen(conversationId, agent) {
+      return changeOrKeep(conversationId, 'reopened', agent,
+        { set: "status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END, resolved_at = NULL", guard: "status = 'resolved'" });
+    },
+    async markRead(conversationId, by, seq) {
+      return tx(async (t) => {
+        const before = await lockConversation(t, conversationId);
+        const upTo = Math.min(seq, before.lastSeq);
+        const column = by === 'visitor' ? 'visitor_read_seq' : 'agent_read_seq';
+        const current = by === 'visitor' ? before.visitorReadSeq : before.agentReadSeq;
+        if (upTo <= current) return { value: before, events: [] };
+        await t.run(`UPDATE conversations SET ${column} = $1 WHERE id = $2`, upTo, conversationId);
+        const after = await mustConversation(t, conversationId);
+        const events = await t.logEvents([{ type: 'read', data: { conversationId, by, seq: upTo }, siteId: before.siteId, visitorId: before.visitorId, audience: 'all' }]);
+        return { value: after, events };
+      });
+    },
+
+    async exportConversations(siteId) {
+      // One snapshot, so a conversation, its visitor and its messages agree with each other.
+      return tx(async (t) => {
+        const conversations = (await t.all(`${CONVERSATION_SELECT} WHERE c.site_id = $1 ORDER BY c.created_at, c.ord`, siteId)).map(toConversation);
+        const visitors = new Map((await t.all('SELECT * FROM visitors WHERE id IN (SELECT visitor_id FROM conversations WHERE site_id = $1)', siteId))
+          .map((row) => [String(row.id), toVisitor(row)]));
+        const messages = new Map<string, Message[]>();
+        for (const row of await t.all(`${MESSAGE_SELECT} WHERE m.conversation_id IN (SELECT id FROM conversations WHERE site_id = $1)
+            ORDER BY m.conversation_id, m.seq`, siteId)) {
+          const message = toMessage(row);
+          const list = messages.get(message.conversationId);
+          if (list) list.push(message);
+          else messages.set(message.conversationId, [message]);
+        }
+        return conversations.map((conversation) => ({
+          conversation, visitor: visitors.get(conversation.visitorId)!, messages: messages.get(conversation.id) ?? [],
+        }));
+      }, 'snapshot');
+    },
+    async deleteVisitor(visitorId) {
+      return tx(async (t) => {
+        // FOR UPDATE, unlike the NO KEY UPDATE of other writes: it also holds off new conversations.
+        if (!(await t.one('SELECT id FROM visitors WHERE id = $1 FOR UPDATE', visitorId))) return false;
+        // A send in flight holds its conversation's lock until its event is committed: waiting for
+        // those locks first makes sure the DELETE below sees, and removes, every event of theirs.
+        await t.all('SELECT id FROM conversations WHERE visitor_id = $1 ORDER BY id FOR UPDATE', visitorId);
+        await t.run('DELETE FROM events WHERE visitor_id = $1', visitorId);
+        // Conversations and messages go with the visitor (ON DELETE CASCADE).
+        await t.run('DELETE FROM visitors WHERE id = $1', visitorId);
+        return true;
+      }, 'housekeeping');
+    },
+    async deleteConversationsBefore(siteId, before) {
+      return tx(async (t) => {
+        // FOR UPDATE re-checks the idle condition on a row another process is sending to: it stays.
+        const old = (await t.all(`SELECT id FROM conversations WHERE site_id = $1 AND COALESCE(last_message_at, created_at) < $2
+          ORDER BY id FOR UPDATE`, siteId, before)).map((r) => String(r.id));
+        if (old.length === 0) return 0;
+        await t.run('DELETE FROM events WHERE conversation_id = ANY($1::text[])', old);
+        await t.run('DELETE FROM conversations WHERE id = ANY($1::text[])', old);
+        return old.length;
+      }, 'housekeeping');
+    },
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * PostgreSQL schema migrations, applied in order at start-up and tracked in schema_migrations.
+ * Append a new entry to change the schema; never edit one that has shipped.
+ *
+ * Tables, columns and indexes are SQLite's (sqlite-schema.ts), so rows.ts decodes both, with
+ * PostgreSQL's types: times are epoch ms BIGINT, JSON is JSONB, flags are BOOLEAN. Two additions
+ * the engine needs: event_head, the log's counter (pg-db.ts, appendToLog), and conversations.ord,
+ * a tiebreak for ordering by created_at where SQLite uses its rowid.
+ */
+import { newEpoch } from './event-log.ts';
+import type { PgDb } from './pg-db.ts';
+import { startError } from './pg-errors.ts';
+import { StoreStartError } from './store.ts';
+
+const MIGRATIONS: string[] = [
+  /* 1: the chat core, owner configuration and the event log (SQLite's versions 1–3) */ `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE sites (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    allowed_origins JSONB NOT NULL,
+    widget JSONB NOT NULL,
+    secret TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    retention_days INTEGER
+  );
+
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('owner', 'agent')),
+    avatar_url TEXT,
+    password_hash TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'online',
+    disabled BOOLEAN NOT NULL DEFAULT false,
+    created_at BIGINT NOT NULL
+  );
+
+  CREATE TABLE site_members (
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (site_id, user_id)
+  );
+
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf_token TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+
+  CREATE TABLE visitors (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    name TEXT,
+    email TEXT,
+    external_id TEXT,
+    verified BOOLEAN NOT NULL DEFAULT false,
+    attributes JSONB NOT NULL DEFAULT '{}',
+    context JSONB NOT NULL DEFAULT '{}',
+    visits INTEGER NOT NULL DEFAULT 1,
+    created_at BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL
+  );
+
+  CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    ord BIGSERIAL NOT NULL,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    visitor_id TEXT NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('waiting', 'assigned', 'resolved')),
+    assignee_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at BIGINT NOT NULL,
+    first_response_at BIGINT,
+    resolved_at BIGINT,
+    last_message_at BIGINT,
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    preview TEXT,
+    visitor_read_seq INTEGER NOT NULL DEFAULT 0,
+    agent_read_seq INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (visitor_id, client_id)
+  );
+  CREATE INDEX conversations_queue ON conversations(site_id, status, created_at);
+  CREATE INDEX conversations_assignee ON conversations(assignee_id, status);
+
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    client_id TEXT,
+    author TEXT NOT NULL CHECK (author IN ('visitor', 'agent', 'system')),
+    agent_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+    body TEXT NOT NULL,
+    internal BOOLEAN NOT NULL DEFAULT false,
+    system_kind TEXT,
+    system_agent_name TEXT,
+    created_at BIGINT NOT NULL,
+    UNIQUE (conversation_id, seq),
+    UNIQUE (conversation_id, client_id)
+  );
+
+  -- The log that stream resume replays and every process's follower reads. id is the seq:
+  -- dense and in commit order, handed out by event_head (never a SEQUENCE, which commits out of order).
+  CREATE TABLE event_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL);
+  CREATE TABLE events (
+    id BIGINT PRIMARY KEY,
+    site_id TEXT NOT NULL,
+    visitor_id TEXT,
+    conversation_id TEXT,
+    audience TEXT NOT NULL CHECK (audience IN ('all', 'agents', 'visitors')),
+    type TEXT NOT NULL,
+    data JSONB NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX events_visitor ON events(visitor_id, id);
+  CREATE INDEX events_site ON events(site_id, id);
+  CREATE INDEX events_created ON events(created_at);
+  CREATE INDEX events_conversation ON events(conversation_id);
+  CREATE INDEX events_site_wide ON events(site_id, id) WHERE visitor_id IS NULL;
+
+  CREATE TABLE invites (
+    token_hash TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('invite', 'reset')),
+    email TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('owner', 'agent')),
+    site_ids JSONB NOT NULL,
+    user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+    expires_at BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+
+  CREATE TABLE canned_responses (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    shortcut TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    UNIQUE (site_id, shortcut)
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** pg_advisory_xact_lock key: the bytes of "parley". Database-wide, so it also covers CREATE SCHEMA. */
+const MIGRATION_LOCK = 123563833845113;
+
+/**
+ * Brings the schema to SCHEMA_VERSION, one transaction per version, each under an advisory lock so
+ * that nodes starting at once apply every version exactly once; makes the log's epoch and head row
+ * if absent. Returns the head seq. Any failure is a StoreStartError: the operator must act.
+ */
+export async function migrate(db: PgDb): Promise<number> {
+  try {
+    for (;;) {
+      const head = await db.tx(async (tx) => {
+        await tx.one('SELECT pg_advisory_xact_lock($1)', MIGRATION_LOCK);
+        // The name was checked against a strict pattern (pg-db.ts): safe to interpolate.
+        if (db.schema) await tx.run(`CREATE SCHEMA IF NOT EXISTS ${db.schema}`);
+        await tx.run('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)');
+        const current = Number((await tx.one('SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations'))!.version);
+        if (current > SCHEMA_VERSION) {
+          throw new StoreStartError(`the database on PostgreSQL at ${db.where} is at schema version ${current}, newer than this Parley (${SCHEMA_VERSION}). Upgrade Parley.`);
+        }
+        if (current < SCHEMA_VERSION) {
+          await tx.run(MIGRATIONS[current]!);
+          await tx.run('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', current + 1, db.now());
+          return null;
+        }
+        // The log's epoch, made once per database (protocol.ts, "Event ids and cursors").
+        await tx.run("INSERT INTO meta (key, value) VALUES ('log_epoch', $1) ON CONFLICT (key) DO NOTHING", newEpoch());
+        await tx.run('INSERT INTO event_head (id, seq) VALUES (1, 0) ON CONFLICT (id) DO NOTHING');
+        return Number((await tx.one('SELECT seq FROM event_head WHERE id = 1'))!.seq);
+      }, 'migration');
+      if (head !== null) return head;
+    }
+  } catch (error) {
+    throw startError(error, db.where);
+  }
+}
