@@ -37,6 +37,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Fastify's logger option; main.ts passes a configured one, tests usually none. */
   logger?: boolean | object;
+  /** An ioredis client for rate-limit counters shared by every process (REDIS_URL). */
+  redis?: object;
 }
 
 export type App = FastifyInstance & { services: Services };
@@ -94,6 +96,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
+    // With several processes the counters live in Redis, so a limit is one limit for the cluster.
+    // Redis down or restarting: requests are let through (skipOnError) rather than refused — it
+    // guards against floods, and must never be why a message is lost.
+    ...(options.redis ? { redis: options.redis, skipOnError: true, nameSpace: 'parley-rate-limit:' } : {}),
     errorResponseBuilder: (_request, context) =>
       new ParleyError('RATE_LIMITED', `Too many requests: at most ${context.max} a minute. Retry in ${Math.ceil(context.ttl / 1000)} s.`,
         { retryAfterSeconds: Math.ceil(context.ttl / 1000) }),

@@ -12,8 +12,12 @@ export interface Config {
   /** Where browsers reach this server; used in the snippet, links and cookie security. */
   publicUrl: string;
   dataDir: string;
-  /** `sqlite:<path>` (default, under dataDir). */
+  /** `sqlite:<path>` (default, under dataDir) or `postgres://…` (several processes). */
   databaseUrl: string;
+  /** PostgreSQL connections this process opens at most (besides its log follower and bus). */
+  databasePoolSize: number;
+  /** Optional: rate limits counted in Redis, so they hold across processes (otherwise per process). */
+  redisUrl: string | null;
   logLevel: string;
   trustProxy: boolean;
   heartbeatMs: number;
@@ -52,6 +56,8 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     publicUrl: `http://localhost:${port}`,
     dataDir,
     databaseUrl: `sqlite:${resolve(dataDir, 'parley.db')}`,
+    databasePoolSize: 10,
+    redisUrl: null,
     logLevel: 'info',
     trustProxy: false,
     heartbeatMs: LIMITS.heartbeatMs,
@@ -79,6 +85,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     dataDir,
     databaseUrl: env.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'parley.db')}`,
+    databasePoolSize: int(env.DATABASE_POOL_SIZE, 10),
+    redisUrl: env.REDIS_URL || null,
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
     eventRetentionMs: int(env.EVENT_RETENTION_HOURS, 7 * 24) * 3600_000,

@@ -3,6 +3,7 @@
  * gracefully on SIGTERM/SIGINT (stop accepting, tell streams to come back later, finish in-flight
  * requests, close the database). Nothing else lives here.
  */
+import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
 import { createMemoryBus } from './bus/memory-bus.ts';
 import { createPgBus } from './bus/pg-bus.ts';
@@ -33,10 +34,23 @@ const bus = /^postgres(ql)?:/.test(config.databaseUrl)
   ? await createPgBus({ url: config.databaseUrl, node: config.nodeName, log: { warn: (details, message) => logs.app?.log.warn(details, message) } })
   : createMemoryBus();
 
+// Redis, when configured, only counts rate limits for the whole cluster. Commands fail fast while
+// it is away (no offline queue), and the limiter then lets requests through.
+const redis = config.redisUrl
+  ? new Redis(config.redisUrl, { connectionName: 'parley-rate-limit', maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000 })
+  : undefined;
+let redisDown = false;
+redis?.on('error', (error) => {
+  if (!redisDown) logs.app?.log.warn({ err: error }, 'Redis unreachable: rate limits are not enforced until it is back');
+  redisDown = true;
+});
+redis?.on('ready', () => (redisDown = false));
+
 const app = await buildApp({
   config,
   store,
   bus,
+  redis,
   logger: loggerOptions(config.logLevel),
 });
 logs.app = app;
@@ -73,6 +87,7 @@ async function shutdown(signal: string): Promise<void> {
   try {
     await app.close();
     await app.services.bus.close();
+    redis?.disconnect();
     await store.close();
     process.exit(0);
   } catch (error) {

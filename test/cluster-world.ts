@@ -1,12 +1,13 @@
 /**
  * Several real Parley processes (`server/main.ts`, as `npm start` runs them) on one fresh
  * PostgreSQL database, for the cluster tests: a database made for the test file and dropped after
- * it, a site with an owner and two agents seeded through the store, and nodes that can be started,
- * killed with SIGKILL, and stopped. Everything started is closed by `close()`, even after a failed
+ * it, a Redis of the test's own for shared rate limits, a site with an owner and two agents seeded
+ * through the store, and nodes that can be started, killed with SIGKILL, and stopped. Everything started is closed by `close()`, even after a failed
  * setup (the caller registers it with a Teardown as soon as it exists).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import pg from 'pg';
 import { hashPassword } from '../server/auth/secrets.ts';
 import { defaultWidgetConfig } from '../server/site-defaults.ts';
@@ -26,8 +27,40 @@ export interface ClusterNode {
   exited: Promise<number | null>;
 }
 
+/** A Redis server of the test's own, on a free port, so a test may kill and restart it. */
+export interface TestRedis {
+  url: string;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startRedis(): Promise<TestRedis> {
+  const port = await freePort();
+  let child: ChildProcess;
+  async function run() {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await waitFor(() => new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => { socket.end(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    }), { timeoutMs: 10_000, message: 'redis-server to listen' });
+  }
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  await run();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async restart() { await stop(); await run(); },
+    close: stop,
+  };
+}
+
 export interface Cluster {
   databaseUrl: string;
+  redis: TestRedis;
   site: Site;
   owner: User;
   alice: User;
@@ -55,16 +88,18 @@ export async function startCluster(adminUrl: string, env: Record<string, string>
   const databaseUrl = withDatabase(adminUrl, database);
   const nodes: ClusterNode[] = [];
   let probe: pg.Client | null = null;
+  let redis: TestRedis | null = null;
 
   const cluster: Cluster = {
     databaseUrl, nodes,
+    get redis() { return redis!; },
     site: null as unknown as Site, owner: null as unknown as User, alice: null as unknown as User, bob: null as unknown as User,
     async start(name, extra = {}) {
       const port = await freePort();
       const child = spawn(process.execPath, ['server/main.ts'], {
         env: {
           ...process.env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`,
-          DATABASE_URL: databaseUrl, NODE_NAME: name, LOG_LEVEL: 'warn', PRESENCE_GRACE_SECONDS: '2', ...env, ...extra,
+          DATABASE_URL: databaseUrl, REDIS_URL: redis!.url, TRUST_PROXY: '1', NODE_NAME: name, LOG_LEVEL: 'warn', PRESENCE_GRACE_SECONDS: '2', ...env, ...extra,
         },
       });
       let output = '';
@@ -92,12 +127,14 @@ export async function startCluster(adminUrl: string, env: Record<string, string>
       for (const node of nodes) if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill('SIGKILL');
       await Promise.all(nodes.map((node) => node.exited));
       await (probe as pg.Client | null)?.end().catch(() => {});
+      await redis?.close();
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
       await admin.end().catch(() => {});
     },
   };
 
   try {
+    redis = await startRedis();
     // Seeded through the store, like the single-node harness: known passwords, one site.
     const store = createPgStore({ url: databaseUrl });
     try {

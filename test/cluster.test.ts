@@ -83,7 +83,7 @@ describe('cluster mode', () => {
   const live = () => cluster.nodes.filter((node) => node.child.exitCode === null && node.child.signalCode === null);
   const visitorPath = (id: string) => `/v1/sites/${cluster.site.id}${id}`;
 
-  it('delivers a 300-message burst in both directions exactly once and in order, while a node is killed and the LISTEN connections are cut', async () => {
+  it('delivers a 300-message burst in both directions exactly once and in order, while a node is killed, Redis restarts and the LISTEN connections are cut', async () => {
     const alice = await login(a, 'alice@test.local');
     const bob = await login(b, 'bob@test.local');
     const agentHeaders = (agent: { cookie: string; csrf: string }) => ({ cookie: agent.cookie, 'x-parley-csrf': agent.csrf });
@@ -121,6 +121,7 @@ describe('cluster mode', () => {
     await cluster.kill(c);
     // Its visitors' streams end; they come back on another node, from their last id.
     for (const visitor of visitors.filter((v) => v.home === c)) await visitor.stream.open(a);
+    await cluster.redis.restart(); // rate-limit counters gone: requests go on, nothing is lost
     await waitFor(() => acknowledged >= 200, { timeoutMs: 30_000, message: 'two thirds of the burst acknowledged' });
     const cut = await cluster.sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
       WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'parley-%'`);
@@ -206,6 +207,16 @@ describe('cluster mode', () => {
     const offline = await stream.until((e) => e.event === 'availability' && e.data.online === false, 10_000);
     assert.equal(offline.data.online, false);
     stream.close();
+  });
+
+  it('counts rate limits for the whole cluster: requests on one node use up the budget on another', async () => {
+    const [x, y] = await Promise.all([cluster.start('limit-x', { IP_RATE_LIMIT: '4' }), cluster.start('limit-y', { IP_RATE_LIMIT: '4' })]);
+    const from = { origin: ORIGIN, 'x-forwarded-for': '203.0.113.77' }; // one address of its own
+    const config = (node: ClusterNode) => http(`${node.url}${visitorPath('/session')}`, { method: 'POST', json: {}, headers: from });
+    const statuses = [];
+    for (const node of [x, x, y, y, x, y]) statuses.push((await config(node)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429]);
+    await Promise.all([cluster.kill(x), cluster.kill(y)]);
   });
 
   it('refuses to start, in one line naming the host, when PostgreSQL cannot be reached', async () => {

@@ -8,7 +8,7 @@ export async function openStore(config: Config): Promise<Store> {
   const url = config.databaseUrl;
   if (url.startsWith('sqlite:')) return createSqliteStore({ path: url.slice('sqlite:'.length) });
   if (url.startsWith('postgres:') || url.startsWith('postgresql:')) {
-    const store = createPgStore({ url });
+    const store = createPgStore({ url, poolSize: config.databasePoolSize });
     // The pool connects lazily; connecting (and migrating) here makes an unreachable database a
     // one-line StoreStartError from openStore, like a damaged SQLite file. A later migrate() finds
     // nothing left to do.
