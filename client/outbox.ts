@@ -8,7 +8,7 @@
  * Without IndexedDB (private modes, blocked storage, quota) it keeps items in memory, silently.
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
-import { createStore, del, set, values, type UseStore } from 'idb-keyval';
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { backoff } from './backoff.ts';
 
 export type OutboxState = 'pending' | 'failed';
@@ -91,10 +91,17 @@ export function idbStorage<P>(name: string): OutboxStorage<P> {
     }
     return fallback();
   };
+  // idb-keyval's set/del/values, on our store only: its helpers default to a store of their own
+  // ('keyval-store') and values() carries a cursor fallback for browsers older than our es2020 target
+  // (getAll is IndexedDB 2.0), code the panel chunk would otherwise ship for nothing.
+  const write = (change: (store: IDBObjectStore) => void) => (s: UseStore) => s('readwrite', (store) => {
+    change(store);
+    return promisifyRequest(store.transaction);
+  });
   return {
-    load: () => guard((s) => values<OutboxItem<P>>(s), memory.load),
-    put: (item) => guard((s) => set(item.id, item, s), () => memory.put(item)),
-    remove: (id) => guard((s) => del(id, s), () => memory.remove(id)),
+    load: () => guard((s) => s('readonly', (store) => promisifyRequest(store.getAll())), memory.load),
+    put: (item) => guard(write((store) => store.put(item, item.id)), () => memory.put(item)),
+    remove: (id) => guard(write((store) => store.delete(id)), () => memory.remove(id)),
   };
 }
 
@@ -113,7 +120,16 @@ export function createOutbox<P>(options: OutboxOptions<P>): Outbox<P> {
     (options.sleep ?? ((t) => new Promise<void>((r) => setTimeout(r, t))))(ms).then(resolve);
   });
   const sorted = (list: Array<OutboxItem<P>>) => [...list].sort((a, b) => a.order - b.order);
-  const replace = (item: OutboxItem<P>) => (items.value = sorted([...items.value.filter((i) => i.id !== item.id), item]));
+  const without = (id: string) => items.value.filter((i) => i.id !== id);
+  /** Saved first, then shown (in place of its previous state). */
+  const save = async (item: OutboxItem<P>) => {
+    await storage.put(item).catch(() => {});
+    items.value = sorted([...without(item.id), item]);
+  };
+  async function remove(id: string): Promise<void> {
+    await storage.remove(id).catch(() => {});
+    items.value = without(id);
+  }
 
   async function reload(): Promise<void> {
     items.value = sorted(await storage.load().catch(() => []));
@@ -132,14 +148,11 @@ export function createOutbox<P>(options: OutboxOptions<P>): Outbox<P> {
       } catch { /* no answer: retry below */ }
       if (result && result.status >= 200 && result.status < 300) {
         failures = 0;
-        await storage.remove(item.id).catch(() => {});
-        items.value = items.value.filter((i) => i.id !== item.id);
+        await remove(item.id);
         options.onDelivered?.(item, result);
       } else if (result && permanent(result.status)) {
         failures = 0;
-        const failed = { ...item, state: 'failed' as const };
-        await storage.put(failed).catch(() => {});
-        replace(failed);
+        await save({ ...item, state: 'failed' });
       } else {
         // No answer, a timeout, 429 or 5xx: the same item again, later, so order holds.
         await sleep(backoff(failures++, random, 1000, 30_000));
@@ -155,8 +168,7 @@ export function createOutbox<P>(options: OutboxOptions<P>): Outbox<P> {
       await ready;
       const order = Math.max(now(), ...items.value.map((i) => i.order + 1));
       const item: OutboxItem<P> = { id, payload, state: 'pending', order, createdAt: now() };
-      await storage.put(item).catch(() => {});
-      replace(item);
+      await save(item);
       void outbox.flush();
       return item;
     },
@@ -169,15 +181,10 @@ export function createOutbox<P>(options: OutboxOptions<P>): Outbox<P> {
     async retry(id) {
       const item = items.value.find((i) => i.id === id);
       if (!item) return;
-      const pending = { ...item, state: 'pending' as const };
-      await storage.put(pending).catch(() => {});
-      replace(pending);
+      await save({ ...item, state: 'pending' });
       void outbox.flush();
     },
-    async remove(id) {
-      await storage.remove(id).catch(() => {});
-      items.value = items.value.filter((i) => i.id !== id);
-    },
+    remove,
     reload,
     wake: () => wakeUp(),
     stop() {

@@ -87,24 +87,27 @@ export const SSE_RETRY_MS = 60_000;
 /** Failed opens in a row before falling back to long-poll. */
 const FAILS_BEFORE_POLL = 2;
 
+/** Events sent without `id:` (EventSource would report the previous id for them). */
+const EPHEMERAL = ['typing', 'visitor.presence', 'presence', 'availability', 'goodbye'] as const;
 /** Every event type the server may send; the check below fails to compile if protocol.ts grows one. */
-const TYPES = ['conversation.created', 'conversation.updated', 'message', 'typing', 'read', 'visitor.updated',
-  'visitor.presence', 'presence', 'availability', 'config', 'reset', 'goodbye'] as const;
+const TYPES = ['conversation.created', 'conversation.updated', 'message', 'read', 'visitor.updated', 'config', 'reset',
+  ...EPHEMERAL] as const;
 const exhaustive: Exclude<EventType, (typeof TYPES)[number]> extends never ? true : never = true;
 void exhaustive;
-/** Events sent without `id:` (EventSource would report the previous id for them). */
-const EPHEMERAL = new Set<string>(['typing', 'visitor.presence', 'presence', 'availability', 'goodbye']);
 
 /** Ids are `<epoch>:<seq>` (protocol.ts): later means a higher seq in the same log. */
 const later = eventIdAfter;
 
-function defaultDeps(): TransportDeps {
+/** `url` with `query` added: the widget's stream URL already has one (its ticket). */
+const withQuery = (url: string, query: string) => `${url}${url.includes('?') ? '&' : '?'}${query}`;
+
+export function createTransport(options: TransportOptions): Transport {
   const g = globalThis as any;
-  return {
+  const deps: TransportDeps = {
     EventSource: g.EventSource,
     fetch: (...args) => g.fetch(...args),
-    setTimeout: (fn, ms) => g.setTimeout(fn, ms),
-    clearTimeout: (handle) => g.clearTimeout(handle),
+    setTimeout: (...args) => g.setTimeout(...args),
+    clearTimeout: (...args) => g.clearTimeout(...args),
     random: Math.random,
     now: Date.now,
     online: () => g.navigator?.onLine !== false,
@@ -112,25 +115,25 @@ function defaultDeps(): TransportDeps {
       g.addEventListener?.('online', callback);
       return () => g.removeEventListener?.('online', callback);
     },
+    ...options.deps,
   };
-}
-
-export function createTransport(options: TransportOptions): Transport {
-  const deps: TransportDeps = { ...defaultDeps(), ...options.deps };
   const status = signal<TransportStatus>('connecting');
   let cursor = options.cursor;
   let running = false;
   /** Bumped on every mode change, so callbacks of an abandoned stream or poll do nothing. */
   let generation = 0;
   let source: EventSourceLike | null = null;
+  /**
+   * The one timer that runs at a time: the ticket's timeout, then the open's, then the stall
+   * window; or the wait before the next attempt. teardown() clears it, so it never fires for an
+   * abandoned stream.
+   */
   let timer: unknown = null;
-  let stallTimer: unknown = null;
-  let sseRetryAt = 0;
   let attempt = 0;
   let failedOpens = 0;
   let wasConnected = false;
-  /** The longest gap between two heartbeats seen on one stream, once there were two (see STALL_MS). */
-  let beatMs: number | null = null;
+  /** The longest gap between two heartbeats seen on one stream, 0 until there were two (see STALL_MS). */
+  let beatMs = 0;
   let lastBeat: number | null = null;
   /** The stall timer fired and nothing has arrived since: the probe decides what happens next. */
   let suspect = false;
@@ -179,13 +182,7 @@ export function createTransport(options: TransportOptions): Transport {
     source?.close();
     source = null;
     abort?.abort();
-    abort = null;
-    deps.clearTimeout(stallTimer);
     deps.clearTimeout(timer);
-  }
-
-  function withCursor(url: string): string {
-    return cursor === null ? url : `${url}${url.includes('?') ? '&' : '?'}lastEventId=${encodeURIComponent(cursor)}`;
   }
 
   async function openStream(): Promise<void> {
@@ -194,7 +191,7 @@ export function createTransport(options: TransportOptions): Transport {
     const mine = generation;
     status.value = wasConnected ? disconnected() : 'connecting';
     // The ticket is a request like any other: one that hangs counts as failed, like one that errs.
-    setTimer(() => mine === generation && streamFailed(), REQUEST_TIMEOUT_MS);
+    setTimer(streamFailed, REQUEST_TIMEOUT_MS);
     let url: string;
     try {
       url = await options.streamUrl();
@@ -202,76 +199,68 @@ export function createTransport(options: TransportOptions): Transport {
       if (mine === generation) streamFailed();
       return;
     }
-    if (mine !== generation || !running) return;
-    const es = new deps.EventSource(withCursor(url));
-    source = es;
+    if (mine !== generation) return; // stop() and every mode change bump the generation
+    const es = (source = new deps.EventSource(
+      cursor === null ? url : withQuery(url, `lastEventId=${encodeURIComponent(cursor)}`),
+    ));
+    /** Listens while this is the current stream. */
+    const on = (type: string, listener: (message: MessageEvent) => void) =>
+      es.addEventListener(type, (message) => mine === generation && listener(message));
     let opened = false;
-    // A stream that never opens (a proxy holding the response back) counts towards the fallback.
-    setTimer(() => {
-      if (mine !== generation) return;
-      failedOpens++;
+    /**
+     * An error, or no open in time (a proxy holding the response back): before the open, both
+     * count towards the fallback; after it, the timer is the stall window's.
+     */
+    const failed = () => {
+      if (!opened) failedOpens++;
       streamFailed();
-    }, OPEN_TIMEOUT_MS);
-    es.addEventListener('open', () => {
-      if (mine !== generation) return;
+    };
+    setTimer(failed, OPEN_TIMEOUT_MS);
+    on('error', failed);
+    on('open', () => {
       opened = true;
-      deps.clearTimeout(timer);
       attempt = 0;
       failedOpens = 0;
-      status.value = 'live';
-      armStall(mine);
+      alive(mine);
       if (wasConnected) options.onResync?.('reconnect');
       wasConnected = true;
     });
-    es.addEventListener('error', () => {
-      if (mine !== generation) return;
-      if (!opened) failedOpens++;
-      streamFailed(opened);
-    });
     for (const type of [...TYPES, 'hb']) {
-      es.addEventListener(type, (message: MessageEvent) => {
-        if (mine !== generation) return;
+      on(type, (message) => {
         alive(mine);
-        if (type === 'hb') { beat(); return; }
+        if (type === 'hb') return beat();
         let data: unknown;
         try { data = JSON.parse(message.data); } catch { return; }
-        const id = EPHEMERAL.has(type) || !message.lastEventId ? undefined : message.lastEventId;
+        const id = (EPHEMERAL as readonly string[]).includes(type) || !message.lastEventId ? undefined : message.lastEventId;
         handle({ id, type, data } as WireEvent);
       });
     }
   }
 
-  function streamFailed(wasOpen = false): void {
+  /**
+   * Reconnects after a backoff, or long-polls after FAILS_BEFORE_POLL streams in a row failed
+   * before they opened (an open stream resets the count, so a drop after it reconnects).
+   */
+  function streamFailed(): void {
     teardown();
     if (!running) return;
-    if (!wasOpen && failedOpens >= FAILS_BEFORE_POLL) {
-      startPolling();
-      return;
-    }
+    if (failedOpens >= FAILS_BEFORE_POLL) return void startPolling();
     status.value = disconnected();
     setTimer(openStream, backoff(attempt++, deps.random));
   }
 
-  /** Something arrived on the stream: it is live, whatever the stall timer thought. */
+  /** Something arrived on the stream (or it opened): it is live, whatever the stall timer thought. */
   function alive(mine: number): void {
-    if (suspect) {
-      suspect = false;
-      lastBeat = null; // a gap that spans a stall is no heartbeat period
-      status.value = 'live';
-    }
-    armStall(mine);
+    if (suspect) lastBeat = null; // a gap that spans a stall is no heartbeat period
+    suspect = false;
+    status.value = 'live';
+    setTimer(() => stalled(mine), 2 * (beatMs || HEARTBEAT_MS) + STALL_SLACK_MS);
   }
 
   function beat(): void {
     const now = deps.now();
-    if (lastBeat !== null) beatMs = Math.min(HEARTBEAT_MS, Math.max(beatMs ?? 0, now - lastBeat));
+    if (lastBeat !== null) beatMs = Math.min(HEARTBEAT_MS, Math.max(beatMs, now - lastBeat));
     lastBeat = now;
-  }
-
-  function armStall(mine: number): void {
-    deps.clearTimeout(stallTimer);
-    const quiet = beatMs === null ? STALL_MS : 2 * beatMs + STALL_SLACK_MS;
-    stallTimer = deps.setTimeout(() => mine === generation && stalled(mine), quiet);
   }
 
   /**
@@ -287,40 +276,32 @@ export function createTransport(options: TransportOptions): Transport {
     status.value = disconnected();
     try {
       const batch = await poll(0);
-      if (mine !== generation || !suspect) return; // the stream spoke up meanwhile: keep it
-      startPolling(batch);
+      if (mine === generation && suspect) startPolling(batch); // else the stream spoke up meanwhile: keep it
     } catch {
-      if (mine === generation && suspect) streamFailed(true);
+      if (mine === generation && suspect) streamFailed();
     }
   }
 
   /** One long-poll request (wait 0: a probe), given up after `wait` plus REQUEST_TIMEOUT_MS. */
   async function poll(wait: number): Promise<EventBatch> {
-    const controller = new AbortController();
-    abort = controller;
-    const query = `${cursor === null ? '' : `cursor=${encodeURIComponent(cursor)}&`}wait=${wait}`;
-    let timeout: unknown;
-    // Raced as well as aborted, so even a fetch that ignores its signal cannot hold us; teardown()
-    // aborts too, which also clears the timer.
-    const timedOut = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener('abort', () => {
-        deps.clearTimeout(timeout);
-        reject(new Error('aborted'));
-      }, { once: true });
-      timeout = deps.setTimeout(() => controller.abort(), wait * 1000 + REQUEST_TIMEOUT_MS);
-    });
-    const request = (async () => {
-      const response = await deps.fetch(`${options.pollUrl}${options.pollUrl.includes('?') ? '&' : '?'}${query}`, {
-        headers: options.pollHeaders?.(), credentials: options.credentials, signal: controller.signal,
-      });
-      if (!response.ok) throw 0; // caught by the poll loop: no answer
-      return (await response.json()) as EventBatch;
-    })();
+    const controller = (abort = new AbortController());
+    const { signal } = controller;
+    const timeout = deps.setTimeout(() => controller.abort(), wait * 1000 + REQUEST_TIMEOUT_MS);
     try {
-      return await Promise.race([request, timedOut]);
+      // Raced as well as aborted (by the timeout, or by teardown()), so even a fetch that ignores
+      // its signal cannot hold us. Promise.race also handles the loser's late rejection.
+      return await Promise.race([
+        new Promise<never>((_, reject) => signal.addEventListener('abort', reject)),
+        deps.fetch(
+          withQuery(options.pollUrl, `${cursor === null ? '' : `cursor=${encodeURIComponent(cursor)}&`}wait=${wait}`),
+          { headers: options.pollHeaders?.(), credentials: options.credentials, signal },
+        ).then((response) => {
+          if (!response.ok) throw 0; // caught by the poll loop: no answer
+          return response.json() as Promise<EventBatch>;
+        }),
+      ]);
     } finally {
       deps.clearTimeout(timeout);
-      request.catch(() => {}); // a request that lost the race may still fail later
     }
   }
 
@@ -333,33 +314,31 @@ export function createTransport(options: TransportOptions): Transport {
 
   /**
    * Long-polls until SSE_RETRY_MS has passed, then tries the stream again. Says 'polling' only once
-   * a poll has answered: `first` when the caller has one, else an immediate (wait 0) first poll.
+   * a poll has answered: `batch` when the caller has one (the probe's), else an immediate (wait 0)
+   * first poll.
    */
-  async function startPolling(first?: EventBatch): Promise<void> {
+  async function startPolling(batch?: EventBatch): Promise<void> {
     teardown();
     const mine = generation;
-    sseRetryAt = deps.now() + SSE_RETRY_MS;
-    if (first) {
-      status.value = 'polling';
-      if (!apply(first)) return;
-    }
+    const retryAt = deps.now() + SSE_RETRY_MS;
     let failures = 0;
-    let answered = first !== undefined;
-    while (running && mine === generation) {
-      if (deps.now() >= sseRetryAt) {
-        failedOpens = 0;
-        void openStream();
-        return;
-      }
-      try {
-        const batch = await poll(answered ? LONG_POLL_MS / 1000 : 0);
-        answered = true;
-        if (mine !== generation) return;
+    let answered = false;
+    while (mine === generation) {
+      if (batch) {
         if (failures > 0) options.onResync?.('reconnect');
         failures = 0;
+        answered = true;
         status.value = 'polling';
         if (!apply(batch)) return;
+      }
+      if (deps.now() >= retryAt) {
+        failedOpens = 0;
+        return void openStream();
+      }
+      try {
+        batch = await poll(answered ? LONG_POLL_MS / 1000 : 0);
       } catch {
+        batch = undefined;
         if (mine !== generation) return;
         status.value = disconnected();
         await new Promise<void>((resolve) => { timer = deps.setTimeout(resolve, backoff(failures++, deps.random)); });

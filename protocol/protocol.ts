@@ -189,11 +189,11 @@ export const formatEventId = (epoch: string, seq: number): string => `${epoch}:$
  * after: it can only come from a log that replaced the one `b` was read from, after a reset.
  */
 export function eventIdAfter(a: string, b: string | null): boolean {
-  if (b === null) return true;
-  const x = parseEventId(a);
-  const y = parseEventId(b);
-  if (!x || !y || x.epoch !== y.epoch) return a !== b;
-  return x.seq > y.seq;
+  // parseEventId's test, read from the match itself ([, epoch, seq]): the widget bundles this
+  // function but not parseEventId, and a comparison needs no object.
+  const x = EVENT_ID.exec(a);
+  const y = EVENT_ID.exec(b ?? '');
+  return x && y && x[1] === y[1] ? Number(x[2]) > Number(y[2]) : a !== b;
 }
 
 // ---------------------------------------------------------------------------------------------
