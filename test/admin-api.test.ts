@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { SESSION_COOKIE } from '../protocol/protocol.ts';
+import { sha256 } from '../server/auth/secrets.ts';
 import { createManualClock } from '../server/clock.ts';
 import { housekeeping } from '../server/housekeeping.ts';
 import { http, loginAgent, newVisitor, PASSWORD, startServer, type TestServer } from './harness.ts';
@@ -118,6 +120,32 @@ describe('owner configuration API', () => {
     assert.equal(redeemed.status, 200);
     assert.equal((await bob.call('/me')).status, 401);
     await loginAgent(server, 'bob@test.local', 'bob new password');
+  });
+
+  it('refuses one of two owners demoting each other at the same moment, so an owner is left', async () => {
+    const { passwordHash } = (await server.store.getUserByEmail('owner@test.local'))!;
+    const second = await server.store.createUser({ email: 'owen@test.local', name: 'Owen Owner', role: 'owner', passwordHash, siteIds: [] });
+    // A session made in the store: logging in once more would run into the login rate limit.
+    const token = randomBytes(24).toString('base64url');
+    await server.store.createSession({ tokenHash: sha256(token), userId: second.id, csrfToken: 'owen-csrf', expiresAt: Date.now() + 3600_000 });
+    const asOwen = (path: string, json: unknown) => http(`${server.url}/v1/admin${path}`, { method: 'PATCH', json, headers: { cookie: `${SESSION_COOKIE}=${token}`, 'x-parley-csrf': 'owen-csrf' } });
+    const [byOlivia, byOwen] = await Promise.all([
+      admin(`/users/${second.id}`, { method: 'PATCH', json: { role: 'agent' } }),
+      asOwen(`/users/${server.owner.id}`, { role: 'agent' }),
+    ]);
+    const [done, refused] = byOlivia.status === 200 ? [byOlivia, byOwen] : [byOwen, byOlivia];
+    assert.equal(done.status, 200);
+    // Refused by the store (the other demotion came first), or at the door when the sender had
+    // already been demoted by the time their request was let in.
+    assert.ok(['409 PARLEY_ERR_LAST_OWNER', '403 PARLEY_ERR_FORBIDDEN'].includes(`${refused.status} ${refused.body.error?.code}`),
+      `one of the two is refused, not ${refused.status} ${JSON.stringify(refused.body).slice(0, 200)}`);
+    const owners = (await server.store.listUsers()).filter((u) => u.role === 'owner' && !u.disabled);
+    assert.equal(owners.length, 1);
+    // Back to one owner, Olivia, for the tests after this one.
+    if (owners[0]!.id === second.id) {
+      assert.equal((await asOwen(`/users/${server.owner.id}`, { role: 'owner' })).status, 200);
+      assert.equal((await admin(`/users/${second.id}`, { method: 'PATCH', json: { role: 'agent' } })).status, 200);
+    }
   });
 
   it('never leaves the installation without an active owner', async () => {

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
-  ADMIN_PATHS, REDEEM_PAGE, type AdminSite, type InviteRequest, type LinkResponse, type Role, type Site,
+  ADMIN_PATHS, REDEEM_PAGE, type AdminSite, type InviteRequest, type LinkResponse, type Site,
   type SiteSecretResponse, type UpdateSiteRequest, type UpdateUserRequest,
 } from '../../protocol/protocol.ts';
 import { randomToken, sha256 } from '../auth/secrets.ts';
@@ -17,6 +17,7 @@ import { requireAgent, revokeSessions } from './agent-session.ts';
 import { streamKey } from '../realtime/revoke.ts';
 import { normalizeOrigin } from './origins.ts';
 import { ParleyError } from './errors.ts';
+import { LastOwnerError } from '../store/store.ts';
 import * as s from './schemas.ts';
 
 const LINK_TTL_MS = 7 * 24 * 3600_000;
@@ -95,15 +96,6 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     await store.createInvite(sha256(token), invite);
     return { url: `${config.publicUrl}${REDEEM_PAGE}#token=${token}&kind=${invite.kind}`, expiresAt: invite.expiresAt };
   };
-  /** Keeps at least one enabled owner, so nobody can lock everyone out of the settings. */
-  const assertOwnerRemains = async (userId: string, next: { role?: Role; disabled?: boolean }) => {
-    const owners = (await store.listUsers()).filter((u) => u.role === 'owner' && !u.disabled);
-    const staysOwner = (next.role ?? 'owner') === 'owner' && !next.disabled;
-    if (!staysOwner && owners.length === 1 && owners[0]!.id === userId) {
-      throw new ParleyError('LAST_OWNER', 'This is the only active owner; make someone else an owner first.');
-    }
-  };
-
   /** Site ids in invitations and memberships must exist (a dangling one would fail only at redeem). */
   const assertSitesExist = async (siteIds: string[] | undefined) => {
     if (!siteIds) return;
@@ -202,9 +194,12 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
   }, async (request) => {
     const target = await store.getUser(request.params.userId);
     if (!target) throw new ParleyError('USER_NOT_FOUND', 'No user with this id.');
-    await assertOwnerRemains(target.id, { role: request.body.role ?? target.role, disabled: request.body.disabled ?? target.disabled });
     await assertSitesExist(request.body.siteIds);
-    const user = await store.updateUser(target.id, request.body);
+    // The store keeps at least one enabled owner, so nobody can lock everyone out of the settings:
+    // checked in the update's transaction (issue 10), as two owners may demote each other at once.
+    const user = await store.updateUser(target.id, request.body).catch((error: unknown) => {
+      throw error instanceof LastOwnerError ? new ParleyError('LAST_OWNER', error.message) : error;
+    });
     if (request.body.disabled) {
       // At once: sessions gone, open dashboards told and disconnected, presence updated.
       await revokeSessions(services, user.id);

@@ -113,12 +113,13 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       const conversation = await conversationFor(request);
       const user = agentOf(request);
       const input = { conversationId: conversation.id, clientId: request.body.clientId, author: 'agent' as const, agentId: user.id, body: request.body.body, internal: request.body.internal ?? false };
-      // A retry is answered before anything else happens, so a refused one changes nothing.
+      // A retry is answered from a read, without a write; the store checks again in its transaction.
       const prior = await chat.priorSend(input);
       if (prior) return { message: prior };
-      // Answering a waiting conversation takes it, as the agent would expect.
-      if (!input.internal && conversation.status === 'waiting') await store.claim(conversation.id, agentRef(user));
-      const message = await chat.send(input);
+      // Answering a waiting conversation takes it, as the agent would expect: in the reply's own
+      // transaction, so nobody takes it in between (issue 10). Someone who took it first keeps it
+      // and the reply is sent all the same, as any reply to a colleague's conversation is.
+      const message = await chat.send(input.internal ? input : { ...input, claimIfWaiting: agentRef(user) });
       return { message };
     });
 

@@ -136,10 +136,8 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     let token = bearer(request);
     let visitor = token ? await store.findVisitorByToken(site.id, tokenHash(request)!) : null;
     if (visitor) {
-      const returning = clock.now() - visitor.lastSeenAt > NEW_VISIT_AFTER_MS;
-      visitor = (await store.updateVisitor(visitor.id, {
-        context, lastSeenAt: clock.now(), visits: visitor.visits + (returning ? 1 : 0),
-      })).value;
+      // One store operation (issue 10): tabs or nodes opening at once count a return once.
+      visitor = (await store.touchVisitor(visitor.id, { context, at: clock.now(), newVisitAfterMs: NEW_VISIT_AFTER_MS })).value;
     } else {
       // An unknown token (say, after the database was reset) quietly starts a fresh visitor.
       token = randomToken();

@@ -6,7 +6,7 @@
 import type { AgentStatus } from '../../protocol/protocol.ts';
 import type { PgDb, Row, Tx } from './pg-db.ts';
 import { json, newId, toSite, toUser } from './rows.ts';
-import type { Invite, Store } from './store.ts';
+import { LastOwnerError, type Invite, type Store } from './store.ts';
 
 export type AccountMethods = Pick<Store,
   | 'getMeta' | 'setMeta'
@@ -124,10 +124,24 @@ export function createPgAccounts({ now, one, all, tx }: PgDb): AccountMethods {
 
     async updateUser(id, patch) {
       return tx(async (t) => {
+        // Keep an owner (issue 10): a change of role or state first locks every enabled owner and
+        // the user, in id order (one order: no deadlock between two of these). Of two owners
+        // demoting each other at once, the second waits on the first's locks until it commits,
+        // then counts the owners it left. NO KEY UPDATE, as the UPDATE itself takes: logins
+        // (sessions reference users) carry on meanwhile.
+        let wasActiveOwner = false;
+        if (patch.role !== undefined || patch.disabled !== undefined) {
+          const locked = await t.all(`SELECT id, role, disabled FROM users WHERE id = $1 OR (role = 'owner' AND NOT disabled)
+            ORDER BY id FOR NO KEY UPDATE`, id);
+          const target = locked.find((row) => row.id === id);
+          wasActiveOwner = target !== undefined && target.role === 'owner' && !target.disabled;
+        }
         const { count } = await t.run(`UPDATE users SET name = COALESCE($1, name), role = COALESCE($2, role),
             disabled = COALESCE($3, disabled), password_hash = COALESCE($4, password_hash) WHERE id = $5`,
           patch.name ?? null, patch.role ?? null, patch.disabled ?? null, patch.passwordHash ?? null, id);
         if (count === 0) throw new Error(`user ${id} does not exist`);
+        // A statement of its own, so it sees every change committed while this one waited for locks.
+        if (wasActiveOwner && !(await t.one("SELECT 1 FROM users WHERE role = 'owner' AND NOT disabled LIMIT 1"))) throw new LastOwnerError();
         if (patch.siteIds) {
           await t.run('DELETE FROM site_members WHERE user_id = $1', id);
           await setMembers(t, id, patch.siteIds);

@@ -11,10 +11,12 @@ import {
 } from './pg-chat-rows.ts';
 import type { Param, PgDb, Tx } from './pg-db.ts';
 import { likePattern, newId, systemText, toConversation, toMessage, toVisitor } from './rows.ts';
-import type { Changed, ClaimOutcome, ConversationQuery, ConversationRef, Store } from './store.ts';
+import type { Changed, ClaimOutcome, ConversationQuery, ConversationRef, LoggedEvent, Store } from './store.ts';
+
+type NewEvent = Omit<LoggedEvent, 'id'>;
 
 export type ChatMethods = Pick<Store,
-  | 'createVisitor' | 'findVisitorByToken' | 'getVisitor' | 'updateVisitor'
+  | 'createVisitor' | 'findVisitorByToken' | 'getVisitor' | 'updateVisitor' | 'touchVisitor'
   | 'startConversation' | 'getConversation' | 'getConversationRef' | 'latestConversation' | 'listVisitorConversations' | 'listConversations'
   | 'appendMessage' | 'findMessage' | 'listMessages'
   | 'claim' | 'transfer' | 'resolve' | 'reopen' | 'markRead'
@@ -31,7 +33,12 @@ export function createPgChat(db: PgDb): ChatMethods {
    * holds nothing is written and null is returned; the lock makes the guard exact, and the guard
    * keeps the statement right even without it.
    */
-  async function change(t: Tx, before: Conversation, kind: SystemKind, agent: AgentRef | null, { set, guard, params = [] }: Change): Promise<Changed<Conversation> | null> {
+  async function change(t: Tx, before: ConversationRef, kind: SystemKind, agent: AgentRef | null, changeIt: Change): Promise<Changed<Conversation> | null> {
+    const applied = await applyChange(t, before, kind, agent, changeIt);
+    return applied && { value: applied.after, events: await t.logEvents(applied.events) };
+  }
+  /** change without logging: for a transaction that writes more before it logs everything at once. */
+  async function applyChange(t: Tx, before: ConversationRef, kind: SystemKind, agent: AgentRef | null, { set, guard, params = [] }: Change): Promise<{ after: Conversation; events: NewEvent[] } | null> {
     const { count } = await t.run(`UPDATE conversations SET ${set} WHERE id = $1 AND ${guard}`, before.id, ...params);
     if (count === 0) return null;
     const name = agent?.name ?? null;
@@ -40,9 +47,17 @@ export function createPgChat(db: PgDb): ChatMethods {
       body: systemText(kind, name), internal: false, system: { kind, agentName: name },
     }, await agentRefOf(t, agent?.id ?? null), now()))!;
     const after = await mustConversation(t, before.id);
-    const events = await t.logEvents([messageEvent(before, message), conversationEvent(after, 'conversation.updated')]);
-    return { value: after, events };
+    return { after, events: [messageEvent(before, message), conversationEvent(after, 'conversation.updated')] };
   }
+  /** A claim: only of a waiting conversation (claim, and a reply that takes one). */
+  const claimChange = (agent: AgentRef): Change => ({ set: "status = 'assigned', assignee_id = $2", guard: "status = 'waiting'", params: [agent.id] });
+  /** Only what agents would see change is worth an event; a heartbeat of last_seen_at is not. */
+  const visitorEvents = (before: Visitor, after: Visitor): NewEvent[] => {
+    const { lastSeenAt: _a, ...seenBefore } = before;
+    const { lastSeenAt: _b, ...seenAfter } = after;
+    return JSON.stringify(seenBefore) === JSON.stringify(seenAfter) ? []
+      : [{ type: 'visitor.updated', data: { visitor: after }, siteId: after.siteId, visitorId: after.id, audience: 'agents' }];
+  };
   /** Locks the conversation, then changes it, or returns it as it is when that changes nothing. */
   const changeOrKeep = (id: string, kind: SystemKind, agent: AgentRef | null, changeIt: Change) => tx(async (t) => {
     const before = await lockConversation(t, id);
@@ -79,12 +94,23 @@ export function createPgChat(db: PgDb): ChatMethods {
             context = $6::jsonb, visits = $7, last_seen_at = $8 WHERE id = $9`,
           after.name, after.email, after.externalId, after.verified, JSON.stringify(after.attributes),
           JSON.stringify(after.context), after.visits, after.lastSeenAt, id);
-        // Only what agents would see change is worth an event; a heartbeat of last_seen_at is not.
-        const { lastSeenAt: _a, ...seenBefore } = before;
-        const { lastSeenAt: _b, ...seenAfter } = after;
-        const changed = JSON.stringify(seenBefore) !== JSON.stringify(seenAfter);
-        const events = await t.logEvents(changed ? [{ type: 'visitor.updated', data: { visitor: after }, siteId: after.siteId, visitorId: id, audience: 'agents' }] : []);
-        return { value: after, events };
+        return { value: after, events: await t.logEvents(visitorEvents(before, after)) };
+      });
+    },
+    async touchVisitor(id, { context, at, newVisitAfterMs }) {
+      return tx(async (t) => {
+        // Locked (NO KEY UPDATE, as updateVisitor) for the state before, which the event and
+        // newVisit compare with. The UPDATE decides the count from the row as it is then, never
+        // from a read before it (issue 10): tabs on several nodes count a return once.
+        const locked = await t.one('SELECT * FROM visitors WHERE id = $1 FOR NO KEY UPDATE', id);
+        if (!locked) throw new Error(`visitor ${id} does not exist`);
+        const before = toVisitor(locked);
+        const { rows: [row] } = await t.run(`UPDATE visitors SET context = context || $2::jsonb,
+            visits = visits + CASE WHEN last_seen_at < $3::bigint - $4::bigint THEN 1 ELSE 0 END,
+            last_seen_at = GREATEST(last_seen_at, $3::bigint) WHERE id = $1 RETURNING *`,
+          id, JSON.stringify(context), at, newVisitAfterMs);
+        const after = toVisitor(row!);
+        return { value: after, events: await t.logEvents(visitorEvents(before, after)), newVisit: after.visits > before.visits };
       });
     },
 
@@ -144,21 +170,41 @@ export function createPgChat(db: PgDb): ChatMethods {
             (SELECT u.avatar_url FROM users u WHERE u.id = $3) AS agent_avatar
           FROM conversations c WHERE c.id = $1 FOR UPDATE`, input.conversationId, input.clientId, input.agentId);
         if (!row) throw new Error(`conversation ${input.conversationId} does not exist`);
-        const stored = async () => ({ value: (await readMessage(t, 'm.conversation_id = $1 AND m.client_id = $2', input.conversationId, input.clientId!))!, created: false, events: [] });
+        const stored = async () => ({ value: (await readMessage(t, 'm.conversation_id = $1 AND m.client_id = $2', input.conversationId, input.clientId!))!, created: false, claimed: false, events: [] });
         if (row.existing != null) return stored();
-        const before: ConversationRef = { id: String(row.id), siteId: String(row.site_id), visitorId: String(row.visitor_id), status: String(row.status) as Conversation['status'], lastSeq: Number(row.last_seq) };
+        let before: ConversationRef = { id: String(row.id), siteId: String(row.site_id), visitorId: String(row.visitor_id), status: String(row.status) as Conversation['status'], lastSeq: Number(row.last_seq) };
         const agent = input.agentId === null || row.agent_name == null ? null
           : { id: input.agentId, name: String(row.agent_name), avatarUrl: row.agent_avatar == null ? null : String(row.agent_avatar) };
+        // Claim then send, in this one transaction under the conversation's lock (issue 10): the
+        // status is the locked row's, so nobody can take it between the claim and the reply.
+        const logged: NewEvent[] = [];
+        let claimed = false;
+        if (input.claimIfWaiting && before.status === 'waiting') {
+          // The look-up of the clientId above ran on the statement's snapshot, from before any wait
+          // for the lock: look again, so that a retry or a note that took this clientId meanwhile
+          // is answered as stored rather than claimed for (a retry writes nothing).
+          if (input.clientId !== null && await t.one('SELECT 1 FROM messages WHERE conversation_id = $1 AND client_id = $2', before.id, input.clientId)) return stored();
+          const took = await applyChange(t, before, 'joined', input.claimIfWaiting, claimChange(input.claimIfWaiting));
+          if (took) {
+            logged.push(...took.events);
+            before = took.after;
+            claimed = true;
+          }
+        }
         const message = await insertMessage(t, before, input, agent, now());
-        if (!message) return stored();
+        if (!message) {
+          // Cannot happen: under the lock, with the clientId looked up again, nothing else inserts.
+          if (claimed) throw new Error(`the clientId ${input.clientId} was taken in ${before.id} while it was locked`);
+          return stored();
+        }
         let reopened: Conversation | null = null;
         if (input.author === 'visitor' && before.status === 'resolved') {
           await t.run(`UPDATE conversations SET status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END,
               resolved_at = NULL WHERE id = $1`, before.id);
           reopened = await mustConversation(t, before.id);
         }
-        const events = await t.logEvents([messageEvent(before, message), ...(reopened ? [conversationEvent(reopened, 'conversation.updated')] : [])]);
-        return { value: message, created: true, events };
+        const events = await t.logEvents([...logged, messageEvent(before, message), ...(reopened ? [conversationEvent(reopened, 'conversation.updated')] : [])]);
+        return { value: message, created: true, claimed, events };
       });
     },
     async findMessage(conversationId, clientId) {
@@ -181,7 +227,7 @@ export function createPgChat(db: PgDb): ChatMethods {
       return tx(async (t): Promise<Changed<Conversation> & { outcome: ClaimOutcome }> => {
         const current = await lockConversation(t, conversationId);
         if (current.status === 'resolved') return { value: current, events: [], outcome: 'not-claimable' };
-        const claimed = await change(t, current, 'joined', agent, { set: "status = 'assigned', assignee_id = $2", guard: "status = 'waiting'", params: [agent.id] });
+        const claimed = await change(t, current, 'joined', agent, claimChange(agent));
         if (claimed) return { ...claimed, outcome: 'claimed' };
         const outcome: ClaimOutcome = current.assignee?.id === agent.id ? 'already-yours' : current.status === 'assigned' ? 'taken' : 'not-claimable';
         return { value: current, events: [], outcome };

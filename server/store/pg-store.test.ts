@@ -200,6 +200,31 @@ function pgTests(url: string): void {
         assert.deepEqual(messages.map((m) => m.system?.kind), ['joined'], 'one join');
       }
     });
+
+    it('keeps an owner, counts a visit once and lets one reply take a conversation when two processes race (issue 10)', async () => {
+      const { a, b } = await cluster();
+      const { site, visitor, agent } = await seed(a);
+      const owners = await Promise.all([1, 2].map((n) => a.createUser({ email: `o${n}@shop.test`, name: `O${n}`, role: 'owner', passwordHash: 'x', siteIds: [] })));
+      const demotions = await Promise.allSettled([a.updateUser(owners[0]!.id, { role: 'agent' }), b.updateUser(owners[1]!.id, { disabled: true })]);
+      assert.deepEqual(demotions.map((d) => d.status).sort(), ['fulfilled', 'rejected']);
+      assert.equal((await b.listUsers()).filter((u) => u.role === 'owner' && !u.disabled).length, 1);
+
+      const at = visitor.lastSeenAt + 60_001;
+      const touches = await Promise.all([a, b, a, b].map((store, i) => store.touchVisitor(visitor.id, { context: { title: `tab ${i}` }, at, newVisitAfterMs: 60_000 })));
+      assert.equal(touches.filter((t) => t.newVisit).length, 1);
+      assert.equal((await b.getVisitor(visitor.id))!.visits, 2);
+
+      const bo = await b.createUser({ email: 'bo@shop.test', name: 'Bo', role: 'agent', passwordHash: 'x', siteIds: [site.id] });
+      const { value: c } = await a.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'raced' });
+      const boRef = { id: bo.id, name: bo.name, avatarUrl: null };
+      const replies = await Promise.all([
+        a.appendMessage({ conversationId: c.id, clientId: 'x', author: 'agent', agentId: agent.id, body: 'Ann here', internal: false, claimIfWaiting: agent }),
+        b.appendMessage({ conversationId: c.id, clientId: 'y', author: 'agent', agentId: bo.id, body: 'Bo here', internal: false, claimIfWaiting: boRef }),
+      ]);
+      assert.equal(replies.filter((r) => r.claimed).length, 1);
+      const { messages } = await a.listMessages(c.id, { limit: 10, includeInternal: true });
+      assert.deepEqual(messages.map((m) => m.system?.kind ?? m.body).slice(0, 2), ['joined', replies.find((r) => r.claimed)!.value.body]);
+    });
   });
 
   describe('PostgreSQL store in trouble', () => {

@@ -6,7 +6,7 @@
 import type { AgentStatus } from '../../protocol/protocol.ts';
 import { newId, toSite, toUser } from './rows.ts';
 import type { Row, SqliteDb } from './sqlite-db.ts';
-import type { Invite, Store } from './store.ts';
+import { LastOwnerError, type Invite, type Store } from './store.ts';
 
 export type AccountMethods = Pick<Store,
   | 'getMeta' | 'setMeta'
@@ -117,10 +117,13 @@ export function createSqliteAccounts({ now, one, all, run, write, logEvent, agen
         agentRefs.delete(id);
         const current = one('SELECT * FROM users WHERE id = ?', id);
         if (!current) throw new Error(`user ${id} does not exist`);
+        const wasActiveOwner = current.role === 'owner' && !Number(current.disabled);
         run('UPDATE users SET name = ?, role = ?, disabled = ?, password_hash = ? WHERE id = ?',
           patch.name ?? String(current.name), patch.role ?? String(current.role),
           patch.disabled === undefined ? Number(current.disabled) : patch.disabled ? 1 : 0,
           patch.passwordHash ?? String(current.password_hash), id);
+        // In the job, after the change: the job's savepoint rolls it back (issue 10, keep an owner).
+        if (wasActiveOwner && !one("SELECT 1 FROM users WHERE role = 'owner' AND disabled = 0 LIMIT 1")) throw new LastOwnerError();
         if (patch.siteIds) {
           run('DELETE FROM site_members WHERE user_id = ?', id);
           for (const siteId of patch.siteIds) run('INSERT INTO site_members (site_id, user_id) VALUES (?, ?)', siteId, id);

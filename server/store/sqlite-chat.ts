@@ -8,10 +8,13 @@ import type { AgentRef, Conversation, SystemKind, Visitor } from '../../protocol
 import { likePattern, newId, systemText, toConversation, toMessage, toVisitor } from './rows.ts';
 import { CONVERSATION_SELECT, createChatRows, MESSAGE_SELECT } from './sqlite-chat-rows.ts';
 import type { Param, SqliteDb } from './sqlite-db.ts';
-import type { Changed, ClaimOutcome, ConversationQuery, Store } from './store.ts';
+import type { Changed, ClaimOutcome, ConversationQuery, LoggedEvent, Store } from './store.ts';
+
+/** A status or assignee change: SET with its params, and an extra WHERE guard with its own. */
+interface Change { set: string; params?: Param[]; guard?: string; guardParams?: Param[] }
 
 export type ChatMethods = Pick<Store,
-  | 'createVisitor' | 'findVisitorByToken' | 'getVisitor' | 'updateVisitor'
+  | 'createVisitor' | 'findVisitorByToken' | 'getVisitor' | 'updateVisitor' | 'touchVisitor'
   | 'startConversation' | 'getConversation' | 'getConversationRef' | 'latestConversation' | 'listVisitorConversations' | 'listConversations'
   | 'appendMessage' | 'findMessage' | 'listMessages'
   | 'claim' | 'transfer' | 'resolve' | 'reopen' | 'markRead'
@@ -22,20 +25,30 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
   const { conversation, mustConversation, conversationRef, message, conversationEvent, insertMessage } = createChatRows(ctx);
 
   /**
-   * A status or assignee change with its system message, in one transaction. `guard` is an extra
-   * WHERE condition; when it no longer holds, nothing is written and null is returned.
+   * A status or assignee change with its system message; the caller holds the write job. `guard`
+   * is an extra WHERE condition; when it no longer holds, nothing is written and null is returned.
    */
-  function changeConversation(id: string, kind: SystemKind, agent: AgentRef | null, change: { set: string; params?: Param[]; guard?: string; guardParams?: Param[] }): Promise<Changed<Conversation> | null> {
-    return write(() => {
-      const before = mustConversation(id);
-      const { changes } = run(`UPDATE conversations SET ${change.set} WHERE id = ? ${change.guard ? `AND ${change.guard}` : ''}`, ...(change.params ?? []), id, ...(change.guardParams ?? []));
-      if (Number(changes) === 0) return null;
-      const name = agent?.name ?? null;
-      const { event } = insertMessage(before, { conversationId: id, clientId: null, author: 'system', agentId: agent?.id ?? null, body: systemText(kind, name), internal: false, system: { kind, agentName: name } });
-      const after = mustConversation(id);
-      return { value: after, events: [event, conversationEvent(after, 'conversation.updated')] };
-    });
+  function applyChange(id: string, kind: SystemKind, agent: AgentRef | null, change: Change): Changed<Conversation> | null {
+    const before = mustConversation(id);
+    const { changes } = run(`UPDATE conversations SET ${change.set} WHERE id = ? ${change.guard ? `AND ${change.guard}` : ''}`, ...(change.params ?? []), id, ...(change.guardParams ?? []));
+    if (Number(changes) === 0) return null;
+    const name = agent?.name ?? null;
+    const { event } = insertMessage(before, { conversationId: id, clientId: null, author: 'system', agentId: agent?.id ?? null, body: systemText(kind, name), internal: false, system: { kind, agentName: name } });
+    const after = mustConversation(id);
+    return { value: after, events: [event, conversationEvent(after, 'conversation.updated')] };
   }
+  /** applyChange in a transaction of its own. */
+  const changeConversation = (id: string, kind: SystemKind, agent: AgentRef | null, change: Change) =>
+    write(() => applyChange(id, kind, agent, change));
+  /** A claim: only of a waiting conversation (claim, and a reply that takes one). */
+  const claimChange = (agent: AgentRef): Change => ({ set: "status = 'assigned', assignee_id = ?", params: [agent.id], guard: "status = 'waiting'" });
+  /** Only what agents would see change is worth an event; a heartbeat of last_seen_at is not. */
+  const visitorEvents = (before: Visitor, after: Visitor) => {
+    const { lastSeenAt: _a, ...seenBefore } = before;
+    const { lastSeenAt: _b, ...seenAfter } = after;
+    return JSON.stringify(seenBefore) === JSON.stringify(seenAfter) ? []
+      : [logEvent({ type: 'visitor.updated', data: { visitor: after }, siteId: after.siteId, visitorId: after.id, audience: 'agents' })];
+  };
   const unchanged = (id: string): Changed<Conversation> => ({ value: mustConversation(id), events: [] });
 
   return {
@@ -67,12 +80,20 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
             visits = ?, last_seen_at = ? WHERE id = ?`,
           after.name, after.email, after.externalId, after.verified ? 1 : 0, JSON.stringify(after.attributes),
           JSON.stringify(after.context), after.visits, after.lastSeenAt, id);
-        // Only what agents would see change is worth an event; a heartbeat of last_seen_at is not.
-        const { lastSeenAt: _a, ...seenBefore } = before;
-        const { lastSeenAt: _b, ...seenAfter } = after;
-        const changed = JSON.stringify(seenBefore) !== JSON.stringify(seenAfter);
-        const events = changed ? [logEvent({ type: 'visitor.updated', data: { visitor: after }, siteId: after.siteId, visitorId: id, audience: 'agents' })] : [];
-        return { value: after, events };
+        return { value: after, events: visitorEvents(before, after) };
+      });
+    },
+    async touchVisitor(id, { context, at, newVisitAfterMs }) {
+      return write(() => {
+        const row = one('SELECT * FROM visitors WHERE id = ?', id);
+        if (!row) throw new Error(`visitor ${id} does not exist`);
+        const before = toVisitor(row);
+        // The count is decided by the row as it is in this job, never by a read before it (issue 10).
+        run(`UPDATE visitors SET context = ?, visits = visits + CASE WHEN last_seen_at < ? - ? THEN 1 ELSE 0 END,
+            last_seen_at = MAX(last_seen_at, ?) WHERE id = ?`,
+          JSON.stringify({ ...before.context, ...context }), at, newVisitAfterMs, at, id);
+        const after = toVisitor(one('SELECT * FROM visitors WHERE id = ?', id)!);
+        return { value: after, events: visitorEvents(before, after), newVisit: after.visits > before.visits };
       });
     },
 
@@ -124,18 +145,25 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
       return write(() => {
         if (input.clientId !== null) {
           const existing = one('SELECT id FROM messages WHERE conversation_id = ? AND client_id = ?', input.conversationId, input.clientId);
-          if (existing) return { value: message(String(existing.id)), created: false, events: [] };
+          if (existing) return { value: message(String(existing.id)), created: false, claimed: false, events: [] };
         }
-        const before = conversationRef(input.conversationId);
+        let before = conversationRef(input.conversationId);
         if (!before) throw new Error(`conversation ${input.conversationId} does not exist`);
+        const events: LoggedEvent[] = [];
+        // Claim then send, in this one job (issue 10): the join is the message right before the reply.
+        const took = input.claimIfWaiting && before.status === 'waiting' ? applyChange(before.id, 'joined', input.claimIfWaiting, claimChange(input.claimIfWaiting)) : null;
+        if (took) {
+          events.push(...took.events);
+          before = took.value;
+        }
         const { message: stored, event } = insertMessage(before, input);
-        const events = [event];
+        events.push(event);
         if (input.author === 'visitor' && before.status === 'resolved') {
           run(`UPDATE conversations SET status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END,
               resolved_at = NULL WHERE id = ?`, before.id);
           events.push(conversationEvent(mustConversation(before.id), 'conversation.updated'));
         }
-        return { value: stored, created: true, events };
+        return { value: stored, created: true, claimed: took !== null, events };
       });
     },
     async findMessage(conversationId, clientId) {
@@ -158,8 +186,7 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
     async claim(conversationId, agent) {
       const current = mustConversation(conversationId);
       if (current.status === 'resolved') return { value: current, events: [], outcome: 'not-claimable' };
-      const changed = await changeConversation(conversationId, 'joined', agent,
-        { set: "status = 'assigned', assignee_id = ?", params: [agent.id], guard: "status = 'waiting'" });
+      const changed = await changeConversation(conversationId, 'joined', agent, claimChange(agent));
       if (changed) return { ...changed, outcome: 'claimed' };
       const latest = mustConversation(conversationId);
       const outcome: ClaimOutcome = latest.assignee?.id === agent.id ? 'already-yours' : latest.status === 'assigned' ? 'taken' : 'not-claimable';

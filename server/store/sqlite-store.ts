@@ -2,9 +2,11 @@
  * The embedded default store: one SQLite file through node:sqlite, in WAL mode.
  *
  * node:sqlite is synchronous, so each method runs its whole transaction without yielding; two
- * requests can never interleave inside one, which is what makes claim and idempotent send atomic
- * here. The SQL still states those guards (WHERE status = 'waiting', UNIQUE client ids) so that
- * the same logic holds on engines with real concurrency.
+ * requests can never interleave inside one, which is what makes claim, idempotent send, claim then
+ * send, the last-owner check and the visit count atomic here — as long as each is one method, its
+ * check and its change in one write job (issue 10). The SQL still states those guards (WHERE
+ * status = 'waiting', UNIQUE client ids, visits = visits + …) so that the same logic holds on
+ * engines with real concurrency.
  */
 import { createSqliteAccounts } from './sqlite-accounts.ts';
 import { createSqliteChat } from './sqlite-chat.ts';

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventIdAfter, formatEventId, parseEventId, type AgentRef } from '../../protocol/protocol.ts';
 import { defaultWidgetConfig } from '../site-defaults.ts';
-import type { Store } from './store.ts';
+import { LastOwnerError, type Store } from './store.ts';
 
 export function storeConformance(name: string, open: () => Promise<Store>): void {
   async function seeded() {
@@ -263,6 +263,122 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       assert.equal(updated.disabled, true);
       await store.deleteUserSessions(alice.id);
       assert.equal(await store.getSession('session-1'), null);
+      await store.close();
+    });
+
+    // Issue 10: invariants that span rows hold with concurrent callers. On PostgreSQL the calls of
+    // a Promise.all run on several pool connections at once; each case fails there when the store
+    // decides from a read another caller can change before it acts (a read before its transaction,
+    // or one without the lock). The clientId clash is the one that catches a separate claim surely;
+    // the two agents' race catches it only now and then.
+
+    it('keeps an enabled owner: of two owners demoted or disabled at once, one is refused', async () => {
+      const { store } = await seeded();
+      let n = 0;
+      const owner = () => store.createUser({ email: `owner${++n}@shop.test`, name: `Owner ${n}`, role: 'owner', passwordHash: 'x', siteIds: [] });
+      const activeOwners = async () => (await store.listUsers()).filter((u) => u.role === 'owner' && !u.disabled).map((u) => u.id);
+      const solo = await owner();
+      await assert.rejects(store.updateUser(solo.id, { role: 'agent' }), LastOwnerError);
+      await assert.rejects(store.updateUser(solo.id, { disabled: true, name: 'Renamed' }), LastOwnerError);
+      const unchanged = (await store.getUser(solo.id))!;
+      assert.deepEqual([unchanged.role, unchanged.disabled, unchanged.name], ['owner', false, 'Owner 1'], 'a refused change changes nothing');
+      assert.equal((await store.updateUser(solo.id, { name: 'Sole', role: 'owner', disabled: false })).name, 'Sole', 'what keeps them an owner passes');
+      let pair = [solo, await owner()];
+      for (let round = 0; round < 8; round++) {
+        const settled = await Promise.allSettled([
+          store.updateUser(pair[0]!.id, round % 2 ? { role: 'agent' } : { disabled: true }),
+          store.updateUser(pair[1]!.id, { role: 'agent' }),
+        ]);
+        const refused = settled.flatMap((s, i) => (s.status === 'rejected' ? [i] : []));
+        assert.equal(refused.length, 1, `round ${round}: exactly one of the two is refused`);
+        assert.ok((settled[refused[0]!] as PromiseRejectedResult).reason instanceof LastOwnerError);
+        const survivor = pair[refused[0]!]!;
+        assert.deepEqual(await activeOwners(), [survivor.id], `round ${round}: the refused one is the owner left`);
+        pair = [survivor, await owner()];
+      }
+      await store.close();
+    });
+
+    it('counts a return once when several tabs open a session at once, and never loses one', async () => {
+      const { store, visitor } = await seeded();
+      const gap = 30 * 60_000;
+      const touch = (at: number, context: Record<string, string>) => store.touchVisitor(visitor.id, { context, at, newVisitAfterMs: gap });
+      const soon = await touch(visitor.lastSeenAt + 1000, { userAgent: 'Test/1.0' });
+      assert.equal(soon.newVisit, false, 'back within the gap: the same visit');
+      assert.equal(soon.value.visits, 1);
+      assert.deepEqual(soon.value.context, { url: 'https://shop.test/', userAgent: 'Test/1.0' }, 'the context is merged');
+      assert.deepEqual(soon.events.map((e) => e.type), ['visitor.updated']);
+      assert.equal((await touch(visitor.lastSeenAt + 2000, { userAgent: 'Test/1.0' })).events.length, 0, 'being seen alone is no news');
+      let seen = visitor.lastSeenAt + 2000;
+      for (let round = 1; round <= 4; round++) {
+        const at = seen + gap + 1;
+        const tabs = await Promise.all(Array.from({ length: 8 }, (_, i) => touch(at + i, { url: `https://shop.test/${round}/${i}` })));
+        assert.equal(tabs.filter((t) => t.newVisit).length, 1, `round ${round}: one of the tabs counts the return`);
+        const after = (await store.getVisitor(visitor.id))!;
+        assert.equal(after.visits, 1 + round, `round ${round}: counted once`);
+        assert.equal(after.lastSeenAt, at + 7, 'the latest time, in whatever order they landed');
+        assert.equal(after.context.userAgent, 'Test/1.0');
+        seen = after.lastSeenAt;
+      }
+      const late = await touch(seen - 5000, {});
+      assert.equal(late.value.lastSeenAt, seen, 'a late arrival never moves lastSeenAt back');
+      assert.equal(late.newVisit, false);
+      await store.close();
+    });
+
+    it('takes a waiting conversation with the reply, the join right before it; a colleague answering at once is sent after, and a retry writes nothing', async () => {
+      const { store, site, visitor, alice, bob } = await seeded();
+      const reply = (conversationId: string, agent: AgentRef) => store.appendMessage({
+        conversationId, clientId: `reply-${agent.id}`, author: 'agent', agentId: agent.id, body: `${agent.name} here`, internal: false, claimIfWaiting: agent,
+      });
+      const started = await Promise.all(Array.from({ length: 8 }, (_, i) => store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: `race-${i}` })));
+      const races = await Promise.all(started.map(({ value: c }) => Promise.all([reply(c.id, alice), reply(c.id, bob)])));
+      for (const [i, results] of races.entries()) {
+        const id = started[i]!.value.id;
+        assert.equal(results.filter((r) => r.claimed).length, 1, 'one reply takes it');
+        const taker = results.find((r) => r.claimed)!;
+        const other = results.find((r) => !r.claimed)!;
+        assert.ok(taker.created && other.created, 'both replies are sent');
+        assert.deepEqual(taker.events.map((e) => e.type), ['message', 'conversation.updated', 'message']);
+        assert.deepEqual(other.events.map((e) => e.type), ['message']);
+        const { messages } = await store.listMessages(id, { limit: 10, includeInternal: true });
+        assert.deepEqual(messages.map((m) => [m.seq, m.system?.kind ?? m.agent?.id]), [[1, 'joined'], [2, taker.value.agent!.id], [3, other.value.agent!.id]],
+          'the join, then the reply that made it, then the colleague\'s');
+        assert.equal(messages[0]!.system!.agentName, taker.value.agent!.name);
+        const conversation = (await store.getConversation(id))!;
+        assert.deepEqual([conversation.status, conversation.assignee?.id], ['assigned', taker.value.agent!.id], 'it stays with the one who took it');
+        const retry = await reply(id, taker.value.agent!);
+        assert.deepEqual([retry.created, retry.claimed, retry.events.length], [false, false, 0]);
+        assert.deepEqual(retry.value, taker.value);
+      }
+      const { value: resolved } = await store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'resolved' });
+      await store.resolve(resolved.id, null);
+      const late = await reply(resolved.id, alice);
+      assert.deepEqual([late.created, late.claimed, late.events.map((e) => e.type).join()], [true, false, 'message'], 'a resolved conversation is not taken');
+      assert.equal((await store.getConversation(resolved.id))!.status, 'resolved');
+      await store.close();
+    });
+
+    it('never takes a conversation for a reply whose clientId a note took at the same moment', async () => {
+      const { store, site, visitor, alice } = await seeded();
+      const started = await Promise.all(Array.from({ length: 8 }, (_, i) => store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: `clash-${i}` })));
+      for (const { value: c } of started) {
+        const base = { conversationId: c.id, clientId: 'clash', author: 'agent' as const, agentId: alice.id, body: 'same id' };
+        const [note, answer] = await Promise.all([
+          store.appendMessage({ ...base, internal: true }),
+          store.appendMessage({ ...base, internal: false, claimIfWaiting: alice }),
+        ]);
+        assert.equal([note, answer].filter((r) => r.created).length, 1, 'one message per clientId');
+        const { messages } = await store.listMessages(c.id, { limit: 10, includeInternal: true });
+        const status = (await store.getConversation(c.id))!.status;
+        if (note.created) {
+          assert.deepEqual([answer.claimed, answer.events.length, status], [false, 0, 'waiting'], 'the refused reply took nothing');
+          assert.deepEqual(messages.map((m) => m.internal), [true]);
+        } else {
+          assert.deepEqual([answer.claimed, status], [true, 'assigned']);
+          assert.deepEqual(messages.map((m) => m.system?.kind ?? m.body), ['joined', 'same id']);
+        }
+      }
       await store.close();
     });
 

@@ -5,6 +5,11 @@
  *
  * Every method that changes chat state writes its events to the event log in the same
  * transaction, returns them, and hands them to the onCommit listener once they are durable.
+ *
+ * Invariants that span rows are one method each, one transaction, never a read in a route and a
+ * write after it (issue 10): several processes, or two requests of one, would slip between. Keep
+ * an owner (updateUser), count a visit (touchVisitor), claim then send (appendMessage with
+ * claimIfWaiting), one claim winner (claim), one message per clientId (appendMessage).
  */
 import type {
   AgentRef, AgentStatus, CannedResponse, AttributeValue, Conversation, ConversationView, EventPayloads, EventType,
@@ -21,6 +26,17 @@ export class StoreUnavailableError extends Error {
   constructor(reason: StoreUnavailableError['reason'], message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.reason = reason;
+  }
+}
+
+/**
+ * updateUser refused a change that would leave no enabled owner (demoting or disabling the last
+ * one), so nobody could reach the settings any more. Nothing was changed. The check runs inside
+ * the update's transaction, so two owners demoting each other at once cannot both pass it.
+ */
+export class LastOwnerError extends Error {
+  constructor(message = 'This is the only active owner; make someone else an owner first.') {
+    super(message);
   }
 }
 
@@ -70,6 +86,14 @@ export interface AppendMessageInput {
   body: string;
   internal: boolean;
   system?: { kind: SystemKind; agentName: string | null };
+  /**
+   * Answering a waiting conversation takes it: when the conversation is still waiting (seen under
+   * the same lock as the send), this agent claims it in the same transaction — the "joined" system
+   * message and conversation.updated, exactly as claim writes them — and the message follows. When
+   * someone else has it by then, the message is still sent and the conversation stays with them,
+   * as for any reply to a colleague's conversation.
+   */
+  claimIfWaiting?: AgentRef;
 }
 
 export type ClaimOutcome = 'claimed' | 'already-yours' | 'taken' | 'not-claimable';
@@ -81,8 +105,16 @@ export interface VisitorPatch {
   context?: VisitorContext & { userAgent?: string };
   externalId?: string | null;
   verified?: boolean;
-  visits?: number;
   lastSeenAt?: number;
+}
+
+/** A visitor opening a session (a page load, a tab): what touchVisitor needs. */
+export interface VisitorTouch {
+  /** Merged over the stored context, key by key. */
+  context: VisitorContext & { userAgent?: string };
+  at: number;
+  /** A return more than this long after the visitor was last seen counts as a new visit. */
+  newVisitAfterMs: number;
 }
 
 export interface ConversationQuery {
@@ -150,6 +182,11 @@ export interface Store {
   listUsers(siteId?: string): Promise<User[]>;
   setUserStatus(id: string, status: AgentStatus): Promise<void>;
   getUserStatus(id: string): Promise<AgentStatus>;
+  /**
+   * Throws LastOwnerError, changing nothing, when the change would demote or disable the last
+   * enabled owner. Checked in the same transaction as the change (on PostgreSQL with every enabled
+   * owner's row locked), so of two owners demoting each other at once one is refused.
+   */
   updateUser(id: string, patch: { name?: string; role?: Role; disabled?: boolean; siteIds?: string[]; passwordHash?: string }): Promise<User>;
   /** Ends every session of a user (disabled, password reset), or all but one (password changed in that one). */
   deleteUserSessions(userId: string, exceptTokenHash?: string): Promise<void>;
@@ -172,6 +209,13 @@ export interface Store {
   findVisitorByToken(siteId: string, tokenHash: string): Promise<Visitor | null>;
   getVisitor(id: string): Promise<Visitor | null>;
   updateVisitor(id: string, patch: VisitorPatch): Promise<Changed<Visitor>>;
+  /**
+   * A visitor is back (a session opened): merges the context, moves lastSeenAt forward (never
+   * back) and counts a new visit when they were last seen more than newVisitAfterMs before `at`,
+   * in one transaction: tabs or nodes opening at once count a return once, and never lose one.
+   * newVisit says whether this call counted it.
+   */
+  touchVisitor(id: string, touch: VisitorTouch): Promise<Changed<Visitor> & { newVisit: boolean }>;
 
   /** Idempotent per visitor and clientId: a retry returns the same conversation, created false. */
   startConversation(input: { siteId: string; visitorId: string; clientId: string }): Promise<Changed<Conversation> & { created: boolean }>;
@@ -184,9 +228,12 @@ export interface Store {
 
   /**
    * Idempotent per conversation and clientId: a retry returns the stored message, created false,
-   * and writes nothing. A visitor's message reopens a resolved conversation.
+   * and writes nothing (claims nothing either, whatever claimIfWaiting says). A visitor's message
+   * reopens a resolved conversation. With claimIfWaiting, claimed says whether this call took the
+   * conversation; its events are then the join's (message, conversation.updated), then the
+   * message's, and the join is the message just before it.
    */
-  appendMessage(input: AppendMessageInput): Promise<Changed<Message> & { created: boolean }>;
+  appendMessage(input: AppendMessageInput): Promise<Changed<Message> & { created: boolean; claimed: boolean }>;
   /** The message a sender's clientId already stored in a conversation, if any. */
   findMessage(conversationId: string, clientId: string): Promise<Message | null>;
   listMessages(conversationId: string, page: { afterSeq?: number; beforeSeq?: number; limit: number; includeInternal: boolean }): Promise<MessagePage>;
