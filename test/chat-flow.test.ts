@@ -2,7 +2,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { nanoid } from 'nanoid';
 import { eventIdAfter } from '../protocol/protocol.ts';
+import { createManualClock } from '../server/clock.ts';
 import { http, loginAgent, newVisitor, startServer, type TestServer } from './harness.ts';
+import { waitFor } from './wait-for.ts';
 
 describe('chat over SSE + POST', () => {
   let server: TestServer;
@@ -120,27 +122,6 @@ describe('chat over SSE + POST', () => {
     agentStream.close();
   });
 
-  it('serves the same events over long-polling, at once when there are some and after waiting when not', async () => {
-    const visitor = await newVisitor(server);
-    const conversation = await visitor.start();
-    await visitor.send(conversation.id, 'first');
-    const ready = await visitor.call(`/events?cursor=${visitor.cursor}&wait=25`);
-    assert.equal(ready.status, 200);
-    assert.deepEqual(ready.body.events.filter((e: { type: string }) => e.type === 'message').map((e: { data: { message: { body: string } } }) => e.data.message.body), ['first']);
-    const waiting = visitor.call(`/events?cursor=${ready.body.cursor}&wait=25`);
-    await new Promise((r) => setTimeout(r, 100));
-    const agent = await loginAgent(server, 'alice@test.local');
-    await agent.send(conversation.id, 'answer while you wait');
-    // Woken by the first event (the reply claims the conversation first); poll on, as a client does.
-    let batch = (await waiting).body;
-    const bodies: string[] = [];
-    for (let polls = 0; polls < 5 && !bodies.includes('answer while you wait'); polls++) {
-      bodies.push(...batch.events.filter((e: { type: string }) => e.type === 'message').map((e: { data: { message: { body: string } } }) => e.data.message.body));
-      if (!bodies.includes('answer while you wait')) batch = (await visitor.call(`/events?cursor=${batch.cursor}&wait=5`)).body;
-    }
-    assert.ok(bodies.includes('answer while you wait'));
-  });
-
   it('tells a visitor what the server knows of them, after they give their name', async () => {
     const visitor = await newVisitor(server);
     await visitor.call('/visitor', { method: 'PATCH', json: { name: 'Ada', email: 'ada@example.com' } });
@@ -155,5 +136,59 @@ describe('chat over SSE + POST', () => {
     assert.equal(again.body.visitor.id, visitor.id);
     assert.equal(again.body.token, visitor.token);
     assert.equal(again.body.conversation.id, conversation.id);
+  });
+});
+
+describe('long-polling', () => {
+  // A manual clock: a held poll can only end by an event or by the test moving time, so "it
+  // waited" is a fact the test can check rather than a guess about timing.
+  const clock = createManualClock();
+  let server: TestServer | undefined;
+  before(async () => { server = await startServer({ clock }); });
+  after(() => server?.close());
+
+  const messageBodies = (batch: { events: Array<{ type: string; data: any }> }) =>
+    batch.events.filter((e) => e.type === 'message' && e.data.message.author !== 'system').map((e) => e.data.message.body as string);
+
+  it('answers at once when there are events, holds the poll until its wait is over when there are none, and wakes it for a reply', async () => {
+    const visitor = await newVisitor(server!);
+    const conversation = await visitor.start();
+    await visitor.send(conversation.id, 'first');
+    const ready = await visitor.call(`/events?cursor=${visitor.cursor}&wait=25`);
+    assert.equal(ready.status, 200);
+    assert.deepEqual(messageBodies(ready.body), ['first']);
+
+    // Nothing new: the poll is held (the visitor counts as on the page while it is)…
+    const offPage = () => {
+      clock.advance(server!.config.presenceGraceMs); // off the page between polls, once the grace is over
+      assert.equal(server!.app.services.presence.visitorOnline(visitor.id), false);
+    };
+    offPage();
+    let answered = false;
+    const held = visitor.call(`/events?cursor=${ready.body.cursor}&wait=25`).finally(() => (answered = true));
+    await waitFor(() => server!.app.services.presence.visitorOnline(visitor.id), { message: 'the poll to be held' });
+    clock.advance(24_999);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(answered, false, 'still held just before its wait is over');
+    clock.advance(1);
+    const empty = await held;
+    assert.equal(empty.status, 200);
+    assert.deepEqual(messageBodies(empty.body), []);
+    assert.equal(empty.body.cursor, ready.body.cursor);
+
+    // …and a reply wakes a held poll at once.
+    offPage();
+    const waiting = visitor.call(`/events?cursor=${empty.body.cursor}&wait=25`);
+    await waitFor(() => server!.app.services.presence.visitorOnline(visitor.id), { message: 'the second poll to be held' });
+    const agent = await loginAgent(server!, 'alice@test.local');
+    await agent.send(conversation.id, 'answer while you wait');
+    // Woken by the first event (the reply claims the conversation first); poll on, as a client does.
+    let batch = (await waiting).body;
+    const bodies = messageBodies(batch);
+    for (let polls = 0; polls < 5 && !bodies.includes('answer while you wait'); polls++) {
+      batch = (await visitor.call(`/events?cursor=${batch.cursor}&wait=0`)).body;
+      bodies.push(...messageBodies(batch));
+    }
+    assert.deepEqual(bodies, ['answer while you wait']);
   });
 });

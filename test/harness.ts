@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
 import { buildApp, type App } from '../server/app.ts';
+import type { Clock } from '../server/clock.ts';
 import { hashPassword } from '../server/auth/secrets.ts';
 import { defaultConfig, type Config } from '../server/config.ts';
 import { defaultWidgetConfig } from '../server/site-defaults.ts';
@@ -36,8 +37,13 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(overrides: Partial<Config> & { allowedOrigins?: string[] } = {}): Promise<TestServer> {
-  const { allowedOrigins = ['http://localhost:5555', 'http://127.0.0.1:5555'], ...configOverrides } = overrides;
+/**
+ * `clock`: the server's clock (timers and the store's time). A manual clock lets a test move time
+ * — session expiry, long-poll holds — instead of waiting for it; heartbeats then only beat when
+ * the test advances it.
+ */
+export async function startServer(overrides: Partial<Config> & { allowedOrigins?: string[]; clock?: Clock } = {}): Promise<TestServer> {
+  const { allowedOrigins = ['http://localhost:5555', 'http://127.0.0.1:5555'], clock, ...configOverrides } = overrides;
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
   const dbPath = join(dataDir, 'parley.db');
   const seedStore = createSqliteStore({ path: dbPath, synchronous: 'NORMAL' });
@@ -70,11 +76,11 @@ export async function startServer(overrides: Partial<Config> & { allowedOrigins?
     // A known port before building, so PUBLIC_URL (links, the server's own origin) is right.
     const port = requested || (await freePort());
     const config = defaultConfig({ port, publicUrl: `http://127.0.0.1:${port}`, dataDir, databaseUrl: `sqlite:${dbPath}`, distDir: resolve('dist'), ...configOverrides });
-    const store = createSqliteStore({ path: dbPath, synchronous: 'NORMAL' });
+    const store = createSqliteStore({ path: dbPath, synchronous: 'NORMAL', ...(clock ? { now: () => clock.now() } : {}) });
     let app: App | undefined;
     try {
       await store.migrate();
-      app = await buildApp({ config, store });
+      app = await buildApp({ config, store, clock });
       await app.listen({ port, host: '127.0.0.1' });
     } catch (error) {
       // Nothing half-started may outlive a failed start (its timers would keep the test file running).

@@ -12,6 +12,7 @@ import { defaultWidgetConfig } from '../server/site-defaults.ts';
 import { createSqliteStore } from '../server/store/sqlite-store.ts';
 import { http } from './harness.ts';
 import { openSse } from './sse-client.ts';
+import { waitFor } from './wait-for.ts';
 
 test('never writes visitor tokens, stream tickets, cookies or passwords to the log', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-logs-'));
@@ -35,7 +36,8 @@ test('never writes visitor tokens, stream tickets, cookies or passwords to the l
     const login = await http(`${url}/v1/agent/login`, { method: 'POST', json: { email: 'agent@x.y', password: 'the real password' } });
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
     await http(`${url}/v1/agent/me`, { headers: { cookie, 'x-parley-csrf': login.body.csrfToken } });
-    await new Promise((r) => setTimeout(r, 50));
+    // Once the last request is in the log, so is everything before it.
+    await waitFor(() => written.includes('/v1/agent/me'), { message: 'the last request in the log' });
     assert.ok(written.includes('/stream'), 'requests are logged');
     for (const secret of [token, ticket.body.ticket, 'hunter2-secret-password', 'the real password', cookie.split('=')[1]!, login.body.csrfToken]) {
       assert.ok(!written.includes(secret), 'secret in log');

@@ -5,6 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { createManualClock } from '../server/clock.ts';
 import { http, loginAgent, newVisitor, PASSWORD, SITE_SECRET, startServer, type TestServer } from './harness.ts';
 
 describe('revocation and rights', () => {
@@ -28,8 +29,16 @@ describe('revocation and rights', () => {
     await stream.ended;
     const visitor = await newVisitor(server);
     await visitor.send((await visitor.start()).id, 'not for Bob any more');
-    const again = await bob.stream();
-    await new Promise((r) => setTimeout(r, 200));
+    // Then something on the site he was moved to, which he must see (this server's own origin may
+    // use any site's widget).
+    const otherSite = `${server.url}/v1/sites/${other.body.site.id}`;
+    const stranger = await http(`${otherSite}/session`, { method: 'POST', json: {}, headers: { origin: server.url } });
+    const marker = await http(`${otherSite}/conversations`, { method: 'POST', json: { clientId: 'marker-1' },
+      headers: { origin: server.url, authorization: `Bearer ${stranger.body.token}` } });
+    // Reconnecting as the dashboard does, from the cursor it had before the change: the replay
+    // covers both events and must hold only the one for his new site.
+    const again = await bob.stream(bob.me.cursor);
+    await again.until((e) => e.event === 'conversation.created' && e.data.conversation.id === marker.body.conversation.id);
     assert.ok(!JSON.stringify(again.events).includes('not for Bob'));
     again.close();
     await admin(`/users/${server.bob.id}`, { method: 'PATCH', json: { siteIds: [server.site.id] } });
@@ -127,11 +136,16 @@ describe('revocation and rights', () => {
 
 describe('session expiry', () => {
   it('ends an agent\'s open stream when the session expires', async () => {
-    const server = await startServer({ sessionTtlMs: 1500 });
+    const clock = createManualClock();
+    const server = await startServer({ sessionTtlMs: 3600_000, clock });
     try {
       const alice = await loginAgent(server, 'alice@test.local');
       const stream = await alice.stream();
-      const goodbye = await stream.until((e) => e.event === 'goodbye', 10_000);
+      clock.advance(3600_000 - 1);
+      assert.equal((await alice.call('/me')).status, 200, 'still valid a moment before it expires');
+      assert.equal(stream.events.some((e) => e.event === 'goodbye'), false);
+      clock.advance(1);
+      const goodbye = await stream.until((e) => e.event === 'goodbye');
       assert.equal(goodbye.data.reason, 'revoked');
       await stream.ended;
       assert.equal((await alice.call('/me')).status, 401);

@@ -22,11 +22,7 @@ test('first start prints a one-time login, serves the demo page with the snippet
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   try {
-    const deadline = Date.now() + 20_000;
-    while (!/password: +\S+/.test(output)) {
-      assert.ok(Date.now() < deadline, `no login printed:\n${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(() => /password: +\S+/.test(output), { timeoutMs: 20_000, message: () => `a login to be printed:\n${output}` });
     const email = /email: +(\S+)/.exec(output)![1]!;
     const password = /password: +(\S+)/.exec(output)![1]!;
     assert.ok(password.length >= 12, 'a generated password');
@@ -42,11 +38,12 @@ test('first start prints a one-time login, serves the demo page with the snippet
     assert.equal(login.status, 200);
     assert.deepEqual(login.body.sites.map((s: { id: string }) => s.id), [siteId]);
     const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    // A client on the long-poll fallback, held open when the signal comes. While it is held, the
+    // owner counts as present, which visitors see as the site being online.
+    const polling = http(`${url}/v1/agent/events?cursor=${login.body.cursor}&wait=25`, { headers: { cookie } });
+    await waitFor(async () => (await http(`${url}/v1/sites/${siteId}/config`)).body.availability.online, { message: 'the poll to be held' });
     const stream = await openSse(`${url}/v1/agent/stream`, { cookie });
     assert.equal(stream.status, 200);
-    // A client on the long-poll fallback, held open when the signal comes.
-    const polling = http(`${url}/v1/agent/events?cursor=${login.body.cursor}&wait=25`, { headers: { cookie } });
-    await new Promise((r) => setTimeout(r, 200));
 
     child.kill('SIGTERM');
     const goodbye = await stream.until((e) => e.event === 'goodbye');
@@ -59,7 +56,7 @@ test('first start prints a one-time login, serves the demo page with the snippet
     let second = '';
     again.stdout.on('data', (chunk) => (second += chunk));
     const secondExit = new Promise<number | null>((resolve) => again.on('exit', resolve));
-    while (!second.includes('Parley is running')) await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => second.includes('Parley is running'), { timeoutMs: 20_000, message: () => `the second start:\n${second}` });
     assert.ok(!second.includes('password:'), 'the password is shown only once');
     const relogin = await http(`${url}/v1/agent/login`, { method: 'POST', json: { email, password } });
     assert.equal(relogin.status, 200, 'data kept across restarts');
