@@ -5,7 +5,7 @@
  */
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { LIMITS } from '../protocol/protocol.ts';
 import { randomToken } from './auth/secrets.ts';
 import type { Bus } from './bus/bus.ts';
@@ -41,7 +41,14 @@ export interface AppOptions {
   redis?: object;
 }
 
-export type App = FastifyInstance & { services: Services };
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Everything the routes share (app.decorate below); tests reach the store, hub and presence here. */
+    services: Services;
+  }
+}
+
+export type App = FastifyInstance;
 
 const HOUSEKEEPING_EVERY_MS = 3600_000;
 const HOUSEKEEPING_ASK_EVERY_MS = 5 * 60_000;
@@ -78,16 +85,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
     // Slow or stalled request senders are cut off; streams are responses and are not affected.
     requestTimeout: 30_000,
     connectionTimeout: 0,
-    http: { headersTimeout: 15_000 } as object,
+    http: { headersTimeout: 15_000 },
     return503OnClosing: true,
     // Visitor attributes are typed as string | number | boolean | null.
     ajv: { customOptions: { allowUnionTypes: true } },
     // Malformed URLs and the like get the catalogue's shape too, not Fastify's own.
     frameworkErrors: (error, _request, reply) => {
       const parley = new ParleyError('BAD_REQUEST', `Malformed request: ${error.message}`);
-      void (reply as unknown as { code(n: number): { send(body: unknown): unknown } }).code(parley.status).send(parley.toBody());
+      // Fastify types this reply by the route generics it could not resolve; it is a plain reply.
+      void (reply as FastifyReply).code(parley.status).send(parley.toBody());
     },
-  }) as unknown as App;
+  });
   app.decorate('services', services);
 
   installErrorHandling(app);

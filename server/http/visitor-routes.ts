@@ -23,12 +23,18 @@ declare module 'fastify' {
   interface FastifyRequest {
     site: Site | null;
     visitor: Visitor | null;
+    /** sha256 of the bearer token, once per request: the rate limiter and authentication both need it. */
+    tokenHash: string | null;
+  }
+  interface FastifyContextConfig {
+    /** The route answers any origin (the public widget config, so a misplaced widget can say why). */
+    anyOrigin?: boolean;
   }
 }
 
 /** A return after this long counts as a new visit. */
 const NEW_VISIT_AFTER_MS = 30 * 60_000;
-const SITE_PATH = /^\/v1\/sites\/([^/?]+)/;
+const PREFLIGHT_SITE = /^\/v1\/sites\/([^/?]+)/;
 const TICKET_PURPOSE = 'visitor-stream';
 
 const attributes = {
@@ -43,15 +49,19 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
 
   app.decorateRequest('site', null);
   app.decorateRequest('visitor', null);
+  app.decorateRequest('tokenHash', null);
 
   // This server's own pages (the demo and the dashboard's preview) may use any site's widget.
   const ownOrigin = new URL(config.publicUrl).origin;
   const allowed = (origin: string, site: Site) => origin === ownOrigin || originAllowed(origin, site.allowedOrigins);
 
-  const siteOf = async (url: string): Promise<Site | null> => {
-    const id = SITE_PATH.exec(url)?.[1];
+  // Every visitor path names its site. A route has it as a parameter; a CORS preflight, answered
+  // before any route is chosen, only in its URL.
+  const siteOf = async (request: FastifyRequest): Promise<Site | null> => {
+    const id = (request.params as { siteId?: string }).siteId ?? PREFLIGHT_SITE.exec(request.url)?.[1];
     return id ? sites.get(decodeURIComponent(id)) : null;
   };
+  const anyOrigin = (request: FastifyRequest) => request.routeOptions.config.anyOrigin === true;
 
   // Browsers may read responses only from the site's allowed origins; credentials are bearer
   // tokens, never cookies, so no Allow-Credentials. The public config is readable from anywhere,
@@ -60,9 +70,8 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     hook: 'onRequest',
     delegator: async (request: FastifyRequest) => {
       const origin = request.headers.origin;
-      const site = await siteOf(request.url);
-      const publicConfig = request.url.split('?')[0]!.endsWith('/config');
-      const permitted = !!origin && !!site && (publicConfig || allowed(origin, site));
+      const site = await siteOf(request);
+      const permitted = !!origin && !!site && (anyOrigin(request) || allowed(origin, site));
       return {
         origin: permitted ? origin : false,
         methods: ['GET', 'POST', 'PATCH'],
@@ -75,9 +84,9 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
   // Two budgets: per IP (the plugin's hook, with its headers) and per visitor token. The plugin
   // runs only one hook per request, so the second is checked by hand with its checker.
   const perIp = app.rateLimit({ max: config.ipRateLimit, timeWindow: 60_000 });
-  const visitorBudget = app.createRateLimit({ max: config.visitorRateLimit, timeWindow: 60_000, keyGenerator: (request) => `visitor:${tokenHash(request)}` });
+  const visitorBudget = app.createRateLimit({ max: config.visitorRateLimit, timeWindow: 60_000, keyGenerator: (request) => `visitor:${request.tokenHash}` });
   const perVisitor = async (request: FastifyRequest) => {
-    if (!bearer(request)) return;
+    if (!request.tokenHash) return;
     const budget = await visitorBudget(request);
     if (!budget.isAllowed && budget.isExceeded) {
       throw new ParleyError('RATE_LIMITED', `Too many requests from this visitor: at most ${budget.max} a minute. Retry in ${budget.ttlInSeconds} s.`,
@@ -87,20 +96,19 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
 
   // Every visitor route: the site exists and the calling page may use it. Refused before any work.
   app.addHook('onRequest', async (request) => {
-    const site = await siteOf(request.url);
+    const site = await siteOf(request);
     if (!site) throw new ParleyError('SITE_NOT_FOUND', 'No site with this id. Check the site id in your snippet.');
     request.site = site;
     const origin = request.headers.origin;
-    if (origin && !allowed(origin, site) && !request.url.split('?')[0]!.endsWith('/config')) {
-      throw notAllowed(origin, site);
-    }
+    if (origin && !allowed(origin, site) && !anyOrigin(request)) throw notAllowed(origin, site);
+    const token = bearer(request);
+    request.tokenHash = token ? sha256(token) : null;
   });
   app.addHook('onRequest', perIp);
   app.addHook('onRequest', perVisitor);
 
   const authenticate = async (request: FastifyRequest) => {
-    const token = bearer(request);
-    const visitor = token ? await store.findVisitorByToken(request.site!.id, tokenHash(request)!) : null;
+    const visitor = request.tokenHash ? await store.findVisitorByToken(request.site!.id, request.tokenHash) : null;
     if (!visitor) throw new ParleyError('UNAUTHENTICATED', 'Open a visitor session first and send its token as "Authorization: Bearer <token>".');
     request.visitor = visitor;
   };
@@ -120,7 +128,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     return conversation;
   };
 
-  app.get(VISITOR_PATHS.config, { schema: { params: s.object({ siteId: s.id }, ['siteId']) } }, async (request, reply) => {
+  app.get(VISITOR_PATHS.config, { config: { anyOrigin: true }, schema: { params: s.object({ siteId: s.id }, ['siteId']) } }, async (request, reply) => {
     const site = request.site!;
     const origin = request.headers.origin;
     if (origin && !allowed(origin, site)) throw notAllowed(origin, site);
@@ -134,7 +142,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     const site = request.site!;
     const context = { ...request.body?.context, userAgent: String(request.headers['user-agent'] ?? '').slice(0, 500) };
     let token = bearer(request);
-    let visitor = token ? await store.findVisitorByToken(site.id, tokenHash(request)!) : null;
+    let visitor = request.tokenHash ? await store.findVisitorByToken(site.id, request.tokenHash) : null;
     if (visitor) {
       // One store operation (issue 10): tabs or nodes opening at once count a return once.
       visitor = (await store.touchVisitor(visitor.id, { context, at: clock.now(), newVisitAfterMs: NEW_VISIT_AFTER_MS })).value;
@@ -303,16 +311,6 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       onClose: () => presence.visitorDisconnected(visitor.id),
     });
   });
-}
-
-// The rate limiter and authentication both need the token's hash: compute it once per request.
-const tokenHashes = new WeakMap<FastifyRequest, string | null>();
-function tokenHash(request: FastifyRequest): string | null {
-  if (!tokenHashes.has(request)) {
-    const token = bearer(request);
-    tokenHashes.set(request, token ? sha256(token) : null);
-  }
-  return tokenHashes.get(request)!;
 }
 
 function bearer(request: FastifyRequest): string | null {
