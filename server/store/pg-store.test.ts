@@ -14,7 +14,7 @@ import { parseEventId } from '../../protocol/protocol.ts';
 import { defaultWidgetConfig } from '../site-defaults.ts';
 import { SCHEMA_VERSION } from './pg-schema.ts';
 import { createPgStore, type PgStoreOptions } from './pg-store.ts';
-import { storeConformance } from './store-conformance.ts';
+import { storeConformance } from '../../test/support/store-conformance.ts';
 import { StoreStartError, StoreUnavailableError, type LoggedEvent, type Store } from './store.ts';
 
 const url = process.env.TEST_DATABASE_URL;

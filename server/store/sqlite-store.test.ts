@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { createSqliteStore } from './sqlite-store.ts';
-import { storeConformance } from './store-conformance.ts';
+import { storeConformance } from '../../test/support/store-conformance.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 /**
  * The storage interface. Every engine (SQLite now, PostgreSQL later) implements it and passes
- * store-conformance.ts. SQL lives only in the implementations; nothing engine-specific leaks
+ * test/support/store-conformance.ts. SQL lives only in the implementations; nothing engine-specific leaks
  * through here (ids are strings, times are epoch ms, JSON columns come back parsed).
  *
  * Every method that changes chat state writes its events to the event log in the same

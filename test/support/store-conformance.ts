@@ -1,12 +1,13 @@
 /**
- * The behaviour every Store implementation must have, written once. Each engine's test file calls
+ * The behaviour every Store implementation must have, written once (test support, not product
+ * code: it imports node:test). Each engine's test file (server/store/*-store.test.ts) calls
  * `storeConformance(name, open)` with a factory for a fresh, empty store.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventIdAfter, formatEventId, parseEventId, type AgentRef } from '../../protocol/protocol.ts';
-import { defaultWidgetConfig } from '../site-defaults.ts';
-import { LastOwnerError, type Store } from './store.ts';
+import { defaultWidgetConfig } from '../../server/site-defaults.ts';
+import { LastOwnerError, type Store } from '../../server/store/store.ts';
 
 export function storeConformance(name: string, open: () => Promise<Store>): void {
   async function seeded() {
