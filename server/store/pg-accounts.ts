@@ -6,15 +6,8 @@
 import type { AgentStatus } from '../../protocol/protocol.ts';
 import type { PgDb, Row, Tx } from './pg-db.ts';
 import { json, newId, toSite, toUser } from './rows.ts';
-import { LastOwnerError, type Invite, type Store } from './store.ts';
+import { LastOwnerError, type Invite, type AccountMethods } from './store.ts';
 
-export type AccountMethods = Pick<Store,
-  | 'getMeta' | 'setMeta'
-  | 'createSite' | 'getSite' | 'listSites' | 'getSiteSecret' | 'updateSite'
-  | 'takeTurn' | 'createUser' | 'getUser' | 'getUserByEmail' | 'listUsers' | 'setUserStatus' | 'getUserStatus' | 'updateUser' | 'deleteUserSessions'
-  | 'createInvite' | 'getInvite' | 'consumeInvite'
-  | 'listCanned' | 'createCanned' | 'deleteCanned'
-  | 'createSession' | 'getSession' | 'deleteSession'>;
 
 export function createPgAccounts({ now, one, all, tx }: PgDb): AccountMethods {
   // Owners belong to every site; agents to those they were given.

@@ -11,16 +11,10 @@ import {
 } from './pg-chat-rows.ts';
 import type { Param, PgDb, Tx } from './pg-db.ts';
 import { likePattern, newId, systemText, toConversation, toMessage, toVisitor } from './rows.ts';
-import type { Changed, ClaimOutcome, ConversationQuery, ConversationRef, LoggedEvent, Store } from './store.ts';
+import type { Changed, ClaimOutcome, ConversationQuery, ConversationRef, LoggedEvent, ChatMethods } from './store.ts';
 
 type NewEvent = Omit<LoggedEvent, 'id'>;
 
-export type ChatMethods = Pick<Store,
-  | 'createVisitor' | 'findVisitorByToken' | 'getVisitor' | 'updateVisitor' | 'touchVisitor'
-  | 'startConversation' | 'getConversation' | 'getConversationRef' | 'latestConversation' | 'listVisitorConversations' | 'listConversations'
-  | 'appendMessage' | 'findMessage' | 'listMessages'
-  | 'claim' | 'transfer' | 'resolve' | 'reopen' | 'markRead'
-  | 'exportConversations' | 'deleteVisitor' | 'deleteConversationsBefore'>;
 
 /** A status or assignee change: SET and an extra WHERE guard, with $1 the conversation id and $2… params. */
 interface Change { set: string; guard: string; params?: Param[] }

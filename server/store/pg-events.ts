@@ -7,9 +7,8 @@ import { formatEventId } from '../../protocol/protocol.ts';
 import { resumePoint } from './event-log.ts';
 import type { PgDb, Row } from './pg-db.ts';
 import { json } from './rows.ts';
-import type { EventScope, EventsAfter, LoggedEvent, Store } from './store.ts';
+import type { EventScope, EventsAfter, LoggedEvent, EventMethods } from './store.ts';
 
-export type EventMethods = Pick<Store, 'appendEvent' | 'eventsAfter' | 'headCursor' | 'pruneEvents'>;
 
 export const toLoggedEvent = (epoch: string, row: Row): LoggedEvent => ({
   id: formatEventId(epoch, Number(row.id)),

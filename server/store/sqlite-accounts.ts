@@ -6,15 +6,8 @@
 import type { AgentStatus } from '../../protocol/protocol.ts';
 import { newId, toSite, toUser } from './rows.ts';
 import type { Row, SqliteDb } from './sqlite-db.ts';
-import { LastOwnerError, type Invite, type Store } from './store.ts';
+import { LastOwnerError, type Invite, type AccountMethods } from './store.ts';
 
-export type AccountMethods = Pick<Store,
-  | 'getMeta' | 'setMeta'
-  | 'createSite' | 'getSite' | 'listSites' | 'getSiteSecret' | 'updateSite'
-  | 'takeTurn' | 'createUser' | 'getUser' | 'getUserByEmail' | 'listUsers' | 'setUserStatus' | 'getUserStatus' | 'updateUser' | 'deleteUserSessions'
-  | 'createInvite' | 'getInvite' | 'consumeInvite'
-  | 'listCanned' | 'createCanned' | 'deleteCanned'
-  | 'createSession' | 'getSession' | 'deleteSession'>;
 
 export function createSqliteAccounts({ now, one, all, run, write, logEvent, agentRefs }: SqliteDb): AccountMethods {
   const siteIdsOf = (userId: string, role: string): string[] =>

@@ -8,17 +8,11 @@ import type { AgentRef, Conversation, SystemKind, Visitor } from '../../protocol
 import { likePattern, newId, systemText, toConversation, toMessage, toVisitor } from './rows.ts';
 import { CONVERSATION_SELECT, createChatRows, MESSAGE_SELECT } from './sqlite-chat-rows.ts';
 import type { Param, SqliteDb } from './sqlite-db.ts';
-import type { Changed, ClaimOutcome, ConversationQuery, LoggedEvent, Store } from './store.ts';
+import type { Changed, ClaimOutcome, ConversationQuery, LoggedEvent, ChatMethods } from './store.ts';
 
 /** A status or assignee change: SET with its params, and an extra WHERE guard with its own. */
 interface Change { set: string; params?: Param[]; guard?: string; guardParams?: Param[] }
 
-export type ChatMethods = Pick<Store,
-  | 'createVisitor' | 'findVisitorByToken' | 'getVisitor' | 'updateVisitor' | 'touchVisitor'
-  | 'startConversation' | 'getConversation' | 'getConversationRef' | 'latestConversation' | 'listVisitorConversations' | 'listConversations'
-  | 'appendMessage' | 'findMessage' | 'listMessages'
-  | 'claim' | 'transfer' | 'resolve' | 'reopen' | 'markRead'
-  | 'exportConversations' | 'deleteVisitor' | 'deleteConversationsBefore'>;
 
 export function createSqliteChat(ctx: SqliteDb): ChatMethods {
   const { now, one, all, run, write, logEvent } = ctx;

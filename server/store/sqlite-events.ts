@@ -6,9 +6,8 @@
 import { formatEventId } from '../../protocol/protocol.ts';
 import { resumePoint } from './event-log.ts';
 import type { Row, SqliteDb } from './sqlite-db.ts';
-import type { EventScope, EventsAfter, LoggedEvent, Store } from './store.ts';
+import type { EventScope, EventsAfter, LoggedEvent, EventMethods } from './store.ts';
 
-export type EventMethods = Pick<Store, 'appendEvent' | 'eventsAfter' | 'headCursor' | 'pruneEvents'>;
 
 export function createSqliteEvents({ one, all, run, write, logEvent, epoch }: SqliteDb): EventMethods {
   const toLoggedEvent = (row: Row): LoggedEvent => ({

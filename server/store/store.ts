@@ -266,3 +266,20 @@ export interface Store {
   /** Drops events older than the given time; cursors before them then get a reset. */
   pruneEvents(olderThan: number): Promise<number>;
 }
+
+// The parts each engine composes its Store from (accounts, chat, events), named once so the
+// engines cannot split the interface differently.
+export type AccountMethods = Pick<Store,
+  | 'getMeta' | 'setMeta'
+  | 'createSite' | 'getSite' | 'listSites' | 'getSiteSecret' | 'updateSite'
+  | 'takeTurn' | 'createUser' | 'getUser' | 'getUserByEmail' | 'listUsers' | 'setUserStatus' | 'getUserStatus' | 'updateUser' | 'deleteUserSessions'
+  | 'createInvite' | 'getInvite' | 'consumeInvite'
+  | 'listCanned' | 'createCanned' | 'deleteCanned'
+  | 'createSession' | 'getSession' | 'deleteSession'>;
+export type ChatMethods = Pick<Store,
+  | 'createVisitor' | 'findVisitorByToken' | 'getVisitor' | 'updateVisitor' | 'touchVisitor'
+  | 'startConversation' | 'getConversation' | 'getConversationRef' | 'latestConversation' | 'listVisitorConversations' | 'listConversations'
+  | 'appendMessage' | 'findMessage' | 'listMessages'
+  | 'claim' | 'transfer' | 'resolve' | 'reopen' | 'markRead'
+  | 'exportConversations' | 'deleteVisitor' | 'deleteConversationsBefore'>;
+export type EventMethods = Pick<Store, 'appendEvent' | 'eventsAfter' | 'headCursor' | 'pruneEvents'>;
