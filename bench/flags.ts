@@ -1,11 +1,12 @@
 /**
- * Command-line flags of `npm run bench`. Defaults are sized so the whole run (three systems)
- * takes about ten minutes on a 2-core machine; every figure scales with the flags on a bigger one.
+ * Command-line flags of `npm run bench`. Defaults are sized so the whole run (four systems: the
+ * single node, the cluster and the two peers) takes a quarter of an hour or more on a 2-core
+ * machine (longer when the cluster cannot carry --rate); every figure scales with the flags.
  */
 import { parseArgs } from 'node:util';
 
 export const SCENARIOS = ['streams', 'latency', 'ingest', 'storm', 'widget'] as const;
-export const SYSTEMS = ['parley', 'socketio', 'nchan'] as const;
+export const SYSTEMS = ['parley', 'parley-cluster', 'socketio', 'nchan'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 export type SystemName = (typeof SYSTEMS)[number];
 
@@ -20,6 +21,10 @@ export interface Flags {
   ingestStepS: number;
   only: Scenario[];
   systems: SystemName[];
+  /** Processes in the parley-cluster system. */
+  clusterNodes: number;
+  /** Where parley-cluster creates (and drops) its database: an admin URL of a PostgreSQL server. */
+  databaseUrl: string;
   out: string;
   chart: string;
   build: boolean;
@@ -36,7 +41,11 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --ingest-rates 500,1000,...  offered rates for durable ingest, tried in order until one fails
   --ingest-step 3             seconds per ingest rate
   --only streams,latency,ingest,storm,widget   scenarios to run (streams and latency share one pass)
-  --systems parley,socketio,nchan              systems to run
+  --systems parley,parley-cluster,socketio,nchan   systems to run
+  --cluster 3                 Parley processes in parley-cluster (all on one fresh PostgreSQL database)
+  --database-url URL          PostgreSQL server for parley-cluster (default: BENCH_DATABASE_URL,
+                              else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres);
+                              a database with a random name is created there and dropped at the end
   --out bench/results/latest.json
   --chart docs/benchmarks-latency.svg
   --no-build                  skip \`npm run build\` (by default the bench builds first, so it measures a fresh production build)
@@ -74,6 +83,8 @@ export function parseFlags(argv: string[], fileLimit: number): Flags | 'help' {
       'ingest-step': { type: 'string', default: '3' },
       only: { type: 'string', default: SCENARIOS.join(',') },
       systems: { type: 'string', default: SYSTEMS.join(',') },
+      cluster: { type: 'string', default: '3' },
+      'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres' },
       out: { type: 'string', default: 'bench/results/latest.json' },
       chart: { type: 'string', default: 'docs/benchmarks-latency.svg' },
       build: { type: 'boolean', default: true },
@@ -96,6 +107,8 @@ export function parseFlags(argv: string[], fileLimit: number): Flags | 'help' {
     ingestStepS: positive(values['ingest-step'], 'ingest-step'),
     only: subset(values.only, SCENARIOS, 'only'),
     systems: subset(values.systems, SYSTEMS, 'systems'),
+    clusterNodes: Math.floor(positive(values.cluster, 'cluster')),
+    databaseUrl: values['database-url'],
     out: values.out,
     chart: values.chart,
     build: values.build,

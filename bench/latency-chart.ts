@@ -5,7 +5,7 @@
  */
 import type { BenchResults } from './results.ts';
 
-const COLORS: Record<string, string> = { parley: '#2563eb', socketio: '#dc2626', nchan: '#16a34a' };
+const COLORS: Record<string, string> = { parley: '#2563eb', 'parley-cluster': '#7c3aed', socketio: '#dc2626', nchan: '#16a34a' };
 const W = 780, H = 420, L = 70, R = 220, T = 40, B = 60;
 
 const esc = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);

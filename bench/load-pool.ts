@@ -98,6 +98,16 @@ export class LoadPool {
     return results.reduce((n, r) => n + r.open, 0) - 1;
   }
 
+  /** Waits (at most maxMs) until process 0 has no send unanswered; says how many still are. */
+  async settle(maxMs: number): Promise<{ pending: number; ms: number }> {
+    return call(this.workers[0]!, { cmd: 'settle', maxMs }, maxMs + 10_000);
+  }
+
+  /** The load processes' pids (their CPU is reported beside the server's). */
+  pids(): number[] {
+    return this.workers.map((worker) => worker.child.pid!).filter(Boolean);
+  }
+
   /** Runs a command on process 0 (which holds the agent and the active conversations). */
   first<T>(command: Command, timeoutMs: number): Promise<T> {
     return call<T>(this.workers[0]!, command, timeoutMs);

@@ -72,3 +72,33 @@ export async function settledRss(pids: number[], samples = 5, gapMs = 200): Prom
   values.sort((a, b) => a - b);
   return values[Math.floor(values.length / 2)]!;
 }
+
+/** Seconds of CPU the whole machine spent busy (every core: all but idle and iowait), from /proc/stat. */
+export function machineBusySeconds(): number | null {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return (total - fields[3]! - fields[4]!) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** Tasks running or ready to run on the whole machine right now (procs_running in /proc/stat, this reader included). */
+export function runnableTasks(): number | null {
+  try {
+    const match = /^procs_running (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The 1, 5 and 15 minute load averages, or null off Linux. */
+export function loadAverage(): number[] | null {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).map(Number);
+  } catch {
+    return null;
+  }
+}

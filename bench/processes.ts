@@ -2,11 +2,26 @@
  * Child processes of a bench run: every one is registered here when it starts and killed by
  * killAll() — on success, on failure and on Ctrl-C — so a run never leaves a server or a load
  * generator behind. Only processes this run started are ever signalled, by their own pid.
+ * Other things a run makes outside its processes (the cluster's PostgreSQL database) register a
+ * cleanup, run by killAll() after the processes are gone, and on Ctrl-C.
  */
 import { spawn, fork, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer, request } from 'node:http';
 
 const children = new Set<ChildProcess>();
+const cleanups = new Set<() => Promise<void>>();
+
+/** Registers work for killAll() (dropping a database); the returned function runs it now, once. */
+export function onCleanup(cleanup: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | null = null;
+  const once = () => {
+    cleanups.delete(once);
+    done ??= cleanup().catch((error: Error) => console.error(`cleanup failed: ${error.message}`));
+    return done;
+  };
+  cleanups.add(once);
+  return once;
+}
 
 function track(child: ChildProcess): ChildProcess {
   children.add(child);
@@ -34,6 +49,7 @@ export async function stopProcess(child: ChildProcess, graceMs = 3000): Promise<
 
 export async function killAll(): Promise<void> {
   await Promise.all([...children].map((child) => stopProcess(child, 2000)));
+  await Promise.all([...cleanups].map((cleanup) => cleanup()));
 }
 
 let installed = false;

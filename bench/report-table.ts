@@ -1,8 +1,13 @@
 /**
  * The printed table: one row per figure, one column per system, and every Parley figure as a
- * ratio to each peer's (ours / peer). For rows marked ↓ lower is better, for ↑ higher is better.
+ * ratio to each peer's (ours / peer), plus the cluster's to the single node's (cluster / single)
+ * when both ran. For rows marked ↓ lower is better, for ↑ higher is better. Below it, the CPU each
+ * traffic step cost (what bounds the figures).
  */
-import type { BenchResults, StreamPoint, SystemRun } from './results.ts';
+import type { BenchResults, StreamPoint, SystemRun, Usage } from './results.ts';
+import { describeUsage } from './usage-watch.ts';
+
+const OURS = ['parley', 'parley-cluster'];
 
 type Cell = number | null;
 interface Row { label: string; values: Record<string, Cell>; format: (v: number) => string }
@@ -36,6 +41,7 @@ function rows(results: BenchResults): Row[] {
       }
     }
     row(`${int(n)} streams: send errors ↓`, int, (r) => at(r, n)?.latency?.errors ?? null);
+    row(`${int(n)} streams: not acknowledged in time ↓`, int, (r) => at(r, n)?.latency?.unacked ?? null);
     row(`${int(n)} streams: lost + doubled ↓`, int, (r) => { const l = at(r, n)?.latency; return l ? l.lost + l.doubled : null; });
   }
   row('durable ingest: msg/s with p99 < 100 ms ↑', int, (r) => r.ingest?.bestRate ?? null);
@@ -45,6 +51,7 @@ function rows(results: BenchResults): Row[] {
   row('storm: messages lost ↓', int, (r) => r.storm?.lost ?? null);
   row('storm: messages doubled ↓', int, (r) => r.storm?.doubled ?? null);
   row('storm: send errors ↓', int, (r) => r.storm?.errors ?? null);
+  row('storm: not acknowledged in time ↓', int, (r) => r.storm?.unacked ?? null);
   return out;
 }
 
@@ -58,22 +65,50 @@ const ratio = (ours: Cell, peer: Cell) => (ours === null || peer === null ? '—
 
 export function formatTable(results: BenchResults): string {
   const names = Object.keys(results.systems).filter((n) => results.systems[n]!.status === 'ok');
-  const peers = names.filter((n) => n !== 'parley');
+  const peers = names.filter((n) => !OURS.includes(n));
+  const both = names.includes('parley') && names.includes('parley-cluster');
   const label = (n: string) => results.systems[n]!.label;
-  const header = ['figure', ...names.map(label), ...(names.includes('parley') ? peers.map((p) => `ours/${label(p)}`) : [])];
+  const header = ['figure', ...names.map(label), ...(names.includes('parley') ? peers.map((p) => `ours/${label(p)}`) : []), ...(both ? ['cluster/single'] : [])];
   const body = rows(results).map((r) => [
     r.label,
     ...names.map((n) => (r.values[n] === null || r.values[n] === undefined ? '—' : r.format(r.values[n]!))),
     ...(names.includes('parley') ? peers.map((p) => ratio(r.values.parley ?? null, r.values[p] ?? null)) : []),
+    ...(both ? [ratio(r.values['parley-cluster'] ?? null, r.values.parley ?? null)] : []),
   ]);
   const parts = [render(header, body)];
+  const usage = formatUsage(results);
+  if (usage) parts.push('', usage);
   for (const [name, run] of Object.entries(results.systems)) {
     if (run.status === 'skipped') parts.push(`${run.label}: ${run.reason}`);
     else if (run.error) parts.push(`${run.label}: stopped early: ${run.error}`);
     else if (name === 'nchan' && run.ingest) parts.push('nchan ingest is memory only (no persistence): a ceiling, not a like-for-like durable figure.');
+    if (run.status === 'ok' && (run.processes ?? 1) > 1) parts.push(`${run.label}: RSS, memory/stream, live heap/stream and idle CPU are sums over its ${run.processes} processes (PostgreSQL not included).`);
   }
   if (results.widget) parts.push('', formatWidget(results));
   return parts.join('\n');
+}
+
+/** CPU per traffic step, % of one core (the machine has cpus × 100 %), for each system that recorded it. */
+function formatUsage(results: BenchResults): string {
+  const lines: string[] = [];
+  for (const run of Object.values(results.systems)) {
+    if (run.status !== 'ok') continue;
+    const steps: Array<[string, Usage | undefined]> = [];
+    for (const point of [...run.points].reverse()) steps.push([`${int(point.streams)} streams at ${int(results.meta.flags.rate)} msg/s`, point.latency?.usage]);
+    if (run.storm) steps.push([`storm over ${int(run.storm.streams)} streams`, run.storm.usage]);
+    if (run.ingest) {
+      const best = run.ingest.steps.filter((s) => s.passed).at(-1);
+      const failed = run.ingest.steps.find((s) => !s.passed);
+      if (best) steps.push([`ingest ${int(best.rate)}/s (passed)`, best.usage]);
+      if (failed) steps.push([`ingest ${int(failed.rate)}/s offered, ${int(failed.achieved)}/s stored (failed)`, failed.usage]);
+    }
+    const known = steps.filter(([, u]) => u);
+    if (known.length === 0) continue;
+    lines.push(`${run.label}${run.processes && run.processes > 1 ? ` (${run.processes} processes, each its own figure)` : ''}:`);
+    for (const [what, u] of known) lines.push(`  ${what}: ${describeUsage(u)}`);
+  }
+  if (lines.length === 0) return '';
+  return [`CPU during each step, % of one core (${results.meta.cpus} cores = ${results.meta.cpus * 100} %; "machine" includes work that is not the bench):`, ...lines].join('\n');
 }
 
 function formatWidget(results: BenchResults): string {

@@ -1,9 +1,11 @@
 /**
- * `npm run bench`: Parley side by side with a socket.io relay and nchan, in one run on one machine.
- * Each system runs alone in its own process with a fresh data dir; load comes from separate
+ * `npm run bench`: Parley — one node on SQLite, and N nodes on one PostgreSQL database
+ * (`--cluster N`) — side by side with a socket.io relay and nchan, in one run on one machine.
+ * Each system runs alone in its own process(es) with a fresh data dir or database; load comes from separate
  * processes over 127.0.0.1 only. Prints a table (every figure also as ours / peer), writes the
  * JSON (--out) and regenerates docs/benchmarks-latency.svg from it. Never part of `npm test`.
- * It must not edit anything outside bench/ and the chart, and kills every process it started.
+ * It must not edit anything outside bench/ and the chart, and kills every process it started (and
+ * drops the database it created).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,11 +14,13 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseFlags, USAGE, type Flags, type SystemName } from './flags.ts';
 import { latencyChart } from './latency-chart.ts';
+import { startParleyCluster } from './parley-cluster.ts';
 import { startParley } from './parley-server.ts';
 import { startNchan } from './peers/nchan.conf.ts';
 import { ensurePeers, PEERS_DIR } from './peers/peer-modules.ts';
 import { startSocketioRelay } from './peers/socketio-system.ts';
 import { killAll, killChildrenOnExit } from './processes.ts';
+import { loadAverage } from './proc-stats.ts';
 import { formatTable } from './report-table.ts';
 import type { BenchResults } from './results.ts';
 import { runSystem } from './run-system.ts';
@@ -43,8 +47,9 @@ function writeChart(results: BenchResults, flags: Flags): void {
   console.log(`chart: ${flags.chart}`);
 }
 
-async function start(name: SystemName, peersError: string | null): Promise<Started> {
+async function start(name: SystemName, peersError: string | null, flags: Flags): Promise<Started> {
   if (name === 'parley') return startParley(ROOT, MAX_STREAMS);
+  if (name === 'parley-cluster') return startParleyCluster(ROOT, MAX_STREAMS, flags.clusterNodes, flags.databaseUrl);
   if (name === 'socketio') return peersError ? { ok: false, reason: `socket.io skipped: ${peersError}` } : startSocketioRelay();
   return startNchan(OPEN_FILES);
 }
@@ -65,7 +70,10 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     meta: {
       date: new Date().toISOString(), node: process.versions.node, cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown',
-      memoryGiB: Math.round(totalmem() / 2 ** 30), openFilesLimit: limit, durationS: 0, flags,
+      memoryGiB: Math.round(totalmem() / 2 ** 30), openFilesLimit: limit, durationS: 0,
+      // The results are shared; a password in the database URL is not.
+      flags: { ...flags, databaseUrl: flags.databaseUrl.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:…@') },
+      loadAverage: { start: loadAverage(), end: null },
     },
     systems: {},
     widget: null,
@@ -84,10 +92,11 @@ async function main(): Promise<void> {
   if (streamScenarios) {
     for (const name of flags.systems) {
       console.log(`\n== ${name}`);
-      const started = await start(name, peersError);
+      const started = await start(name, peersError, flags);
       if (!started.ok) {
         console.log(`  ${started.reason.split('\n')[0]}`);
-        results.systems[name] = { status: 'skipped', label: name === 'socketio' ? 'socket.io' : name, reason: started.reason.split('\n')[0]! };
+        const label = name === 'socketio' ? 'socket.io' : name === 'parley-cluster' ? `Parley ×${flags.clusterNodes} on PostgreSQL` : name;
+        results.systems[name] = { status: 'skipped', label, reason: started.reason.split('\n')[0]! };
         continue;
       }
       try {
@@ -103,9 +112,12 @@ async function main(): Promise<void> {
   }
 
   results.meta.durationS = Math.round((Date.now() - began) / 1000);
+  results.meta.loadAverage!.end = loadAverage();
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\n${formatTable(results)}\n\nresults: ${flags.out} (${results.meta.durationS} s)`);
+  const load = results.meta.loadAverage!;
+  console.log(`\n${formatTable(results)}\n\nload average (1/5/15 min) at the start ${load.start?.join(' ') ?? '?'}, at the end ${load.end?.join(' ') ?? '?'} (${results.meta.cpus} cores)`);
+  console.log(`results: ${flags.out} (${results.meta.durationS} s)`);
   if (streamScenarios) writeChart(results, flags);
 }
 

@@ -1,7 +1,10 @@
 /**
  * Parley as the load generator sees it: visitor sessions with bearer tokens, visitor streams
  * opened from the session's cursor (as the widget does), one agent logged in with a cookie and a
- * CSRF token, and messages by POST that answer 200 once stored.
+ * CSRF token, and messages by POST that answer 200 once stored. Against a cluster (info.ports),
+ * every request and every stream (re)open goes to the next node round-robin, as behind a load
+ * balancer without sticky sessions: a visitor's session, sends and stream land on different
+ * processes, so most deliveries cross processes through the shared log.
  */
 import { httpJson, newAgent, pool } from './http-json.ts';
 import { reopenAll } from './reconnect.ts';
@@ -16,7 +19,12 @@ interface VisitorIdentity {
 }
 
 export function createParleyTarget(info: TargetInfo): LoadTarget {
-  const { port } = info;
+  const ports = info.ports?.length ? info.ports : [info.port];
+  // Two turns, so where requests go does not decide where streams go.
+  let requestTurn = 0;
+  let streamTurn = 0;
+  const requestPort = () => ports[requestTurn++ % ports.length]!;
+  const streamPort = () => ports[streamTurn++ % ports.length]!;
   const siteId = info.siteId!;
   const http = newAgent(256);
   const streamsAgent = newAgent(Infinity);
@@ -30,12 +38,12 @@ export function createParleyTarget(info: TargetInfo): LoadTarget {
 
     async prepare(count, active) {
       const result = await pool(count, 32, async (i) => {
-        const session = await httpJson(http, port, 'POST', `/v1/sites/${siteId}/session`, {});
+        const session = await httpJson(http, requestPort(), 'POST', `/v1/sites/${siteId}/session`, {});
         if (session.status !== 200) throw new Error(`session answered ${session.status}: ${session.text.slice(0, 200)}`);
         const body = session.body as { token: string; cursor: string };
         const visitor: VisitorIdentity = { token: body.token, cursor: body.cursor, conversationId: null, stream: null };
         if (i < active) {
-          const started = await httpJson(http, port, 'POST', `/v1/sites/${siteId}/conversations`,
+          const started = await httpJson(http, requestPort(), 'POST', `/v1/sites/${siteId}/conversations`,
             { clientId: `${info.prefix}-conv-${i}` }, { authorization: `Bearer ${body.token}` });
           if (started.status !== 200) throw new Error(`conversation answered ${started.status}: ${started.text.slice(0, 200)}`);
           visitor.conversationId = (started.body as { conversation: { id: string } }).conversation.id;
@@ -46,13 +54,13 @@ export function createParleyTarget(info: TargetInfo): LoadTarget {
     },
 
     async openAgent() {
-      const login = await httpJson(http, port, 'POST', '/v1/agent/login', { email: info.email, password: info.password });
+      const login = await httpJson(http, requestPort(), 'POST', '/v1/agent/login', { email: info.email, password: info.password });
       if (login.status !== 200) throw new Error(`agent login answered ${login.status}: ${login.text.slice(0, 200)}`);
       const setCookie = login.headers['set-cookie'];
       cookie = (Array.isArray(setCookie) ? setCookie : [String(setCookie)]).map((c) => c.split(';')[0]).join('; ');
       const me = login.body as { csrfToken: string; cursor: string };
       csrf = me.csrfToken;
-      agentStream = new SseClient({ port, path: '/v1/agent/stream', agent: streamsAgent, headers: { cookie }, onFrame: (frame) => deliver(AGENT, frame) });
+      agentStream = new SseClient({ port: streamPort, path: '/v1/agent/stream', agent: streamsAgent, headers: { cookie }, onFrame: (frame) => deliver(AGENT, frame) });
       agentStream.lastEventId = me.cursor;
       await agentStream.open();
     },
@@ -65,7 +73,7 @@ export function createParleyTarget(info: TargetInfo): LoadTarget {
         const i = start + k;
         const visitor = visitors[i]!;
         const stream = new SseClient({
-          port, path: `/v1/sites/${siteId}/stream`, agent: streamsAgent,
+          port: streamPort, path: `/v1/sites/${siteId}/stream`, agent: streamsAgent,
           headers: { authorization: `Bearer ${visitor.token}` }, onFrame: (frame) => deliver(i, frame),
         });
         stream.lastEventId = visitor.cursor;
@@ -89,14 +97,14 @@ export function createParleyTarget(info: TargetInfo): LoadTarget {
 
     async sendFromVisitor(i, clientId) {
       const visitor = visitors[i]!;
-      const res = await httpJson(http, port, 'POST', `/v1/sites/${siteId}/conversations/${visitor.conversationId}/messages`,
+      const res = await httpJson(http, requestPort(), 'POST', `/v1/sites/${siteId}/conversations/${visitor.conversationId}/messages`,
         { clientId, body: messageBody(clientId) }, { authorization: `Bearer ${visitor.token}` });
       if (res.status !== 200) throw new Error(`visitor send answered ${res.status}: ${res.text.slice(0, 160)}`);
     },
 
     async sendFromAgent(i, clientId) {
       const visitor = visitors[i]!;
-      const res = await httpJson(http, port, 'POST', `/v1/agent/conversations/${visitor.conversationId}/messages`,
+      const res = await httpJson(http, requestPort(), 'POST', `/v1/agent/conversations/${visitor.conversationId}/messages`,
         { clientId, body: messageBody(clientId) }, { cookie, 'x-parley-csrf': csrf });
       if (res.status !== 200) throw new Error(`agent send answered ${res.status}: ${res.text.slice(0, 160)}`);
     },

@@ -13,7 +13,8 @@ export interface SseFrame {
 }
 
 export interface SseOptions {
-  port: number;
+  /** A function picks the port at each open (a cluster's nodes, round-robin, like a load balancer). */
+  port: number | (() => number);
   path: string;
   agent: Agent;
   headers?: Record<string, string>;
@@ -35,7 +36,8 @@ export class SseClient {
 
   /** Resolves once the response headers (status 200) arrived; rejects on any other outcome. */
   open(timeoutMs = 30_000): Promise<void> {
-    const { port, path, agent, headers } = this.options;
+    const { path, agent, headers } = this.options;
+    const port = typeof this.options.port === 'function' ? this.options.port() : this.options.port;
     const sendHeaders: Record<string, string> = { accept: 'text/event-stream', ...headers };
     if (this.lastEventId !== null) sendHeaders['last-event-id'] = this.lastEventId;
     this.buffer = '';

@@ -9,6 +9,8 @@ export type SystemKind = 'parley' | 'socketio' | 'nchan';
 export interface TargetInfo {
   kind: SystemKind;
   port: number;
+  /** Parley cluster: every node's port; requests and streams go to them round-robin, as through a load balancer without sticky sessions. */
+  ports?: number[];
   /** Parley only. */
   siteId?: string;
   email?: string;

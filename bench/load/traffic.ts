@@ -43,6 +43,8 @@ export interface TrafficOptions {
 }
 
 export class Traffic {
+  /** Sends still unanswered across every Traffic of this process (a step may end before its sends do). */
+  static inFlightAll = 0;
   private readonly sent = new Map<string, Sent>();
   private readonly target: LoadTarget;
   private readonly label: string;
@@ -89,6 +91,7 @@ export class Traffic {
     const entry: Sent = { receiver: direction === 'v2a' ? AGENT : visitor, direction, t0: performance.now(), acked: false, deliveries: 0, firstDelivery: null, measured: !warmup };
     this.sent.set(clientId, entry);
     this.inFlight++;
+    Traffic.inFlightAll++;
     const send = direction === 'v2a' ? this.target.sendFromVisitor(visitor, clientId) : this.target.sendFromAgent(visitor, clientId);
     send.then(() => {
       entry.acked = true;
@@ -97,7 +100,7 @@ export class Traffic {
     }, (error: Error) => {
       this.errors++;
       this.firstError ??= error.message;
-    }).finally(() => this.inFlight--);
+    }).finally(() => { this.inFlight--; Traffic.inFlightAll--; });
   }
 
   /** Waits (bounded) for acks and deliveries to settle, then tallies. */
