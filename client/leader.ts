@@ -1,55 +1,50 @@
 /**
- * One stream per browser: the tabs of a site elect a leader with a Web Lock (held until the tab
- * closes, then granted to the next waiting tab at once) and talk over a BroadcastChannel. The
- * leader runs the transport and the outbox flush and relays what it receives; followers listen.
+ * One stream per browser: the tabs of a session elect a leader with a Web Lock (held until the tab
+ * closes, then granted to the next waiting tab at once) and talk over a BroadcastChannel.
+ * client/session.ts runs the transport and the outbox flush in the leader and relays what it
+ * receives; followers listen.
  *
  * Without Web Locks or BroadcastChannel every tab is its own leader: more streams, nothing lost.
  * It must not import Preact or know what the messages mean.
  */
-import { signal, type ReadonlySignal } from '@preact/signals-core';
+import { browserDeps, type ChannelLike, type ClientDeps } from './browser-deps.ts';
 
-export interface LockManagerLike {
-  request(name: string, callback: () => Promise<void>): Promise<void>;
-}
-export interface ChannelLike {
-  postMessage(message: unknown): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-  close(): void;
-}
+export type { ChannelLike, LockManagerLike } from './browser-deps.ts';
 
 export interface LeaderOptions<M> {
   /** Lock and channel name, e.g. `parley:<siteId>`. */
   name: string;
-  /** This tab became the leader (once). Start the stream and the flush here. */
+  /**
+   * This tab became the leader (once; the only way to learn it). Where Web Locks are missing it is
+   * called before createLeader returns.
+   */
   onLeader: () => void;
   /** A message another tab posted. */
   onMessage: (message: M) => void;
-  locks?: LockManagerLike | null;
-  channel?: (name: string) => ChannelLike | null;
+  /** Web Locks and BroadcastChannel (client/browser-deps.ts); tests pass one fake browser's. */
+  deps?: Partial<Pick<ClientDeps, 'locks' | 'channel'>>;
 }
 
 export interface Leader<M> {
-  isLeader: ReadonlySignal<boolean>;
-  /** To every other tab of this site. */
+  /** To every other tab of this session. */
   post(message: M): void;
   /** Releases the lock (the next tab takes over) and closes the channel. */
   close(): void;
 }
 
 export function createLeader<M>(options: LeaderOptions<M>): Leader<M> {
-  const g = globalThis as any;
-  const locks: LockManagerLike | null = options.locks !== undefined ? options.locks : g.navigator?.locks ?? null;
+  const { locks, channel: open } = { ...browserDeps(), ...options.deps };
   let channel: ChannelLike | null = null;
   try {
-    channel = options.channel ? options.channel(options.name) : g.BroadcastChannel ? new g.BroadcastChannel(options.name) : null;
+    channel = open(options.name);
   } catch { /* unavailable */ }
-  const isLeader = signal(false);
   let closed = false;
+  let led = false;
   let release = () => {};
 
   const lead = () => {
-    if (closed || isLeader.value) return;
-    isLeader.value = true;
+    if (closed || led) return;
+    led = true;
     options.onLeader();
   };
 
@@ -67,7 +62,6 @@ export function createLeader<M>(options: LeaderOptions<M>): Leader<M> {
   }
 
   return {
-    isLeader,
     post: (message) => {
       try { channel?.postMessage(message); } catch { /* closed */ }
     },

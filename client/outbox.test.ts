@@ -19,9 +19,7 @@ function setup(answers: Array<SendResult | 'drop'>, storage: OutboxStorage<Paylo
       return answer;
     },
     onDelivered: (item) => delivered.push(item.payload.body),
-    sleep: (ms) => new Promise((resolve) => clock.setTimeout(resolve, ms)),
-    random: () => 0.5,
-    now: clock.now,
+    deps: { setTimeout: clock.setTimeout, random: () => 0.5, now: clock.now },
   });
   return { clock, outbox, sent, delivered, storage };
 }

@@ -10,6 +10,7 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import { backoff } from './backoff.ts';
+import { browserDeps, type ClientDeps } from './browser-deps.ts';
 
 export type OutboxState = 'pending' | 'failed';
 
@@ -45,9 +46,8 @@ export interface OutboxOptions<P> {
   /** Only one tab flushes (the leader); others just add and watch. Defaults to always. */
   canFlush?: () => boolean;
   storage?: OutboxStorage<P>;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  now?: () => number;
+  /** Timers for the backoff, randomness for its jitter, the clock for the order of items. */
+  deps?: Partial<ClientDeps>;
 }
 
 export interface Outbox<P> {
@@ -58,8 +58,8 @@ export interface Outbox<P> {
   /** Saves first, then tries to send. */
   add(payload: P, id: string): Promise<OutboxItem<P>>;
   flush(): Promise<void>;
-  /** Puts a failed item back in line. */
-  retry(id: string): Promise<void>;
+  /** Puts a failed item back in line; answers it (undefined when there is none of that id). */
+  retry(id: string): Promise<OutboxItem<P> | undefined>;
   remove(id: string): Promise<void>;
   /** Re-reads storage (another tab changed it). */
   reload(): Promise<void>;
@@ -78,30 +78,28 @@ export function memoryStorage<P>(): OutboxStorage<P> {
   };
 }
 
-/** idb-keyval storage that falls back to memory for good at its first failure. */
+/**
+ * idb-keyval storage that falls back to memory for good at its first failure. idb-keyval's
+ * set/del/values are not used, only its store on our database: they default to a store of their
+ * own ('keyval-store'), and values() carries a cursor fallback for browsers older than our es2020
+ * target (getAll is IndexedDB 2.0), code the panel chunk would otherwise ship for nothing.
+ */
 export function idbStorage<P>(name: string): OutboxStorage<P> {
-  const memory = memoryStorage<P>();
-  let store: UseStore | null = null;
-  try {
-    if (typeof indexedDB !== 'undefined') store = createStore(name, 'outbox');
-  } catch { /* blocked storage */ }
-  const guard = async <T>(idb: (store: UseStore) => Promise<T>, fallback: () => Promise<T>): Promise<T> => {
+  const memory = new Map<string, OutboxItem<P>>();
+  // Opens nothing yet: where IndexedDB is missing or blocked, the first request throws, and that
+  // is when the memory takes over.
+  let store: UseStore | null = createStore(name, 'outbox');
+  /** A read's request, or a write's transaction, as a promise; else what the memory answers. */
+  const run = async <T>(mode: IDBTransactionMode, request: (store: IDBObjectStore) => IDBRequest | IDBTransaction, fallback: () => T): Promise<T> => {
     if (store) {
-      try { return await idb(store); } catch { store = null; }
+      try { return await store(mode, (s) => promisifyRequest(request(s) as IDBRequest<T>)); } catch { store = null; }
     }
     return fallback();
   };
-  // idb-keyval's set/del/values, on our store only: its helpers default to a store of their own
-  // ('keyval-store') and values() carries a cursor fallback for browsers older than our es2020 target
-  // (getAll is IndexedDB 2.0), code the panel chunk would otherwise ship for nothing.
-  const write = (change: (store: IDBObjectStore) => void) => (s: UseStore) => s('readwrite', (store) => {
-    change(store);
-    return promisifyRequest(store.transaction);
-  });
   return {
-    load: () => guard((s) => s('readonly', (store) => promisifyRequest(store.getAll())), memory.load),
-    put: (item) => guard(write((store) => store.put(item, item.id)), () => memory.put(item)),
-    remove: (id) => guard(write((store) => store.delete(id)), () => memory.remove(id)),
+    load: () => run('readonly', (s) => s.getAll(), () => [...memory.values()]),
+    put: (item) => run('readwrite', (s) => (s.put(item, item.id), s.transaction), () => void memory.set(item.id, item)),
+    remove: (id) => run('readwrite', (s) => (s.delete(id), s.transaction), () => void memory.delete(id)),
   };
 }
 
@@ -109,15 +107,15 @@ const permanent = (status: number) => status >= 400 && status < 500 && status !=
 
 export function createOutbox<P>(options: OutboxOptions<P>): Outbox<P> {
   const storage = options.storage ?? idbStorage<P>(options.name);
-  const random = options.random ?? Math.random;
-  const now = options.now ?? Date.now;
+  const { random, now, setTimeout } = { ...browserDeps(), ...options.deps };
   const items = signal<Array<OutboxItem<P>>>([]);
   let flushing: Promise<void> | null = null;
   let wakeUp = () => {};
   let stopped = false;
+  /** A backoff wait that wake() ends early. */
   const sleep = (ms: number) => new Promise<void>((resolve) => {
     wakeUp = resolve;
-    (options.sleep ?? ((t) => new Promise<void>((r) => setTimeout(r, t))))(ms).then(resolve);
+    setTimeout(resolve, ms);
   });
   const sorted = (list: Array<OutboxItem<P>>) => [...list].sort((a, b) => a.order - b.order);
   const without = (id: string) => items.value.filter((i) => i.id !== id);
@@ -181,8 +179,10 @@ export function createOutbox<P>(options: OutboxOptions<P>): Outbox<P> {
     async retry(id) {
       const item = items.value.find((i) => i.id === id);
       if (!item) return;
-      await save({ ...item, state: 'pending' });
+      const again = { ...item, state: 'pending' as const };
+      await save(again);
       void outbox.flush();
+      return again;
     },
     remove,
     reload,

@@ -6,44 +6,31 @@
  * ever closing.
  *
  * It must not import Preact or touch the DOM; everything with side effects (EventSource, fetch,
- * timers, randomness, online events) is injectable so tests run on a fake clock.
+ * timers, randomness, the online hint) is injectable so tests run on a fake clock. The owner tells
+ * it when the browser comes online (start() again).
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
-import { eventIdAfter, type LIMITS, type EventBatch, type EventPayloads, type EventType, type WireEvent } from '../protocol/protocol.ts';
+import { eventIdAfter, type ID_LESS_EVENTS, type LIMITS, type EventBatch, type EventPayloads, type EventType, type WireEvent } from '../protocol/protocol.ts';
 import { backoff } from './backoff.ts';
+import { browserDeps, type ClientDeps, type EventSourceLike } from './browser-deps.ts';
+
+export type { EventSourceCtor, EventSourceLike } from './browser-deps.ts';
+/** What the transport takes from the browser (client/browser-deps.ts); tests pass fakes. */
+export type TransportDeps = ClientDeps;
 
 export type TransportStatus = 'connecting' | 'live' | 'polling' | 'reconnecting' | 'offline';
 export type ResyncReason = 'reset' | 'reconnect';
-
-/** The subset of EventSource we use, so tests can pass a fake. */
-export interface EventSourceLike {
-  addEventListener(type: string, listener: (event: MessageEvent) => void): void;
-  close(): void;
-}
-export type EventSourceCtor = new (url: string) => EventSourceLike;
-
-export interface TransportDeps {
-  EventSource: EventSourceCtor;
-  fetch: typeof fetch;
-  setTimeout: (fn: () => void, ms: number) => unknown;
-  clearTimeout: (handle: unknown) => void;
-  random: () => number;
-  now: () => number;
-  /** false when the browser says it is offline (a hint only: we retry anyway). */
-  online: () => boolean;
-  /** Calls back when the browser comes online; returns an unsubscribe. */
-  onOnline: (callback: () => void) => () => void;
-}
 
 export interface TransportOptions {
   /** The stream URL for a fresh open (the widget fetches a ticket here; the dashboard returns a fixed URL). */
   streamUrl: () => Promise<string> | string;
   /** The long-poll URL for a cursor (the transport adds `cursor` and `wait`). */
   pollUrl: string;
-  /** Headers for long-poll requests (the widget's bearer token). */
+  /**
+   * Headers for long-poll requests (the widget's bearer token). The dashboard needs none: its
+   * cookie goes with same-origin requests, fetch's default.
+   */
   pollHeaders?: () => Record<string, string>;
-  /** credentials for long-poll fetches ('include' for the dashboard's cookie). */
-  credentials?: RequestCredentials;
   /** Where to resume from: the `cursor` a REST call returned together with the state it loaded. */
   cursor: string | null;
   onEvent: (event: WireEvent) => void;
@@ -57,6 +44,10 @@ export interface TransportOptions {
 export interface Transport {
   status: ReadonlySignal<TransportStatus>;
   cursor(): string | null;
+  /**
+   * Starts; once started, tries again now unless live or polling. Call it again when the browser
+   * comes online, so a stream waiting out its backoff does not wait on (client/session.ts does).
+   */
   start(): void;
   stop(): void;
 }
@@ -87,11 +78,11 @@ export const SSE_RETRY_MS = 60_000;
 /** Failed opens in a row before falling back to long-poll. */
 const FAILS_BEFORE_POLL = 2;
 
-/** Events sent without `id:` (EventSource would report the previous id for them). */
-const EPHEMERAL = ['typing', 'visitor.presence', 'presence', 'availability', 'goodbye'] as const;
+/** protocol.ts's ID_LESS_EVENTS, checked against it at compile time like the LIMITS above. */
+const ID_LESS: typeof ID_LESS_EVENTS = ['typing', 'visitor.presence', 'presence', 'availability', 'goodbye'];
 /** Every event type the server may send; the check below fails to compile if protocol.ts grows one. */
 const TYPES = ['conversation.created', 'conversation.updated', 'message', 'read', 'visitor.updated', 'config', 'reset',
-  ...EPHEMERAL] as const;
+  ...ID_LESS] as const;
 const exhaustive: Exclude<EventType, (typeof TYPES)[number]> extends never ? true : never = true;
 void exhaustive;
 
@@ -102,21 +93,7 @@ const later = eventIdAfter;
 const withQuery = (url: string, query: string) => `${url}${url.includes('?') ? '&' : '?'}${query}`;
 
 export function createTransport(options: TransportOptions): Transport {
-  const g = globalThis as any;
-  const deps: TransportDeps = {
-    EventSource: g.EventSource,
-    fetch: (...args) => g.fetch(...args),
-    setTimeout: (...args) => g.setTimeout(...args),
-    clearTimeout: (...args) => g.clearTimeout(...args),
-    random: Math.random,
-    now: Date.now,
-    online: () => g.navigator?.onLine !== false,
-    onOnline: (callback) => {
-      g.addEventListener?.('online', callback);
-      return () => g.removeEventListener?.('online', callback);
-    },
-    ...options.deps,
-  };
+  const deps: ClientDeps = { ...browserDeps(), ...options.deps };
   const status = signal<TransportStatus>('connecting');
   let cursor = options.cursor;
   let running = false;
@@ -138,7 +115,6 @@ export function createTransport(options: TransportOptions): Transport {
   /** The stall timer fired and nothing has arrived since: the probe decides what happens next. */
   let suspect = false;
   let abort: AbortController | null = null;
-  let offOnline = () => {};
 
   const setTimer = (fn: () => void, ms: number) => {
     deps.clearTimeout(timer);
@@ -231,7 +207,7 @@ export function createTransport(options: TransportOptions): Transport {
         if (type === 'hb') return beat();
         let data: unknown;
         try { data = JSON.parse(message.data); } catch { return; }
-        const id = (EPHEMERAL as readonly string[]).includes(type) || !message.lastEventId ? undefined : message.lastEventId;
+        const id = (ID_LESS as readonly string[]).includes(type) || !message.lastEventId ? undefined : message.lastEventId;
         handle({ id, type, data } as WireEvent);
       });
     }
@@ -294,7 +270,7 @@ export function createTransport(options: TransportOptions): Transport {
         new Promise<never>((_, reject) => signal.addEventListener('abort', reject)),
         deps.fetch(
           withQuery(options.pollUrl, `${cursor === null ? '' : `cursor=${encodeURIComponent(cursor)}&`}wait=${wait}`),
-          { headers: options.pollHeaders?.(), credentials: options.credentials, signal },
+          { headers: options.pollHeaders?.(), signal },
         ).then((response) => {
           if (!response.ok) throw 0; // caught by the poll loop: no answer
           return response.json() as Promise<EventBatch>;
@@ -350,18 +326,14 @@ export function createTransport(options: TransportOptions): Transport {
     status,
     cursor: () => cursor,
     start() {
-      if (running) return;
+      if (running && (status.value === 'live' || status.value === 'polling')) return;
       running = true;
-      offOnline = deps.onOnline(() => {
-        // The browser says the network is back: do not wait out the backoff.
-        if (running && status.value !== 'live' && status.value !== 'polling') { attempt = 0; void openStream(); }
-      });
+      attempt = 0;
       void openStream();
     },
     stop() {
       running = false;
       teardown();
-      offOnline();
       status.value = 'offline';
     },
   };

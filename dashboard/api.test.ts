@@ -26,7 +26,7 @@ describe('api', () => {
     const api = createApi({ fetch, csrf: () => 'x', onUnauthenticated: () => {}, timeoutMs: 20 });
     const delivered: string[] = [];
     const outbox = createOutbox<{ body: string }>({
-      name: 't', storage: memoryStorage(), sleep: async () => {}, random: () => 0.5,
+      name: 't', storage: memoryStorage(), deps: { setTimeout: (retry) => void retry(), random: () => 0.5 },
       send: async (item) => ({ status: 200, body: await api.send('c1', { clientId: item.id, body: item.payload.body }) }),
       onDelivered: (item) => delivered.push(item.id),
     });

@@ -4,7 +4,7 @@
  * retrying). A 401 on anything but login reports the session as ended. It holds no state of its own.
  */
 import {
-  ACCOUNT_PATHS, AGENT_PATHS, type CannedResponse, CSRF_HEADER, path, type AgentRef, type AgentSendMessageRequest, type AgentStatus, type Conversation,
+  ACCOUNT_PATHS, AGENT_PATHS, type CannedResponse, CSRF_HEADER, LIMITS, path, type AgentRef, type AgentSendMessageRequest, type AgentStatus, type Conversation,
   type ConversationDetail, type ConversationListResponse, type ConversationView, type ErrorBody, type LoginRequest,
   type MeResponse, type Message, type MessagePage,
 } from '../protocol/protocol.ts';
@@ -81,7 +81,8 @@ export function createApi({ fetch, csrf, onUnauthenticated, timeoutMs = 15_000 }
     },
     conversation: (conversationId: string) => call<ConversationDetail>('GET', id(AGENT_PATHS.conversation, conversationId)),
     messages(conversationId: string, options: { after?: number; before?: number } = {}) {
-      const query = new URLSearchParams({ limit: '100' });
+      // The largest page (the inbox pages forward after a gap for as long as pages come back full).
+      const query = new URLSearchParams({ limit: String(LIMITS.historyPageMax) });
       if (options.after !== undefined) query.set('after', String(options.after));
       if (options.before !== undefined) query.set('before', String(options.before));
       return call<MessagePage>('GET', `${id(AGENT_PATHS.messages, conversationId)}?${query}`);

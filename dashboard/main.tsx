@@ -5,7 +5,6 @@
  */
 import { effect } from '@preact/signals';
 import { render } from 'preact';
-import { createLeader } from '../client/leader.ts';
 import { createApi } from './api.ts';
 import { createAdminApi } from './settings/admin-api.ts';
 import { App } from './components/app.tsx';
@@ -29,10 +28,10 @@ const api = createApi({
   onUnauthenticated: () => controller.sessionExpired(),
 });
 
-// One tab plays sounds and shows notifications; every tab keeps its own stream and title badge.
-const notifyLeader = createLeader<never>({ name: 'parley-dashboard:notifications', onLeader: () => {}, onMessage: () => {} });
+// One tab plays sounds and shows notifications: the one holding the agent's stream (the others
+// take over when it closes). Every tab keeps its own title badge.
 const notifier = createNotifier({
-  isLeader: () => notifyLeader.isLeader.value,
+  isLeader: () => controller?.connection()?.leads() ?? false,
   createAudioContext: () => new AudioContext(),
   Notification: typeof Notification === 'undefined' ? undefined : Notification,
   isHidden: () => document.hidden,

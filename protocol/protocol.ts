@@ -235,6 +235,12 @@ export interface EventPayloads {
 
 export type EventType = keyof EventPayloads;
 
+/**
+ * The event types sent without an `id:` (ephemeral or control: never logged, never replayed). On
+ * SSE the browser reports the previous event's id for them, so a client must not take it as theirs.
+ */
+export const ID_LESS_EVENTS = ['typing', 'visitor.presence', 'presence', 'availability', 'goodbye'] as const satisfies readonly EventType[];
+
 export type WireEvent<T extends EventType = EventType> = {
   [K in T]: { id?: string; type: K; data: EventPayloads[K] };
 }[T];

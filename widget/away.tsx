@@ -6,6 +6,7 @@
  */
 import type { h } from 'preact';
 import type { Chat } from './chat.ts';
+import { updateVisitor } from './visitor.ts';
 
 /** The form's own CSS (same as prechat.tsx's), so the panel's stylesheet does not carry it. */
 const E = '.e{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid var(--l);font-size:12px}.e label{flex:1;display:flex;flex-direction:column;gap:4px}.e input{border:1px solid var(--l);border-radius:10px;padding:0 10px;height:40px;background:var(--b)}.e input:focus{outline:0;border-color:var(--c)}';
@@ -20,7 +21,7 @@ export const Away = (h: typeof import('preact').h) => function Away({ chat, zh }
   const email = chat.visitor.value?.email;
   const t = zh ? words.zh : words.en;
   return [<style>{E}</style>, email ? <div class="e" role="status">{t.saved} {email}</div> : (
-    <form class="e" onSubmit={(e) => { e.preventDefault(); void chat.updateVisitor({ email: (e.currentTarget.elements[0] as HTMLInputElement).value }); }}>
+    <form class="e" onSubmit={(e) => { e.preventDefault(); void updateVisitor(chat, { email: (e.currentTarget.elements[0] as HTMLInputElement).value }); }}>
       <label>{t.ask}<input type="email" required autocomplete="email" /></label>
       <button class="s" type="submit">{t.save}</button>
     </form>

@@ -1,19 +1,20 @@
 /**
- * The widget's conversation state and how it stays true: session (token kept per site in
- * localStorage), history (the last 50 messages also cached in localStorage, so a reload while the
- * server is unreachable still shows them), the outbox, one stream per browser through the leader
- * tab, the REST resync after any gap, and whether anyone can answer (presence and business hours,
- * re-evaluated every minute). Signals out, action functions in; no Preact here.
+ * The widget's conversation state and how it stays true: the visitor's session (token kept per
+ * site in localStorage), history (the last 50 messages also cached in localStorage, so a reload
+ * while the server is unreachable still shows them), what the REST resync after any gap fetches,
+ * and whether anyone can answer (presence and business hours, re-evaluated every minute). Opening
+ * the session, the one stream per browser through the leader tab, the relay between tabs and the
+ * outbox are client/session.ts's, shared with the dashboard. Signals out, action functions in; no
+ * Preact here.
  */
 import { batch, computed, signal } from '@preact/signals-core';
 import type { isOpen } from '../protocol/business-hours.ts';
 import {
-  API, type Conversation, type Message, type OpenSessionResponse, type UpdateVisitorResponse, type WidgetConfig, type WireEvent,
+  API, type Conversation, type LIMITS, type Message, type OpenSessionResponse, type WidgetConfig, type WireEvent,
 } from '../protocol/protocol.ts';
-import { backoff } from '../client/backoff.ts';
-import { createLeader, type Leader } from '../client/leader.ts';
-import { createOutbox, type OutboxItem, type SendResult } from '../client/outbox.ts';
-import { createTransport, type Transport, type TransportStatus } from '../client/transport.ts';
+
+import type { OutboxItem, SendResult } from '../client/outbox.ts';
+import { createSession } from '../client/session.ts';
 import type { SitePath } from './host.ts';
 
 export type Line =
@@ -21,12 +22,15 @@ export type Line =
   | { kind: 'local'; key: string; item: OutboxItem<Draft> };
 export interface Draft { body: string }
 
+/** The widget's own message between tabs (client/session.ts relays the rest): this browser is a new visitor, with its token. */
+type Renewed = { t: 'v'; k: string };
+
 /**
- * Between tabs: an event (e); the outbox changed (o), carrying a follower's new item (i) for the
- * leader to add, since a follower without IndexedDB keeps it in its own memory; a resync with the
- * cursor after it (r); the stream's status (s); this browser is a new visitor, with its token (v).
+ * protocol.ts's LIMITS, checked against it at compile time (the literal types must match) but not
+ * imported at run time: the whole table would cost the panel ~115 B gzip (client/transport.ts does the same).
  */
-type TabMessage = { t: 'e'; e: WireEvent } | { t: 'o'; i?: OutboxItem<Draft> } | { t: 'r'; c: string | null } | { t: 's'; s: TransportStatus } | { t: 'v'; k: string };
+const TYPING_TTL_MS: typeof LIMITS.typingTtlMs = 6_000;
+const HISTORY_PAGE: typeof LIMITS.historyPageMax = 100;
 
 export interface ChatOptions {
   base: string;
@@ -68,18 +72,10 @@ export function createChat(options: ChatOptions) {
   // Business hours are re-evaluated every minute, so the widget turns away (or back) on time.
   const clock = setInterval(() => (minute.value = Date.now()), 60_000);
   const agentTyping = signal<string | null>(null);
-  const status = signal<TransportStatus>('connecting');
   let token = storage.get('token');
-  let cursor: string | null = null;
-  let leader: Leader<TabMessage> | null = null;
-  let transport: Transport | null = null;
-  let stopped = false;
   let isReady = () => {};
   const ready = new Promise<void>((resolve) => (isReady = resolve));
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Only the leader tab holds the stream, sends the outbox, plays sounds and badges the title. */
-  const leads = () => !!leader?.isLeader.value;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   async function call(method: string, target: string, body?: unknown): Promise<SendResult> {
     const response = await fetch(target, {
@@ -93,23 +89,6 @@ export function createChat(options: ChatOptions) {
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null };
   }
-
-  const outbox = createOutbox<Draft>({
-    name: `parley-${siteId}`,
-    canFlush: () => leads() && !!visitor.value,
-    async send(item) {
-      const started = await startConversation();
-      if (started.status >= 300) return started;
-      const result = await call('POST', conv(conversation.value!.id, 'messages'), { clientId: item.id, body: item.payload.body });
-      return result;
-    },
-    onDelivered(_item, result) {
-      const message = (result.body as { message: Message }).message;
-      upsert([message]);
-      leader?.post({ t: 'o' });
-      options.onSent(message);
-    },
-  });
 
   /** Idempotent by a clientId kept per site, so a start retried after a lost answer creates one conversation. */
   async function startConversation(): Promise<SendResult> {
@@ -137,7 +116,6 @@ export function createChat(options: ChatOptions) {
 
   function apply(event: WireEvent): void {
     // Ids arrive deduplicated and in order (from the transport, or relayed by the leader).
-    if (event.id) cursor = event.id;
     const current = conversation.value;
     switch (event.type) {
       case 'message': {
@@ -157,7 +135,7 @@ export function createChat(options: ChatOptions) {
         if (data.by !== 'agent') return;
         agentTyping.value = data.typing ? data.name ?? '' : null;
         clearTimeout(typingTimer);
-        if (data.typing) typingTimer = setTimeout(() => (agentTyping.value = null), 6000);
+        if (data.typing) typingTimer = setTimeout(() => (agentTyping.value = null), TYPING_TTL_MS);
         break;
       }
       case 'read': {
@@ -185,22 +163,42 @@ export function createChat(options: ChatOptions) {
     await loadMessages();
   }
 
+  /** History on first load is the newest page; after a gap, page forward until caught up. */
   async function loadMessages(): Promise<void> {
     const current = conversation.value;
     if (!current) return;
-    const last = messages.value.at(-1)?.seq ?? 0;
+    const last = messages.value.at(-1)?.seq;
     for (let after = last, more = true; more;) {
-      const page = await call('GET', `${conv(current.id, 'messages')}?${last ? `after=${after}&` : ''}limit=100`).catch(() => null);
+      const page = await call('GET', `${conv(current.id, 'messages')}?${last ? `after=${after}&` : ''}limit=${HISTORY_PAGE}`).catch(() => null);
       const list = (page?.body as { messages?: Message[] } | null)?.messages ?? [];
-      upsert(list, last > 0);
-      // History on first load is the newest 100; after a gap, page forward until caught up.
-      more = last > 0 && list.length === 100;
+      upsert(list, !!last);
+      more = !!last && list.length === HISTORY_PAGE;
       after = list.at(-1)?.seq ?? after;
     }
   }
 
-  function lead(): void {
-    transport = createTransport({
+  const session = createSession<Draft, Renewed>({
+    async begin() {
+      const result = await call('POST', url('/session'), {
+        context: { url: location.href.slice(0, 2000), title: document.title.slice(0, 500), referrer: document.referrer.slice(0, 2000), language: navigator.language, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+      });
+      if (result.status !== 200) throw 0;
+      const opened = result.body as OpenSessionResponse;
+      storage.set('token', (token = opened.token));
+      batch(() => {
+        if (opened.conversation?.id !== conversation.value?.id) messages.value = [];
+        visitor.value = opened.visitor;
+        config.value = opened.config;
+        online.value = opened.availability.online;
+        conversation.value = opened.conversation;
+      });
+      await loadMessages();
+      isReady();
+      // Per visitor: a tab still on the previous visitor after an identity switch (issue 9) can
+      // neither relay its stream to the new one's tabs nor hold their lock.
+      return { name: `parley:${siteId}:${opened.visitor.id}`, cursor: opened.cursor };
+    },
+    stream: {
       streamUrl: async () => {
         const result = await call('POST', url('/stream-ticket'));
         if (result.status !== 200) throw 0;
@@ -208,73 +206,28 @@ export function createChat(options: ChatOptions) {
       },
       pollUrl: url('/events'),
       pollHeaders: () => ({ authorization: `Bearer ${token}` }),
-      cursor,
-      onEvent: (event) => {
-        apply(event);
-        leader?.post({ t: 'e', e: event });
+    },
+    outbox: {
+      name: `parley-${siteId}`,
+      canFlush: () => !!visitor.value,
+      async send(item) {
+        const started = await startConversation();
+        if (started.status >= 300) return started;
+        return call('POST', conv(conversation.value!.id, 'messages'), { clientId: item.id, body: item.payload.body });
       },
-      onResync: () => {
-        // After a reset the cursor may have gone back (the server's database was replaced): follow it.
-        cursor = transport!.cursor();
-        void resync();
-        leader?.post({ t: 'r', c: cursor });
+      onDelivered(_item, result) {
+        const message = (result.body as { message: Message }).message;
+        upsert([message]);
+        options.onSent(message);
       },
-    });
-    transport.status.subscribe((value) => {
-      status.value = value;
-      leader?.post({ t: 's', s: value });
-    });
-    transport.start();
-    void outbox.flush();
-  }
-
-  function onTab(message: TabMessage): void {
-    if (message.t === 'e') apply(message.e);
-    // A follower's new item: the leader adds it (storage may be this tab's memory) and sends it;
-    // otherwise re-read the outbox, and only then flush (a flush before would see the old list).
-    else if (message.t === 'o') void (leads() && message.i ? outbox.add(message.i.payload, message.i.id) : outbox.reload().then(() => { if (leads()) void outbox.flush(); }));
-    else if (message.t === 'r') { cursor = message.c; void resync(); }
-    else if (message.t === 's') status.value = message.s;
+    },
+    onEvent: apply,
+    onResync: resync,
     // Another tab's identify made this browser a new visitor: identify.ts forgets the previous one here too.
-    else if (message.t === 'v') void import('./identify.ts').then((m) => m.renewed(chat, message.k));
-  }
-
-  async function start(attempt = 0): Promise<void> {
-    if (stopped) return;
-    try {
-      const result = await call('POST', url('/session'), {
-        context: { url: location.href.slice(0, 2000), title: document.title.slice(0, 500), referrer: document.referrer.slice(0, 2000), language: navigator.language, timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone },
-      });
-      if (result.status !== 200) throw 0;
-      const session = result.body as OpenSessionResponse;
-      if (stopped) return;
-      storage.set('token', (token = session.token));
-      cursor = session.cursor;
-      batch(() => {
-        if (session.conversation?.id !== conversation.value?.id) messages.value = [];
-        visitor.value = session.visitor;
-        config.value = session.config;
-        online.value = session.availability.online;
-        conversation.value = session.conversation;
-      });
-      await loadMessages();
-      if (stopped) return;
-      isReady();
-      // Per visitor: a tab still on the previous visitor after an identity switch (issue 9) can
-      // neither relay its stream to the new one's tabs nor hold their lock.
-      leader = createLeader<TabMessage>({ name: `parley:${siteId}:${session.visitor.id}`, onLeader: lead, onMessage: onTab });
-    } catch {
-      status.value = navigator.onLine ? 'reconnecting' : 'offline';
-      retryTimer = setTimeout(() => void start(attempt + 1), backoff(attempt, Math.random, 1000, 10_000));
-    }
-  }
-
-  const onOnline = () => {
-    outbox.wake();
-    if (!visitor.value) { clearTimeout(retryTimer); void start(); }
-  };
-  addEventListener('online', onOnline);
-  void start();
+    onMessage: (message) => void import('./identify.ts').then((m) => m.renewed(chat, message.k)),
+  });
+  const { outbox, status } = session;
+  void session.start();
 
   /** Server messages and local (unsent) ones, in order; a local item disappears once its echo arrives. */
   const lines = computed<Line[]>(() => {
@@ -304,30 +257,19 @@ export function createChat(options: ChatOptions) {
   });
 
   const introduced = signal(!!storage.get('intro'));
-  async function updateVisitor(patch: Record<string, unknown>): Promise<SendResult> {
-    await ready;
-    const result = await call('PATCH', url('/visitor'), patch);
-    if (result.status === 200) visitor.value = (result.body as UpdateVisitorResponse).visitor;
-    return result;
-  }
 
   let lastTypingSent = 0;
   const chat = {
     config, online, away, hours, visitor, conversation, messages, agentTyping, status, lines, outbox,
-    leads,
-    /** Pre-chat form done (or skipped) on this browser. */
+    /** Only the leader tab holds the stream, sends the outbox, plays sounds and badges the title. */
+    leads: session.leads,
+    /** Pre-chat form done (or skipped) on this browser (prechat.tsx, which alone sets it, keeps it in storage as 'intro'). */
     introduced,
-    async introduce(patch: Record<string, string>): Promise<void> {
-      storage.set('intro', '1');
-      introduced.value = true;
-      if (Object.keys(patch).length) await updateVisitor(patch);
-    },
     async send(body: string): Promise<void> {
-      const item = await outbox.add({ body }, newId());
-      if (!leads()) leader?.post({ t: 'o', i: item });
+      await session.send({ body }, newId());
       lastTypingSent = 0;
     },
-    retry: (id: string) => outbox.retry(id),
+    retry: session.retry,
     typing(active: boolean): void {
       const current = conversation.value;
       const now = Date.now();
@@ -342,7 +284,10 @@ export function createChat(options: ChatOptions) {
       conversation.value = { ...current, visitorReadSeq: last };
       void call('POST', conv(current.id, 'read'), { seq: last }).catch(() => {});
     },
-    updateVisitor,
+    /** For the optional chunks' requests (visitor.ts): resolves once the session has its token. */
+    ready,
+    api: call,
+    siteUrl: url,
     /** This site's entries in localStorage (identify.ts clears the previous visitor's). */
     storage,
     /**
@@ -350,21 +295,14 @@ export function createChat(options: ChatOptions) {
      * do the same). Only identify.ts calls it, after forgetting the previous visitor (issue 9).
      */
     restart(fresh: string, tell?: boolean): Promise<void> {
-      if (tell) leader?.post({ t: 'v', k: fresh });
+      if (tell) session.post({ t: 'v', k: fresh });
       token = fresh;
-      transport?.stop();
-      leader?.close();
-      return start();
+      return session.start();
     },
     destroy(): void {
-      stopped = true;
       clearTimeout(typingTimer);
-      clearTimeout(retryTimer);
       clearInterval(clock);
-      removeEventListener('online', onOnline);
-      transport?.stop();
-      outbox.stop();
-      leader?.close();
+      session.stop();
     },
   };
   return chat;

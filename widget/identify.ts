@@ -7,6 +7,7 @@
  */
 import type { UpdateVisitorResponse } from '../protocol/protocol.ts';
 import type { Chat } from './chat.ts';
+import { updateVisitor } from './visitor.ts';
 
 /** Per chat, the last call in line (a chat replaced after `shutdown` does not wait for an old one's). */
 const queues = new WeakMap<Chat, Promise<unknown>>();
@@ -20,12 +21,12 @@ function inLine(chat: Chat, task: () => Promise<unknown>): void {
 }
 
 export function identify(chat: Chat, method: string, arg: unknown): void {
-  if (method === 'setAttributes') inLine(chat, () => chat.updateVisitor({ attributes: arg }));
+  if (method === 'setAttributes') inLine(chat, () => updateVisitor(chat, { attributes: arg }));
   else if (arg && typeof arg === 'object') {
     const { id, name, email, hash } = arg as Record<string, string | undefined>;
     inLine(chat, async () => {
       // Fields left undefined are left out of the JSON body.
-      const result = await chat.updateVisitor({ name: name || undefined, email: email || undefined, identity: id && hash ? { id: String(id), hash } : undefined });
+      const result = await updateVisitor(chat, { name: name || undefined, email: email || undefined, identity: id && hash ? { id: String(id), hash } : undefined });
       const token = result.status === 200 && (result.body as UpdateVisitorResponse).token;
       if (result.status >= 300) console.warn(`Parley: identify failed (${JSON.stringify(result.body)})`);
       else if (token) await renew(chat, token, true);
@@ -57,8 +58,6 @@ async function renew(chat: Chat, token: string, tell?: boolean): Promise<void> {
   for (const name of ['history', 'conversation', 'intro']) chat.storage.set(name, '');
   await outbox.reload(); // what other tabs added too
   for (const item of outbox.items.value) await outbox.remove(item.id);
-  const started = chat.restart(token, tell);
-  // Stopping the old stream said "offline"; the new one is only connecting.
-  chat.status.value = 'connecting';
-  await started;
+  // The session says "connecting" until the new visitor's stream is live.
+  await chat.restart(token, tell);
 }

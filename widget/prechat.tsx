@@ -7,6 +7,7 @@
 import type { h } from 'preact';
 import type { WidgetConfig } from '../protocol/protocol.ts';
 import type { Chat } from './chat.ts';
+import { updateVisitor } from './visitor.ts';
 
 const words = {
   en: { intro: 'Before we start, tell us who you are.', name: 'Name', email: 'Email', start: 'Start chat' },
@@ -33,7 +34,11 @@ export const PreChat = (h: typeof import('preact').h) => function PreChat({ chat
           const value = (form.elements.namedItem(f) as HTMLInputElement).value.trim();
           if (value) patch[f] = value;
         }
-        void chat.introduce(patch);
+        // Done on this browser: the form is not asked again (chat.ts reads 'intro' when it starts).
+        // Here, not in chat.ts, so the panel chunk does not carry what only this form does.
+        chat.storage.set('intro', '1');
+        chat.introduced.value = true;
+        if (Object.keys(patch).length) void updateVisitor(chat, patch);
         (form.getRootNode() as ShadowRoot).querySelector('textarea')?.focus();
       }}
     >

@@ -28,6 +28,7 @@ export const OPTIONAL: Record<string, string> = {
   'business-hours': 'site sets business hours',
   chime: 'first agent reply while the panel is closed (leader tab)',
   identify: "the page calls Parley('identify') or Parley('setAttributes'), or another tab's identify switched the visitor",
+  visitor: 'the visitor PATCH, shared by identify, prechat and away (loaded with the first of them)',
 };
 const optionalOf = (file: string) => Object.keys(OPTIONAL).find((prefix) => new RegExp(`^${prefix}-[A-Za-z0-9_-]{8}\\.js$`).test(file));
 

@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { build as rolldown } from 'rolldown';
 import { minifySync } from 'rolldown/utils';
 import { defineConfig, type Plugin } from 'vite';
+import { checkNames, shortened } from './property-names.ts';
 
 const outDir = resolve(import.meta.dirname, '../dist/widget');
 const jsx = { oxc: { jsx: { runtime: 'automatic' as const, importSource: 'preact' } } };
@@ -26,6 +27,7 @@ function loaderBuild(): Plugin {
       // Rolldown directly (Vite's own bundler): a Vite build would wrap import() in its preload helper.
       await rolldown({
         input: resolve(import.meta.dirname, 'loader.ts'),
+        plugins: [mangleProps()],
         transform: { define: { __PANEL__: JSON.stringify(panel) }, target: 'es2020' },
         output: { file: resolve(outDir, 'loader.js'), format: 'iife', minify: true },
         logLevel: 'warn',
@@ -42,22 +44,13 @@ function loaderBuild(): Plugin {
 }
 
 /**
- * Property names only the panel's own code uses (never JSON on the wire, IndexedDB, the DOM, the
- * loader's host API or tab-to-tab messages), shortened to `$0`, `$1`… in every panel chunk alike:
- * the oxc minifier cannot mangle properties by itself across several chunks. A name added here must
- * meet that rule, or the widget breaks (the e2e tests would show it). No built-in or wire name
- * starts with `$`, so the short names cannot collide.
+ * Property names only our own code uses, shortened to `$0`, `$1`… in the loader and every panel
+ * chunk alike (property-names.ts says which, and why the rest are kept). The lists are checked
+ * against client/ and host.ts first: a name renamed, added or dropped there fails the build here.
+ * No built-in or wire name starts with `$`, so the short names cannot collide.
  */
-const INTERNAL = [
-  // chat.ts's state and actions
-  'agentTyping', 'updateVisitor', 'introduced', 'introduce', 'leads', 'lines', 'hours', 'retry', 'onAgentMessage', 'onSent',
-  'away', 'outbox', 'item', 'read', 'restart',
-  // client/ options and methods (outbox, leader, transport)
-  'canFlush', 'onDelivered', 'flush', 'reload', 'wake', 'isLeader', 'onLeader', 'onMessage', 'streamUrl', 'pollUrl',
-  'pollHeaders', 'onEvent', 'onResync', 'onRevoked', 'deps', 'onOnline', 'send', 'items', 'ready', 'post', 'storage', 'sleep',
-  // words (strings.ts, zh.ts) and component props
-  'sending', 'sent', 'seen', 'failed', 'someone', 'today', 'yesterday', 'connecting', 'offline', 'sys', 'chat', 'fields',
-];
+checkNames();
+const INTERNAL = shortened();
 const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$';
 if (INTERNAL.length > DIGITS.length) throw new Error('INTERNAL: more names than one-character suffixes');
 const cache = Object.fromEntries(INTERNAL.map((name, i) => [name, `$${DIGITS[i]!}`]));

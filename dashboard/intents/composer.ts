@@ -1,6 +1,7 @@
 /**
  * The composer's intents: replies and notes through the outbox (IndexedDB first, so offline
- * replies go out once the server is back), drafts, and telling the visitor we are typing.
+ * replies go out once the server is back; from any tab, the one holding the stream sends them),
+ * drafts, and telling the visitor we are typing.
  */
 import { nanoid } from 'nanoid';
 import type { Connection } from '../live/connection.ts';
@@ -32,10 +33,10 @@ export function createComposerIntents(deps: ControllerDeps, connection: () => Co
       if (!text || !live) return;
       setDraft(conversationId, '');
       if (!internal) stopTyping();
-      await live.outbox.add({ conversationId, body: text, internal }, nanoid());
+      await live.send({ conversationId, body: text, internal }, nanoid());
     },
-    retryReply: (clientId: string) => connection()?.outbox.retry(clientId),
-    discardReply: (clientId: string) => connection()?.outbox.remove(clientId),
+    retryReply: (clientId: string) => connection()?.retry(clientId),
+    discardReply: (clientId: string) => connection()?.discard(clientId),
 
     /** The composer changed: keep the draft and tell the visitor we are typing (not for notes). */
     composing(conversationId: string, text: string, internal: boolean): void {

@@ -5,7 +5,7 @@
  */
 import { batch } from '@preact/signals';
 import type { ResyncReason } from '../../client/transport.ts';
-import type { Conversation, ConversationView, WireEvent } from '../../protocol/protocol.ts';
+import { LIMITS, type Conversation, type ConversationView, type WireEvent } from '../../protocol/protocol.ts';
 import { ApiError } from '../api.ts';
 import { applyEvent } from '../live/apply-event.ts';
 import { colleaguesLoaded } from '../state/agents.ts';
@@ -60,14 +60,14 @@ export function createInboxIntents(deps: ControllerDeps, hooks: { beforeOpen: ()
       queue.conversationChanged(detail.conversation);
       conversation.detailLoaded(detail);
       conversation.messagesLoaded(id, page.messages);
-      // Catching up after a gap may need more than one page.
+      // Catching up after a gap may need more than one page (a full page: there may be more).
       let last = page.messages.at(-1)?.seq;
-      let more = after !== undefined && page.messages.length === 100;
+      let more = after !== undefined && page.messages.length === LIMITS.historyPageMax;
       while (more && last !== undefined) {
         const next = await api.messages(id, { after: last });
         conversation.messagesLoaded(id, next.messages);
         last = next.messages.at(-1)?.seq ?? last;
-        more = next.messages.length === 100;
+        more = next.messages.length === LIMITS.historyPageMax;
       }
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 401)) showToast(messageOf(error), 'error');

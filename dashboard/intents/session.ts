@@ -1,12 +1,13 @@
 /**
- * Signing in and out, and what lives exactly as long as a session: the live connection (stream +
- * outbox), the read-receipt effect, the canned responses. Also the account intents that end in a
- * session: redeeming an invitation or reset link, and changing one's password.
+ * Signing in and out, and what lives exactly as long as a session: the live connection (one
+ * stream and outbox for all of the agent's tabs), the read-receipt effect, the canned responses.
+ * Also the account intents that end in a session: redeeming an invitation or reset link, and
+ * changing one's password.
  */
 import { batch, effect } from '@preact/signals';
 import type { AgentStatus, Message, MeResponse } from '../../protocol/protocol.ts';
 import { ApiError, NetworkError } from '../api.ts';
-import { openConnection, type Connection } from '../live/connection.ts';
+import { openConnection, type Connection, type EndReason } from '../live/connection.ts';
 import { colleaguesLoaded } from '../state/agents.ts';
 import { availableLoaded } from '../state/canned.ts';
 import * as conversation from '../state/conversation.ts';
@@ -20,6 +21,8 @@ import type { InboxIntents } from './inbox.ts';
 
 const SESSION_ENDED = 'Your session has ended. Log in again; your unsent reply is kept.';
 export const REVOKED = 'An administrator ended your session (your account may have been disabled). Ask your site owner if this is unexpected.';
+/** What the login form says when a session ended for a reason another tab heard of. */
+const NOTICES: Record<EndReason, string | null> = { revoked: REVOKED, expired: SESSION_ENDED, 'signed-out': null };
 
 export function createSessionIntents(deps: ControllerDeps, inbox: InboxIntents, composer: { stopTyping(): void }) {
   const { api } = deps;
@@ -28,16 +31,16 @@ export function createSessionIntents(deps: ControllerDeps, inbox: InboxIntents, 
 
   async function startSession(): Promise<void> {
     const user = session.user.value!;
-    const cursor = await inbox.loadQueue(true).catch(() => session.me.value!.cursor);
     api.agents().then((result) => colleaguesLoaded(result.agents), () => {});
     api.canned().then((result) => availableLoaded(result.canned), () => {});
-    connection = openConnection({
+    const live = (connection = openConnection({
       api,
       userId: user.id,
-      cursor,
+      // The queue is the state the stream continues from; without an answer it is asked again.
+      load: () => inbox.loadQueue(true),
       onEvent: inbox.handleEvent,
       onResync: (reason) => void inbox.resync(reason),
-      onRevoked: () => endSession(REVOKED),
+      onEnded: (why) => endSession(NOTICES[why]),
       onDelivered: (_item, result) => {
         const message = (result.body as { message?: Message } | undefined)?.message;
         if (message) {
@@ -47,9 +50,17 @@ export function createSessionIntents(deps: ControllerDeps, inbox: InboxIntents, 
       },
       // Only for the user it was opened for: a stopped session's outbox must never send under the next user's cookie.
       canSend: () => session.phase.value === 'ready' && session.user.value?.id === user.id,
-    });
+    }));
     stopEffects = [effect(inbox.markReadWhenSeen)];
-    if (conversation.openId.value) void inbox.loadConversation(conversation.openId.value, true);
+    // The queue first, then the open conversation (and, in main.tsx, the conversation in the URL).
+    await live.started;
+    if (connection === live && conversation.openId.value) void inbox.loadConversation(conversation.openId.value, true);
+  }
+
+  /** The session is gone for every tab of this browser (they share its cookie): tell the others, then end here. */
+  function endEverywhere(why: EndReason): void {
+    connection?.ended(why);
+    endSession(NOTICES[why]);
   }
 
   function endSession(notice: string | null): void {
@@ -95,12 +106,12 @@ export function createSessionIntents(deps: ControllerDeps, inbox: InboxIntents, 
     async logout(): Promise<void> {
       composer.stopTyping();
       await api.logout().catch(() => {});
-      endSession(null);
+      endEverywhere('signed-out');
     },
 
     /** Any request answered 401: the session expired or was revoked. Drafts stay in drafts.ts. */
     sessionExpired(): void {
-      if (session.phase.value === 'ready') endSession(SESSION_ENDED);
+      if (session.phase.value === 'ready') endEverywhere('expired');
     },
 
     async setPresence(status: AgentStatus): Promise<void> {

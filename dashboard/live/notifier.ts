@@ -1,7 +1,7 @@
 /**
  * Sound, and a browser notification when the tab is hidden, for new conversations and visitor
- * messages. Only one tab plays them: the leader elected by client/leader.ts (the others take over
- * when it closes). Permission is only ever asked from a click, as browsers require.
+ * messages. Only one tab plays them: the one holding the agent's stream (client/session.ts; the
+ * others take over when it closes). Permission is only ever asked from a click, as browsers require.
  */
 
 export interface NotifierDeps {
