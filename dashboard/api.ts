@@ -5,15 +5,16 @@
  */
 import {
   ACCOUNT_PATHS, AGENT_PATHS, type CannedResponse, CSRF_HEADER, LIMITS, path, type AgentRef, type AgentSendMessageRequest, type AgentStatus, type Conversation,
-  type ConversationDetail, type ConversationListResponse, type ConversationView, type ErrorBody, type LoginRequest,
+  type ConversationDetail, type ConversationListResponse, type ConversationView, type ErrorBody, type ErrorCode, type LoginRequest,
   type MeResponse, type Message, type MessagePage,
 } from '../protocol/protocol.ts';
 
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: string;
+  /** The catalogue's code; null when the answer was not Parley's (a proxy's error page, say). */
+  readonly code: ErrorCode | null;
   readonly details: Record<string, unknown>;
-  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
+  constructor(status: number, code: ErrorCode | null, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.status = status;
     this.code = code;
@@ -60,7 +61,7 @@ export function createApi({ fetch, csrf, onUnauthenticated, timeoutMs = 15_000 }
     const error = (json as ErrorBody | null)?.error;
     // Gateways answer 502/503 while the server restarts: as good as no answer.
     if (!error && response.status >= 500) throw new NetworkError(`HTTP ${response.status}`);
-    const failure = new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? `HTTP ${response.status}`, error?.details);
+    const failure = new ApiError(response.status, error?.code ?? null, error?.message ?? `HTTP ${response.status}`, error?.details);
     // A wrong password on login, redeem or password change is not a session ending.
     if (response.status === 401 && error?.code !== 'PARLEY_ERR_INVALID_CREDENTIALS' && url !== AGENT_PATHS.login) onUnauthenticated();
     throw failure;

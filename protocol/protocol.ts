@@ -7,6 +7,13 @@
  * docs/protocol.md documents every endpoint and event with curl examples.
  */
 
+/**
+ * An allowed origin for a site's widget: an exact origin ("https://shop.example.com", a port
+ * allowed) or a wildcard subdomain ("https://*.example.com"). The server's schema and the
+ * dashboard's form both check against this one pattern.
+ */
+export const ALLOWED_ORIGIN_PATTERN = '^https?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?$';
+
 /** Every API path is under this versioned prefix. */
 export const API = '/v1';
 

@@ -1,9 +1,10 @@
+import { ALLOWED_ORIGIN_PATTERN } from '../../protocol/protocol.ts';
+
 /**
- * Allowed origins as the server accepts them (server/http/admin-routes.ts): an exact origin
- * ("https://shop.example.com", port allowed) or a wildcard subdomain ("https://*.example.com").
- * Checked here first so the owner sees which line is wrong before saving.
+ * Allowed origins as the server accepts them (the protocol's pattern), checked here first so the
+ * owner sees which line is wrong before saving.
  */
-export const ORIGIN_PATTERN = /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d+)?$/;
+export const ORIGIN_PATTERN = new RegExp(ALLOWED_ORIGIN_PATTERN);
 
 /** One origin a line; blank lines ignored; a trailing slash (as copied from the address bar) dropped. */
 export function parseOrigins(text: string): { origins: string[]; invalid: string[] } {

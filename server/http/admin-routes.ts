@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
-  ADMIN_PATHS, REDEEM_PAGE, type AdminSite, type InviteRequest, type LinkResponse, type Site,
+  ADMIN_PATHS, ALLOWED_ORIGIN_PATTERN, REDEEM_PAGE, type AdminSite, type InviteRequest, type LinkResponse, type Site,
   type SiteSecretResponse, type UpdateSiteRequest, type UpdateUserRequest,
 } from '../../protocol/protocol.ts';
 import { randomToken, sha256 } from '../auth/secrets.ts';
@@ -22,7 +22,7 @@ import * as s from './schemas.ts';
 
 const LINK_TTL_MS = 7 * 24 * 3600_000;
 
-const origin = { type: 'string', maxLength: 300, pattern: '^https?://(\\*\\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?$' } as const;
+const origin = { type: 'string', maxLength: 300, pattern: ALLOWED_ORIGIN_PATTERN } as const;
 const hhmm = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' } as const;
 const requirement = { enum: ['off', 'optional', 'required'] } as const;
 
