@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { OPTIONAL } from '../widget/size.ts';
+import { OPTIONAL } from '../scripts/widget-size.ts';
 
 export interface Weight { raw: number; gzip: number; brotli: number; files: string[] }
 export interface WidgetEntry {
@@ -39,7 +39,7 @@ const shipped = (file: string) => /\.(m?js|css|html|woff2?|svg)$/.test(file);
 
 /**
  * Parley: loader.js alone, and what a typical visitor's opened panel fetches: every asset under
- * dist/widget except the chunks only some visitors load (widget/size.ts says which), plus the
+ * dist/widget except the chunks only some visitors load (scripts/widget-size.ts says which), plus the
  * English words.
  */
 export function parleyWidget(distDir: string): WidgetEntry {

@@ -1,5 +1,5 @@
 /**
- * The widget's byte budgets (docs/widget.md "Sizes"), measured the way widget/size.ts prints them:
+ * The widget's byte budgets (docs/widget.md "Sizes"), measured the way scripts/widget-size.ts prints them:
  * each built file gzipped on its own at level 9, as the server sends it. What a page pays for the
  * loader on every view, and what a typical visitor's opened panel costs in all, in English and in
  * Chinese (whose words are the larger chunk). Reads dist/widget: needs `npm run build` first
@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { widgetSizes } from '../widget/size.ts';
+import { widgetSizes } from '../scripts/widget-size.ts';
 
 const LOADER_MAX = 2048;
 const TYPICAL_MAX = 16 * 1024;

@@ -1,6 +1,6 @@
 /**
  * Three builds in one command: first the panel (ES module chunks with content hashes, loaded with
- * import(): the panel entry, and the chunks only some visitors load, see widget/size.ts), then the
+ * import(): the panel entry, and the chunks only some visitors load, see scripts/widget-size.ts), then the
  * loader as a classic IIFE script with a stable name (dist/widget/loader.js) that knows the panel
  * entry's hashed file name (rolldown is Vite 8's bundler, installed with it). The loader must be
  * classic, not a module: the snippet is a plain <script async>, and it must not share chunks with

@@ -77,7 +77,7 @@ export async function staticRoutes(app: FastifyInstance, services: Services): Pr
       root: widgetDir,
       prefix: '/widget/',
       decorateReply: false,
-      // npm run build writes .br and .gz beside each file (server/precompress.ts).
+      // npm run build writes .br and .gz beside each file (scripts/precompress.ts).
       preCompressed: true,
       setHeaders(response, path) {
         response.header('access-control-allow-origin', '*');
