@@ -152,12 +152,11 @@ export function createStreamHub(options: StreamHubOptions) {
     stream.onClose?.();
   }
 
-  function endAll(reason: 'shutdown' | 'unavailable'): void {
-    for (const stream of [...streams]) {
-      const retryMs = RECONNECT_BASE_MS + Math.floor(Math.random() * 2000);
-      write(stream, formatSse({ retry: retryMs, event: 'goodbye', data: { reason, retryMs } }));
-      close(stream);
-    }
+  /** Ends a stream with a "come back in a moment", the moment spread out so clients do not return at once. */
+  function comeBackLater(stream: Stream, reason: 'shutdown' | 'unavailable'): void {
+    const retryMs = RECONNECT_BASE_MS + Math.floor(Math.random() * 2000);
+    write(stream, formatSse({ retry: retryMs, event: 'goodbye', data: { reason, retryMs } }));
+    close(stream);
   }
 
   /** Sends the log after the client's cursor up to the head, at the client's pace. */
@@ -243,9 +242,7 @@ export function createStreamHub(options: StreamHubOptions) {
         // stream that beats its heart and delivers nothing. The client reconnects and resumes
         // from the last id it received, so nothing is skipped.
         options.onReplayFailed?.(stream.key, error);
-        const retryMs = RECONNECT_BASE_MS + Math.floor(Math.random() * 2000);
-        write(stream, formatSse({ retry: retryMs, event: 'goodbye', data: { reason: 'unavailable', retryMs } }));
-        close(stream);
+        comeBackLater(stream, 'unavailable');
         return;
       }
       const pending = stream.pending ?? [];
@@ -275,12 +272,12 @@ export function createStreamHub(options: StreamHubOptions) {
     /** Shutdown: refuse new streams, tell open ones when to come back (jittered), end them. */
     drain(): void {
       draining = true;
-      endAll('shutdown');
+      for (const stream of [...streams]) comeBackLater(stream, 'shutdown');
     },
 
     /** The database is gone: tell every stream to come back (jittered), likely to another process. */
     shed(): void {
-      endAll('unavailable');
+      for (const stream of [...streams]) comeBackLater(stream, 'unavailable');
     },
 
     /** Every open stream's key and tag (revoke.ts re-checks them after a missed revocation). */
