@@ -56,6 +56,14 @@ export function createPresence(bus: Bus, clock: Clock, graceMs: number, node = `
     }
     return false;
   };
+  /** Every site some agent is online for, by the same rule as siteOnline. */
+  const onlineSites = (): Set<string> => {
+    const online = new Set<string>();
+    for (const { agents: known } of facts.values()) {
+      for (const fact of known.values()) if (fact.status === 'online') for (const siteId of fact.siteIds) online.add(siteId);
+    }
+    return online;
+  };
   const visitorSite = (visitorId: string): string | null => {
     for (const { visitors: known } of facts.values()) {
       const fact = known.get(visitorId);
@@ -72,11 +80,9 @@ export function createPresence(bus: Bus, clock: Clock, graceMs: number, node = `
     const agentsBefore = new Map(agentIds.map((id) => [id, agentView(id)]));
     const visitorsBefore = new Map(visitorIds.map((id) => [id, visitorSite(id)]));
     const sites = new Set(agentIds.flatMap((id) => agentsBefore.get(id)!.siteIds));
+    const onlineBefore = agentIds.length > 0 ? onlineSites() : null;
     apply();
     for (const id of agentIds) for (const siteId of agentView(id).siteIds) sites.add(siteId);
-    const sitesBefore = new Map<string, boolean>();
-    // Availability before = computed from the views before; recompute it from them.
-    for (const siteId of sites) sitesBefore.set(siteId, wasOnline(siteId, agentsBefore));
     for (const id of agentIds) {
       const before = agentsBefore.get(id)!;
       const after = agentView(id);
@@ -87,7 +93,7 @@ export function createPresence(bus: Bus, clock: Clock, graceMs: number, node = `
     }
     for (const siteId of sites) {
       const online = siteOnline(siteId);
-      if (sitesBefore.get(siteId) !== online) bus.publish(topics.siteVisitors(siteId), { type: 'availability', data: { online } });
+      if (onlineBefore!.has(siteId) !== online) bus.publish(topics.siteVisitors(siteId), { type: 'availability', data: { online } });
     }
     for (const id of visitorIds) {
       const before = visitorsBefore.get(id)!;
@@ -97,14 +103,6 @@ export function createPresence(bus: Bus, clock: Clock, graceMs: number, node = `
     }
   }
 
-  /** Whether a site was online, given the changed agents' views before the change and everyone else's now. */
-  function wasOnline(siteId: string, before: Map<string, { connected: boolean; status: AgentStatus; siteIds: string[] }>): boolean {
-    for (const [, view] of before) if (view.connected && view.status === 'online' && view.siteIds.includes(siteId)) return true;
-    for (const { agents: known } of facts.values()) {
-      for (const [id, fact] of known) if (!before.has(id) && fact.status === 'online' && fact.siteIds.includes(siteId)) return true;
-    }
-    return false;
-  }
 
   // --- telling the other processes ---------------------------------------------------------
   function send(message: Omit<PresenceMessage, 'kind' | 'node'>): void {
