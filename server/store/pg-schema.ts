@@ -144,6 +144,28 @@ const MIGRATIONS: string[] = [
     UNIQUE (site_id, shortcut)
   );
   `,
+  /* 4: email threads — reply tokens and the Message-IDs sent per conversation (SQLite's 4) */ `
+  CREATE TABLE email_threads (
+    conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+    reply_token TEXT NOT NULL UNIQUE,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE sent_emails (
+    message_id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    recipient TEXT NOT NULL,
+    sent_at BIGINT NOT NULL
+  );
+  CREATE INDEX sent_emails_conversation ON sent_emails(conversation_id);
+  `,
+  /* 3: the email outbox, per-message email state, unsubscribes (SQLite's 5) */ `
+  `,
+  /* 4: inbound email held for review (SQLite's 6) */ `
+  `,
+  /* 5: the team inbox — labels and saved views (SQLite's 7) */ `
+  `,
+  /* 6: the team inbox — teams, assignment rules, agent capacity (SQLite's 8) */ `
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,6 +9,7 @@
 import { createPgAccounts } from './pg-accounts.ts';
 import { createPgChat } from './pg-chat.ts';
 import { openPgDb, type PgStoreOptions } from './pg-db.ts';
+import { createPgEmailThreads } from './pg-email-threads.ts';
 import { createPgEvents } from './pg-events.ts';
 import { createFollower } from './pg-follower.ts';
 import { migrate } from './pg-schema.ts';
@@ -35,5 +36,6 @@ export function createPgStore(options: PgStoreOptions): Store {
     ...createPgAccounts(db),
     ...createPgChat(db),
     ...createPgEvents(db),
+    ...createPgEmailThreads(db),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AgentRef, Conversation, Message, Site, SystemKind, User, Visitor } from '../../protocol/protocol.ts';
+import type { ConversationRef, SentEmail } from './store.ts';
 
 type Row = Record<string, unknown>;
 
@@ -88,6 +89,36 @@ export function toConversation(row: Row): Conversation {
 }
 
 /** Expects the message columns plus agent_name and agent_avatar from a join on users. */
+/**
+ * A reply token: 128 random bits as 26 characters of [a-z2-7] (RFC 4648 base32, lower case), so
+ * it survives mail systems that change the case of an address's local part.
+ */
+export function newReplyToken(): string {
+  const bytes = randomBytes(16);
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out + alphabet[(value << (5 - bits)) & 31];
+}
+
+export function toSentEmail(row: Row): SentEmail {
+  return { messageId: String(row.message_id), conversationId: String(row.conversation_id), to: String(row.recipient), sentAt: Number(row.sent_at) };
+}
+
+/** A conversations row (at least id, site_id, visitor_id, status, last_seq) as the few facts checks need. */
+export function toConversationRef(row: Row): ConversationRef {
+  return { id: String(row.id), siteId: String(row.site_id), visitorId: String(row.visitor_id), status: String(row.status) as ConversationRef['status'], lastSeq: Number(row.last_seq) };
+}
+
 export function toMessage(row: Row): Message {
   const kind = strOrNull(row.system_kind) as SystemKind | null;
   return {

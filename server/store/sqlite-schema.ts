@@ -138,6 +138,28 @@ const MIGRATIONS: string[] = [
   /* 3: resume reads a site's site-wide events (config) without walking all of its conversation events */ `
   CREATE INDEX events_site_wide ON events(site_id, id) WHERE visitor_id IS NULL;
   `,
+  /* 4: email threads — reply tokens and the Message-IDs sent per conversation (issue 12) */ `
+  CREATE TABLE email_threads (
+    conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+    reply_token TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE sent_emails (
+    message_id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    recipient TEXT NOT NULL,
+    sent_at INTEGER NOT NULL
+  );
+  CREATE INDEX sent_emails_conversation ON sent_emails(conversation_id);
+  `,
+  /* 5: the email outbox, per-message email state, unsubscribes (issue 12) */ `
+  `,
+  /* 6: inbound email held for review (issue 12) */ `
+  `,
+  /* 7: the team inbox — labels and saved views (issue 14) */ `
+  `,
+  /* 8: the team inbox — teams, assignment rules, agent capacity (issue 14) */ `
+  `,
 ];
 
 export function migrate(db: DatabaseSync): void {

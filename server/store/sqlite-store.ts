@@ -11,6 +11,7 @@
 import { createSqliteAccounts } from './sqlite-accounts.ts';
 import { createSqliteChat } from './sqlite-chat.ts';
 import { openSqliteDb, type SqliteStoreOptions } from './sqlite-db.ts';
+import { createSqliteEmailThreads } from './sqlite-email-threads.ts';
 import { createSqliteEvents } from './sqlite-events.ts';
 import { migrate } from './sqlite-schema.ts';
 import type { Store } from './store.ts';
@@ -33,5 +34,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ...createSqliteAccounts(ctx),
     ...createSqliteChat(ctx),
     ...createSqliteEvents(ctx),
+    ...createSqliteEmailThreads(ctx),
   };
 }

@@ -149,6 +149,19 @@ export interface ConversationExport {
   messages: Message[];
 }
 
+/**
+ * An email Parley sent about a conversation (issue 12), recorded so that a reply can be matched by
+ * its In-Reply-To / References and accepted only from an address the conversation's email went to.
+ */
+export interface SentEmail {
+  /** The Message-ID header's value without angle brackets, e.g. `x1y2@parley.example`. */
+  messageId: string;
+  conversationId: string;
+  /** The recipient's address, lower-cased. */
+  to: string;
+  sentAt: number;
+}
+
 export interface Store {
   migrate(): Promise<void>;
   /** Finishes pending writes, then closes. */
@@ -265,9 +278,27 @@ export interface Store {
   headCursor(): Promise<string>;
   /** Drops events older than the given time; cursors before them then get a reset. */
   pruneEvents(olderThan: number): Promise<number>;
+
+  // Email threads (issue 12): what ties an email thread to a conversation. The outbox records what
+  // it sent; the inbound side matches replies by token first, then by Message-ID.
+  /**
+   * The conversation's reply token, for `reply+<token>@<inbound domain>`: 26 characters of
+   * [a-z0-9] (mail systems may lower-case local parts), unguessable, made on first use and the
+   * same on every later call in every process. Throws nothing for an unknown conversation id
+   * beyond what a foreign key refuses; callers pass ids they have just read.
+   */
+  replyToken(conversationId: string): Promise<string>;
+  /** The conversation a reply token belongs to (case-insensitive), or null when unknown or deleted. */
+  conversationByReplyToken(token: string): Promise<ConversationRef | null>;
+  /** Idempotent by messageId. Deleted with its conversation. */
+  recordSentEmail(email: SentEmail): Promise<void>;
+  /** A Message-ID Parley sent (without angle brackets), or null. */
+  sentEmail(messageId: string): Promise<SentEmail | null>;
+  /** Every address this conversation's emails went to, lower-cased, without repeats. */
+  emailRecipients(conversationId: string): Promise<string[]>;
 }
 
-// The parts each engine composes its Store from (accounts, chat, events), named once so the
+// The parts each engine composes its Store from (accounts, chat, events, and one per capability), named once so the
 // engines cannot split the interface differently.
 export type AccountMethods = Pick<Store,
   | 'getMeta' | 'setMeta'
@@ -283,3 +314,4 @@ export type ChatMethods = Pick<Store,
   | 'claim' | 'transfer' | 'resolve' | 'reopen' | 'markRead'
   | 'exportConversations' | 'deleteVisitor' | 'deleteConversationsBefore'>;
 export type EventMethods = Pick<Store, 'appendEvent' | 'eventsAfter' | 'headCursor' | 'pruneEvents'>;
+export type EmailThreadMethods = Pick<Store, 'replyToken' | 'conversationByReplyToken' | 'recordSentEmail' | 'sentEmail' | 'emailRecipients'>;

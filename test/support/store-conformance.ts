@@ -6,22 +6,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventIdAfter, formatEventId, parseEventId, type AgentRef } from '../../protocol/protocol.ts';
-import { defaultWidgetConfig } from '../../server/site-defaults.ts';
 import { LastOwnerError, type Store } from '../../server/store/store.ts';
+import { emailThreadConformance } from './conformance-email-threads.ts';
+import { seedStore } from './store-seed.ts';
 
 export function storeConformance(name: string, open: () => Promise<Store>): void {
-  async function seeded() {
-    const store = await open();
-    await store.migrate();
-    const site = await store.createSite({ name: 'Shop', allowedOrigins: ['https://shop.test'], widget: defaultWidgetConfig('Shop'), secret: 'secret' });
-    const other = await store.createSite({ name: 'Other', allowedOrigins: [], widget: defaultWidgetConfig('Other'), secret: 'secret2' });
-    const alice = await store.createUser({ email: 'Alice@Shop.test', name: 'Alice', role: 'agent', passwordHash: 'x', siteIds: [site.id] });
-    const bob = await store.createUser({ email: 'bob@shop.test', name: 'Bob', role: 'agent', passwordHash: 'x', siteIds: [site.id] });
-    const visitor = await store.createVisitor({ siteId: site.id, tokenHash: 'hash-1', context: { url: 'https://shop.test/' } });
-    const { value: conversation } = await store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'conv-1' });
-    const ref = (user: { id: string; name: string }): AgentRef => ({ id: user.id, name: user.name, avatarUrl: null });
-    return { store, site, other, alice: ref(alice), bob: ref(bob), visitor, conversation };
-  }
+  const seeded = () => seedStore(open);
   /** The cursor before the first event of this store's log. */
   const fromStart = async (store: Store) => formatEventId(parseEventId(await store.headCursor())!.epoch, 0);
   const send = (store: Store, conversationId: string, clientId: string, body: string, author: 'visitor' | 'agent' = 'visitor', agentId: string | null = null, internal = false) =>
@@ -429,4 +419,7 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       await store.close();
     });
   });
+
+  // Each capability's cases live in a file of their own beside this one.
+  emailThreadConformance(name, open);
 }
