@@ -1,12 +1,14 @@
 /**
  * Starts the real Parley server (server/main.ts) in its own process with a fresh data directory,
- * production settings and rate limits raised for load, and finds the demo site and the owner's
- * first-run password. The server code is used as is; nothing here changes its behaviour.
+ * production settings and rate limits raised for load, and finds the owner's first-run password
+ * (printed once) and the demo site (by logging in as that owner, through the public agent API:
+ * the bench reads nothing of the server's storage). The server code is used as is; nothing here
+ * changes its behaviour.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { AGENT_PATHS, type MeResponse } from '../protocol/protocol.ts';
 import { HEAP_PROBE_ARGS, liveHeap } from './live-heap.ts';
 import { captureOutput, freePort, startProcess, stopProcess, waitForHttp } from './processes.ts';
 import type { Started } from './system.ts';
@@ -40,9 +42,7 @@ export async function startParley(root: string, maxStreams: number): Promise<Sta
   for (let i = 0; i < 50 && !/password:\s+\S+/.test(output()); i++) await new Promise((r) => setTimeout(r, 100));
   const password = /password:\s+(\S+)/.exec(output())?.[1];
   const email = /email:\s+(\S+)/.exec(output())?.[1];
-  const db = new DatabaseSync(join(dataDir, 'parley.db'), { readOnly: true });
-  const siteId = (db.prepare("SELECT value FROM meta WHERE key = 'demo_site_id'").get() as { value: string } | undefined)?.value;
-  db.close();
+  const siteId = password && email ? await ownersSite(port, email, password) : null;
   if (!password || !email || !siteId) {
     await cleanup();
     return { ok: false, reason: `Parley started but printed no first-run credentials or demo site:\n${output().slice(-2000)}` };
@@ -57,4 +57,17 @@ export async function startParley(root: string, maxStreams: number): Promise<Sta
       stop: cleanup,
     },
   };
+}
+
+/**
+ * The one site the first-run owner belongs to on a fresh server — the demo site — as the login
+ * answer lists it (docs/protocol.md, "Agent API"). Null when the login fails or lists no single site.
+ */
+async function ownersSite(port: number, email: string, password: string): Promise<string | null> {
+  const response = await fetch(`http://127.0.0.1:${port}${AGENT_PATHS.login}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }),
+  }).catch(() => null);
+  if (!response?.ok) return null;
+  const { sites } = await response.json() as MeResponse;
+  return sites.length === 1 ? sites[0]!.id : null;
 }

@@ -1,6 +1,6 @@
 /**
  * The browser's side effects, which every part of the client takes as injectable dependencies:
- * tests pass a fake clock and a scriptable EventSource instead (client/fakes.ts). One definition,
+ * tests pass a manual clock and a scriptable EventSource instead (test/support/). One definition,
  * so the session and the transport it starts share one set (and the widget ships it once).
  *
  * Read through globalThis at call time, never at import: importing the client must not touch

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fakeBrowser, settle } from './fakes.ts';
+import { fakeBrowser } from '../test/support/fake-browser.ts';
+import { settle } from '../test/support/settle.ts';
 import { createLeader } from './leader.ts';
 
 describe('leader', () => {

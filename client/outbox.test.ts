@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fakeClock, settle } from './fakes.ts';
+import { createManualClock } from '../test/support/manual-clock.ts';
+import { settle } from '../test/support/settle.ts';
 import { createOutbox, idbStorage, memoryStorage, type OutboxStorage, type SendResult } from './outbox.ts';
 
 type Payload = { body: string };
 
 function setup(answers: Array<SendResult | 'drop'>, storage: OutboxStorage<Payload> = memoryStorage()) {
-  const clock = fakeClock();
+  const clock = createManualClock();
   const sent: string[] = [];
   const delivered: string[] = [];
   const outbox = createOutbox<Payload>({
@@ -49,7 +50,7 @@ describe('outbox', () => {
     await settle();
     assert.deepEqual(sent, ['one']);
     assert.equal(outbox.items.value.length, 3);
-    await clock.advance(60_000);
+    await clock.advanceAsync(60_000);
     assert.deepEqual(sent, ['one', 'one', 'one', 'two', 'three']);
     assert.deepEqual(delivered, ['one', 'two', 'three']);
     assert.deepEqual(outbox.items.value, []);
@@ -70,7 +71,7 @@ describe('outbox', () => {
   it('treats 408 and 429 as retryable, not failed', async () => {
     const { clock, outbox, delivered } = setup([{ status: 429 }, { status: 408 }, { status: 201 }]);
     await outbox.add({ body: 'x' }, 'a');
-    await clock.advance(60_000);
+    await clock.advanceAsync(60_000);
     assert.deepEqual(delivered, ['x']);
   });
 
@@ -111,10 +112,10 @@ describe('outbox', () => {
     await settle();
     assert.deepEqual(sent, ['x']);
     outbox.stop();
-    await clock.advance(60_000);
+    await clock.advanceAsync(60_000);
     await outbox.flush();
     await outbox.add({ body: 'y' }, 'b');
-    await clock.advance(60_000);
+    await clock.advanceAsync(60_000);
     assert.deepEqual(sent, ['x']);
     assert.deepEqual((await storage.load()).map((i) => i.id).sort(), ['a', 'b']);
   });

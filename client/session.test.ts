@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { WireEvent } from '../protocol/protocol.ts';
-import { fakeBrowser, fakeClock, FakeEventSource, settle } from './fakes.ts';
+import { fakeBrowser } from '../test/support/fake-browser.ts';
+import { FakeEventSource } from '../test/support/fake-event-source.ts';
+import { createManualClock } from '../test/support/manual-clock.ts';
+import { settle } from '../test/support/settle.ts';
 import { memoryStorage, type OutboxStorage, type SendResult } from './outbox.ts';
 import { createSession, type SessionOptions } from './session.ts';
 
@@ -11,7 +14,7 @@ const message = (seq: number) => ({ message: { id: `m${seq}`, seq, body: `hello 
 
 /** One browser: a clock, Web Locks and BroadcastChannel shared by its tabs, the online flag and its listeners. */
 function browser() {
-  const clock = fakeClock();
+  const clock = createManualClock();
   const { locks, channel } = fakeBrowser();
   const onlineListeners = new Set<() => void>();
   let online = true;
@@ -129,7 +132,7 @@ describe('session', () => {
     const a = b.tab({ begin });
     await settle();
     assert.equal(a.session.status.value, 'offline');
-    await b.clock.advance(1000); // the first retry, 1 s later: fails again
+    await b.clock.advanceAsync(1000); // the first retry, 1 s later: fails again
     assert.equal(FakeEventSource.all.length, 0);
     b.goOnline(); // the second retry would be ~2 s away: not waited for
     await settle();

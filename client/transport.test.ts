@@ -1,21 +1,24 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { EventBatch, WireEvent } from '../protocol/protocol.ts';
-import { fakeClock, FakeEventSource, settle } from './fakes.ts';
+import { FakeEventSource } from '../test/support/fake-event-source.ts';
+import { createManualClock } from '../test/support/manual-clock.ts';
+import { settle } from '../test/support/settle.ts';
 import { createTransport, OPEN_TIMEOUT_MS, REQUEST_TIMEOUT_MS, SSE_RETRY_MS, STALL_MS, type TransportOptions } from './transport.ts';
 
 const message = (id: string, body = 'hi') => ({ message: { id: `m${id}`, body } });
 
 function setup(extra: Partial<TransportOptions> = {}) {
-  const clock = fakeClock();
+  const clock = createManualClock();
   const received: WireEvent[] = [];
   const resyncs: string[] = [];
-  // Like a connection gone silent, this fetch ignores its abort signal: only the transport's own
-  // timeout can end a request that is never resolved here.
+  // Like a connection gone silent, a request not resolved here never answers: only its abort (the
+  // transport's own timeout, or teardown) ends it, rejecting as a browser's fetch does.
   const polls: Array<{ url: string; signal: AbortSignal; resolve: (batch: EventBatch | Error) => void }> = [];
   let tickets = 0;
   let online = true;
   const fetch = ((url: string, init: RequestInit) => new Promise((resolve, reject) => {
+    init.signal!.addEventListener('abort', () => reject(init.signal!.reason));
     polls.push({ url, signal: init.signal!, resolve: (batch) => (batch instanceof Error ? reject(batch) : resolve({ ok: true, status: 200, json: async () => batch } as Response)) });
   })) as unknown as typeof globalThis.fetch;
   const transport = createTransport({
@@ -70,9 +73,9 @@ describe('transport', () => {
     first.fail();
     assert.equal(first.closed, true);
     assert.equal(transport.status.value, 'reconnecting');
-    await clock.advance(374);
+    await clock.advanceAsync(374);
     assert.equal(FakeEventSource.all.length, 1, 'waits out the backoff');
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     assert.equal(FakeEventSource.last.url, 'https://chat.test/stream?ticket=t2&lastEventId=e%3A12');
     FakeEventSource.last.open();
     assert.deepEqual(resyncs, ['reconnect']);
@@ -89,7 +92,7 @@ describe('transport', () => {
       FakeEventSource.last.fail();
       const before = FakeEventSource.all.length;
       let waited = 0;
-      while (FakeEventSource.all.length === before && waited < 10_000) { await clock.advance(25); waited += 25; }
+      while (FakeEventSource.all.length === before && waited < 10_000) { await clock.advanceAsync(25); waited += 25; }
       delays.push(waited);
     }
     assert.deepEqual(delays, [375, 750]);
@@ -134,7 +137,7 @@ describe('transport', () => {
     transport.start();
     await settle();
     FakeEventSource.last.fail();
-    await clock.advance(375);
+    await clock.advanceAsync(375);
     FakeEventSource.last.fail();
     await settle();
     assert.match(polls.at(-1)!.url, /cursor=e%3A500&/);
@@ -154,7 +157,7 @@ describe('transport', () => {
     transport.start();
     await settle();
     FakeEventSource.last.open();
-    await clock.advance(STALL_MS);
+    await clock.advanceAsync(STALL_MS);
     polls[0]!.resolve({ events: [{ id: 'e:20', type: 'reset', data: { reason: 'cursor-unknown' } } as WireEvent], cursor: 'e:20' });
     await settle();
     assert.equal(transport.status.value, 'polling');
@@ -168,7 +171,7 @@ describe('transport', () => {
     transport.start();
     await settle();
     FakeEventSource.last.fail();
-    await clock.advance(375);
+    await clock.advanceAsync(375);
     FakeEventSource.last.fail();
     await settle();
     // The first poll asks without waiting, so catching up (and saying 'polling') is immediate.
@@ -181,7 +184,7 @@ describe('transport', () => {
     // Quiet long polls, each answered empty within its wait, until the fallback period is over.
     for (let waited = 0; waited < SSE_RETRY_MS; waited += 20_000) {
       assert.equal(FakeEventSource.all.length, 2);
-      await clock.advance(20_000);
+      await clock.advanceAsync(20_000);
       polls.at(-1)!.resolve({ events: [], cursor: 'e:11' });
       await settle();
     }
@@ -194,7 +197,7 @@ describe('transport', () => {
     const { transport, clock } = setup();
     transport.start();
     await settle();
-    await clock.advance(OPEN_TIMEOUT_MS);
+    await clock.advanceAsync(OPEN_TIMEOUT_MS);
     assert.equal(FakeEventSource.all[0]!.closed, true);
     assert.equal(transport.status.value, 'reconnecting');
   });
@@ -205,14 +208,14 @@ describe('transport', () => {
     await settle();
     FakeEventSource.last.open();
     for (let i = 0; i < 5; i++) {
-      await clock.advance(STALL_MS - 1);
+      await clock.advanceAsync(STALL_MS - 1);
       FakeEventSource.last.fire('hb', 1);
     }
     assert.equal(transport.status.value, 'live');
     assert.equal(polls.length, 0, 'no probe while heartbeats arrive');
-    await clock.advance(STALL_MS - 1);
+    await clock.advanceAsync(STALL_MS - 1);
     assert.equal(transport.status.value, 'live');
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     assert.equal(transport.status.value, 'reconnecting');
     assert.equal(polls[0]!.url, 'https://chat.test/events?cursor=e%3A10&wait=0', 'and probes for what it may have missed');
     transport.stop();
@@ -223,7 +226,7 @@ describe('transport', () => {
     transport.start();
     await settle();
     FakeEventSource.last.open();
-    await clock.advance(STALL_MS);
+    await clock.advanceAsync(STALL_MS);
     polls[0]!.resolve({ events: [{ id: 'e:11', type: 'message', data: message('1') } as WireEvent], cursor: 'e:11' });
     await settle();
     assert.equal(FakeEventSource.last.closed, true);
@@ -239,15 +242,15 @@ describe('transport', () => {
     await settle();
     FakeEventSource.last.open();
     FakeEventSource.last.fire('message', message('1'), 'e:11');
-    await clock.advance(STALL_MS);
+    await clock.advanceAsync(STALL_MS);
     assert.equal(polls.length, 1);
-    await clock.advance(REQUEST_TIMEOUT_MS - 1);
+    await clock.advanceAsync(REQUEST_TIMEOUT_MS - 1);
     assert.equal(FakeEventSource.all.length, 1, 'still waiting for the probe');
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     assert.equal(polls[0]!.signal.aborted, true, 'the hung request is aborted, freeing its connection');
     assert.equal(FakeEventSource.all[0]!.closed, true);
     assert.equal(transport.status.value, 'reconnecting');
-    await clock.advance(375);
+    await clock.advanceAsync(375);
     assert.equal(FakeEventSource.all.length, 2);
     assert.match(FakeEventSource.last.url, /ticket=t2&lastEventId=e%3A11$/);
     FakeEventSource.last.open();
@@ -261,7 +264,7 @@ describe('transport', () => {
     transport.start();
     await settle();
     FakeEventSource.last.open();
-    await clock.advance(STALL_MS);
+    await clock.advanceAsync(STALL_MS);
     assert.equal(transport.status.value, 'reconnecting');
     FakeEventSource.last.fire('message', message('1'), 'e:11');
     assert.equal(transport.status.value, 'live');
@@ -279,12 +282,12 @@ describe('transport', () => {
     await settle();
     FakeEventSource.last.open();
     for (let i = 0; i < 3; i++) {
-      await clock.advance(500);
+      await clock.advanceAsync(500);
       FakeEventSource.last.fire('hb', 1);
     }
-    await clock.advance(5_999);
+    await clock.advanceAsync(5_999);
     assert.equal(transport.status.value, 'live');
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     assert.equal(transport.status.value, 'reconnecting');
     assert.equal(polls.length, 1);
     transport.stop();
@@ -295,16 +298,16 @@ describe('transport', () => {
     transport.start();
     await settle();
     FakeEventSource.last.fail();
-    await clock.advance(375);
+    await clock.advanceAsync(375);
     FakeEventSource.last.fail();
     await settle();
     polls[0]!.resolve({ events: [], cursor: 'e:10' });
     await settle();
     assert.equal(transport.status.value, 'polling');
     assert.match(polls[1]!.url, /wait=25$/);
-    await clock.advance(25_000 + REQUEST_TIMEOUT_MS);
+    await clock.advanceAsync(25_000 + REQUEST_TIMEOUT_MS);
     assert.equal(transport.status.value, 'reconnecting');
-    await clock.advance(375);
+    await clock.advanceAsync(375);
     assert.equal(polls.length, 3, 'polls again');
     transport.stop();
   });
@@ -313,11 +316,11 @@ describe('transport', () => {
     let asked = 0;
     const { transport, clock } = setup({ streamUrl: () => (++asked === 1 ? new Promise<string>(() => {}) : 'https://chat.test/stream?ticket=t2') });
     transport.start();
-    await clock.advance(REQUEST_TIMEOUT_MS - 1);
+    await clock.advanceAsync(REQUEST_TIMEOUT_MS - 1);
     assert.equal(asked, 1);
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     assert.equal(transport.status.value, 'reconnecting');
-    await clock.advance(375);
+    await clock.advanceAsync(375);
     assert.equal(asked, 2);
     assert.equal(FakeEventSource.all.length, 1);
     FakeEventSource.last.open();
@@ -332,13 +335,13 @@ describe('transport', () => {
     await settle();
     FakeEventSource.last.open();
     FakeEventSource.last.fire('goodbye', { reason: 'shutdown', retryMs: 2500 });
-    await clock.advance(2499);
+    await clock.advanceAsync(2499);
     assert.equal(FakeEventSource.all.length, 1);
-    await clock.advance(1);
+    await clock.advanceAsync(1);
     assert.equal(FakeEventSource.all.length, 2);
     FakeEventSource.last.open();
     FakeEventSource.last.fire('goodbye', { reason: 'revoked', retryMs: 0 });
-    await clock.advance(60_000);
+    await clock.advanceAsync(60_000);
     assert.equal(FakeEventSource.all.length, 2);
     assert.equal(revoked, 1);
     assert.equal(transport.status.value, 'offline');
@@ -369,7 +372,7 @@ describe('transport', () => {
     transport.start();
     await settle();
     FakeEventSource.last.open();
-    await clock.advance(STALL_MS);
+    await clock.advanceAsync(STALL_MS);
     transport.stop();
     await settle();
     assert.equal(polls[0]!.signal.aborted, true);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import { SESSION_COOKIE } from '../protocol/protocol.ts';
 import { sha256 } from '../server/auth/secrets.ts';
-import { createManualClock } from '../server/clock.ts';
+import { createManualClock } from './support/manual-clock.ts';
 import { housekeeping } from '../server/housekeeping.ts';
 import { http, loginAgent, newVisitor, PASSWORD, startServer, type TestServer } from './harness.ts';
 
@@ -108,8 +108,10 @@ describe('owner configuration API', () => {
     assert.equal(goodbye.data.reason, 'revoked');
     await stream.ended;
     assert.equal((await dave.call('/me')).status, 401);
+    // With the right password, they are told why (issue 14); no session either way.
     const login = await http(`${server.url}/v1/agent/login`, { method: 'POST', json: { email: 'dave@test.local', password: 'dave password 123' } });
-    assert.equal(login.status, 401);
+    assert.deepEqual([login.status, login.body.error.code], [403, 'PARLEY_ERR_ACCOUNT_DISABLED']);
+    assert.ok(!login.headers.getSetCookie().some((cookie) => cookie.startsWith('parley_session=')));
   });
 
   it('resets a password with a one-time link, ending the old sessions', async () => {

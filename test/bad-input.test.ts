@@ -1,46 +1,56 @@
 /**
- * Every kind of bad input gets the documented status and stable code, and writes nothing:
- * each case compares row counts of every table before and after.
+ * Every kind of bad input gets the documented status and stable code, and writes nothing: each
+ * case watches the app's Store for any call that may write (test/support/store-writes.ts), and
+ * the event log's head, through the Store interface — on whichever engine the server runs.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { nanoid } from 'nanoid';
 import { LIMITS } from '../protocol/protocol.ts';
 import { http, loginAgent, newVisitor, startServer, type TestServer } from './harness.ts';
 import { openSse } from './sse-client.ts';
-
-const TABLES = ['meta', 'sites', 'users', 'site_members', 'sessions', 'invites', 'canned_responses', 'visitors', 'conversations', 'messages', 'events'];
+import { recordStoreWrites, type StoreWrites } from './support/store-writes.ts';
 
 describe('bad input', () => {
   let server: TestServer;
-  let db: DatabaseSync;
+  let writes: StoreWrites;
   let visitor: Awaited<ReturnType<typeof newVisitor>>;
   let conversationId: string;
   let agent: Awaited<ReturnType<typeof loginAgent>>;
 
   before(async () => {
     server = await startServer({ maxStreamsPerVisitor: 2 });
-    db = new DatabaseSync(join(server.dataDir, 'parley.db'), { readOnly: true });
     visitor = await newVisitor(server);
     conversationId = (await visitor.start()).id;
     await visitor.send(conversationId, 'existing', 'fixed-client-id');
     agent = await loginAgent(server, 'alice@test.local');
+    writes = recordStoreWrites(server.app.services.store);
   });
-  after(async () => { db.close(); await server.close(); });
-
-  const counts = () => Object.fromEntries(TABLES.map((t) => [t, (db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n]));
+  after(async () => { writes?.restore(); await server?.close(); });
 
   async function rejects(name: string, status: number, code: string, call: () => Promise<{ status: number; body: any }>) {
-    const before = counts();
+    const head = await server.store.headCursor();
+    writes.clear();
     const response = await call();
     assert.equal(response.status, status, `${name}: status (body ${JSON.stringify(response.body)})`);
     assert.equal(response.body?.error?.code, code, `${name}: code`);
     assert.equal(typeof response.body.error.message, 'string');
     assert.ok(response.body.error.message.length > 10, `${name}: a message a person can act on`);
-    assert.deepEqual(counts(), before, `${name}: nothing written`);
+    // A read that shows up here belongs in READS (test/support/store-writes.ts).
+    assert.deepEqual(writes.calls(), [], `${name}: nothing written`);
+    assert.equal(await server.store.headCursor(), head, `${name}: no event logged`);
   }
+
+  it('sees the writes of a request that is accepted, so "nothing written" above means something', async () => {
+    writes.clear();
+    const head = await server.store.headCursor();
+    assert.equal((await visitor.send(conversationId, 'an accepted message')).status, 200);
+    assert.ok(writes.calls().includes('appendMessage'), `saw ${JSON.stringify(writes.calls())}`);
+    assert.notEqual(await server.store.headCursor(), head);
+    writes.clear();
+    await newVisitor(server);
+    assert.ok(writes.calls().includes('createVisitor'), `a new session is seen writing: ${JSON.stringify(writes.calls())}`);
+  });
 
   const messages = () => `${visitor.base}/conversations/${conversationId}/messages`;
 
@@ -81,7 +91,7 @@ describe('bad input', () => {
   it('rejects missing and wrong credentials', async () => {
     await rejects('no visitor token', 401, 'PARLEY_ERR_UNAUTHENTICATED', () =>
       http(messages(), { method: 'POST', json: { clientId: nanoid(), body: 'hi' }, headers: { origin: 'http://localhost:5555' } }));
-    await rejects('wrong visitor token', 401, 'PARLEY_ERR_UNAUTHENTICATED', () =>
+    await rejects('unknown visitor token (deleted, or never issued)', 401, 'PARLEY_ERR_VISITOR_UNKNOWN', () =>
       http(messages(), { method: 'POST', json: { clientId: nanoid(), body: 'hi' }, headers: { authorization: 'Bearer wrongwrongwrongwrongwrong' } }));
     await rejects('wrong password', 401, 'PARLEY_ERR_INVALID_CREDENTIALS', () =>
       http(`${server.url}/v1/agent/login`, { method: 'POST', json: { email: 'alice@test.local', password: 'nope' } }));

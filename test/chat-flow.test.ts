@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { nanoid } from 'nanoid';
 import { eventIdAfter } from '../protocol/protocol.ts';
-import { createManualClock } from '../server/clock.ts';
+import { createManualClock } from './support/manual-clock.ts';
 import { http, loginAgent, newVisitor, startServer, type TestServer } from './harness.ts';
 import { waitFor } from './wait-for.ts';
 

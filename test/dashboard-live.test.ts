@@ -12,6 +12,7 @@ import { launchBrowser, screenshot, withScreenshotsOnFailure } from './browser.t
 import { newVisitor, PASSWORD, startServer, type TestServer } from './harness.ts';
 import type { SseConnection } from './sse-client.ts';
 import { Teardown } from './teardown.ts';
+import { waitFor } from './wait-for.ts';
 
 const DESKTOP = { width: 1280, height: 800 };
 
@@ -77,12 +78,7 @@ describe('agent dashboard', () => {
       await Promise.all([clickClaim(alice), clickClaim(bob)]);
 
       // The clicks only dispatch; wait until one claim is stored before asking who won.
-      let winner = (await server.store.getConversation(id))!.assignee;
-      for (let tries = 0; !winner && tries < 100; tries++) {
-        await new Promise((r) => setTimeout(r, 50));
-        winner = (await server.store.getConversation(id))!.assignee;
-      }
-      assert.ok(winner, 'one of the claims was stored');
+      const winner = await waitFor(async () => (await server.store.getConversation(id))!.assignee, { message: 'one of the claims to be stored' });
       const [won, lost] = winner.name === 'Alice' ? [alice, bob] : [bob, alice];
       await won.getByText('Yours').waitFor();
       await lost.getByRole('alert').getByText(`${winner.name} has already taken this conversation.`).waitFor();

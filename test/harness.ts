@@ -2,6 +2,11 @@
  * Starts a real Parley server for a test: a fresh SQLite file in a temp dir, a random port, a
  * seeded site with an owner and two agents, and small clients for the visitor and agent APIs.
  * `restart()` stops the server and starts it again on the same port and database.
+ *
+ * With `inject: true` the same app is built but never listens: `http()`, and every client here
+ * built on it, hand requests to it through Fastify's app.inject() — no socket, no port to share
+ * with test files running at the same time. For API tests that open no stream (SSE needs a real
+ * socket: openSse() cannot go through inject).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -32,18 +37,23 @@ export interface TestServer {
   bob: User;
   config: Config;
   dataDir: string;
+  /** True when requests go through app.inject() and nothing listens (see the header). */
+  inject: boolean;
   restart(): Promise<void>;
   stop(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** The apps started with `inject: true`, by the origin their `url` names. */
+const injected = new Map<string, App>();
+
 /**
  * `clock`: the server's clock (timers and the store's time). A manual clock lets a test move time
  * — session expiry, long-poll holds — instead of waiting for it; heartbeats then only beat when
- * the test advances it.
+ * the test advances it. `inject`: no socket, requests through app.inject() (see the header).
  */
-export async function startServer(overrides: Partial<Config> & { allowedOrigins?: string[]; clock?: Clock } = {}): Promise<TestServer> {
-  const { allowedOrigins = ['http://localhost:5555', 'http://127.0.0.1:5555'], clock, ...configOverrides } = overrides;
+export async function startServer(overrides: Partial<Config> & { allowedOrigins?: string[]; clock?: Clock; inject?: boolean } = {}): Promise<TestServer> {
+  const { allowedOrigins = ['http://localhost:5555', 'http://127.0.0.1:5555'], clock, inject = false, ...configOverrides } = overrides;
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
   const dbPath = join(dataDir, 'parley.db');
   const seedStore = createSqliteStore({ path: dbPath, synchronous: 'NORMAL' });
@@ -56,13 +66,14 @@ export async function startServer(overrides: Partial<Config> & { allowedOrigins?
   await seedStore.close();
 
   const server: TestServer = {
-    url: '', port: 0, app: null as unknown as App, store: null as unknown as Store, site, owner, alice, bob, dataDir,
+    url: '', port: 0, app: null as unknown as App, store: null as unknown as Store, site, owner, alice, bob, dataDir, inject,
     config: null as unknown as Config,
     async restart() {
       await server.stop();
       await listen(server.port);
     },
     async stop() {
+      injected.delete(server.url);
       await server.app.close();
       await server.store.close();
     },
@@ -73,24 +84,41 @@ export async function startServer(overrides: Partial<Config> & { allowedOrigins?
   };
 
   async function listen(requested: number) {
-    // A known port before building, so PUBLIC_URL (links, the server's own origin) is right.
-    const port = requested || (await freePort());
+    for (let attempt = 1; ; attempt++) {
+      // A known port before building, so PUBLIC_URL (links, the server's own origin) is right.
+      // Between freePort() and listen() another process (a test file running beside this one)
+      // may take it: then try another. A restart keeps its port, whatever happens.
+      let port = requested || (await freePort());
+      // Injected apps are found by their URL, so no two may share one (freePort may repeat itself).
+      while (inject && !requested && injected.has(`http://127.0.0.1:${port}`)) port = await freePort();
+      try {
+        return await listenOn(port);
+      } catch (error) {
+        if (requested || attempt === 5 || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      }
+    }
+  }
+
+  async function listenOn(port: number) {
     const config = defaultConfig({ port, publicUrl: `http://127.0.0.1:${port}`, dataDir, databaseUrl: `sqlite:${dbPath}`, distDir: resolve('dist'), ...configOverrides });
     const store = createSqliteStore({ path: dbPath, synchronous: 'NORMAL', ...(clock ? { now: () => clock.now() } : {}) });
     let app: App | undefined;
     try {
       await store.migrate();
       app = await buildApp({ config, store, clock });
-      await app.listen({ port, host: '127.0.0.1' });
+      if (inject) await app.ready();
+      else await app.listen({ port, host: '127.0.0.1' });
     } catch (error) {
       // Nothing half-started may outlive a failed start (its timers would keep the test file running).
       await app?.close().catch(() => {});
       await store.close().catch(() => {});
       throw error;
     }
-    const address = app.server.address();
+    const address = inject ? null : app.server.address();
     server.port = typeof address === 'object' && address ? address.port : port;
     server.url = `http://127.0.0.1:${server.port}`;
+    // Nothing listens on an injected app's port: a request that bypassed http() finds no server.
+    if (inject) injected.set(server.url, app);
     Object.assign(server, { app, store, config: { ...config, port: server.port } });
   }
   try {
@@ -116,15 +144,31 @@ export interface HttpResult<T = any> {
   headers: Headers;
 }
 
+/** A request by fetch, or through app.inject() when `url` names a server started with `inject: true`. */
 export async function http<T = any>(url: string, init: RequestInit & { json?: unknown } = {}): Promise<HttpResult<T>> {
   const { json, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (json !== undefined) headers.set('content-type', 'application/json');
-  const response = await fetch(url, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
-  const text = await response.text();
-  let body: any = text;
-  try { body = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  const payload = json !== undefined ? JSON.stringify(json) : rest.body;
+  const target = new URL(url);
+  const app = injected.get(target.origin);
+  const response = app
+    ? await injectRequest(app, target, rest.method ?? 'GET', headers, payload)
+    : await fetch(url, { ...rest, headers, body: payload }).then(async (r) => ({ status: r.status, headers: r.headers, text: await r.text() }));
+  let body: any = response.text;
+  try { body = response.text ? JSON.parse(response.text) : null; } catch { /* not JSON */ }
   return { status: response.status, body, headers: response.headers };
+}
+
+/** What fetch would have answered, from app.inject(). Redirects are not followed. */
+async function injectRequest(app: App, url: URL, method: string, headers: Headers, payload: RequestInit['body'] | undefined) {
+  if (payload != null && typeof payload !== 'string') throw new Error('http() through app.inject() takes string bodies only');
+  const response = await app.inject({ method: method as 'GET', url: url.pathname + url.search, headers: Object.fromEntries(headers), payload: payload ?? undefined });
+  const answered = new Headers();
+  for (const [name, value] of Object.entries(response.headers)) {
+    for (const one of Array.isArray(value) ? value : [value]) if (one !== undefined) answered.append(name, String(one));
+  }
+  return { status: response.statusCode, headers: answered, text: response.body };
 }
 
 /** A visitor of the test site, talking to the widget API the way the widget does. */

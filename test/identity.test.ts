@@ -16,7 +16,7 @@ describe('verified identities', () => {
   let owner: Awaited<ReturnType<typeof loginAgent>>;
 
   before(async () => {
-    server = await startServer();
+    server = await startServer({ inject: true }); // no stream here: requests need no socket
     owner = await loginAgent(server, 'owner@test.local');
   });
   after(() => server?.close());

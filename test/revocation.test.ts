@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createManualClock } from '../server/clock.ts';
+import { createManualClock } from './support/manual-clock.ts';
 import { http, loginAgent, newVisitor, PASSWORD, SITE_SECRET, startServer, type TestServer } from './harness.ts';
 
 describe('revocation and rights', () => {

@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { screenshot, startHostSite, withScreenshotsOnFailure, type HostSite } from './browser.ts';
 import type { TestServer } from './harness.ts';
 import { widgetSnippet } from '../server/snippet.ts';
+import { waitFor } from './wait-for.ts';
 import { startWidgetWorld, type WidgetWorld } from './widget-world.ts';
 import { EVENTS, METHODS } from '../widget/commands.ts';
 
@@ -109,7 +110,7 @@ describe('widget embedding', () => {
     p.on('console', (message) => message.type() === 'warning' && warnings.push(message.text()));
     await p.goto(other.url('/'));
     await p.waitForFunction(() => document.readyState === 'complete');
-    for (let i = 0; i < 50 && warnings.length === 0; i++) await p.waitForTimeout(100);
+    await waitFor(() => warnings.length > 0, { message: 'a console warning from the widget' });
     assert.match(warnings.join('\n'), /PARLEY_ERR_ORIGIN_NOT_ALLOWED/);
     assert.match(warnings.join('\n'), /is not allowed to use the chat/);
     assert.equal(await p.locator('parley-widget').count(), 0);
@@ -154,13 +155,12 @@ describe('widget embedding', () => {
       return ((await response.json()) as { visitor: { id: string } }).visitor.id;
     }, [server.url, server.site.id]);
     const streams = () => server.app.services.hub.count(`visitor:${visitorId}`);
-    for (let i = 0; i < 100 && streams() === 0; i++) await p.waitForTimeout(100);
+    await waitFor(() => streams() > 0, { message: 'the widget to open its stream' });
     assert.equal(streams(), 1, 'the widget held one stream');
     await p.evaluate(() => (window as any).Parley('shutdown'));
     assert.equal(await p.locator('parley-widget').count(), 0);
     assert.equal(await p.evaluate(() => 'Parley' in window), false);
-    for (let i = 0; i < 50 && streams() > 0; i++) await p.waitForTimeout(100);
-    assert.equal(streams(), 0, 'the server no longer holds a stream for this visitor');
+    await waitFor(() => streams() === 0, { message: 'the server to let go of this visitor\'s stream' });
     await context.close();
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { User, WireEvent } from '../../protocol/protocol.ts';
 import type { ControlMessage } from '../bus/bus.ts';
 import { createMemoryBus } from '../bus/memory-bus.ts';
-import { createManualClock } from '../clock.ts';
+import { createManualClock } from '../../test/support/manual-clock.ts';
 import { createPresence } from './presence.ts';
 
 const alice: User = { id: 'u1', email: 'a@x', name: 'Alice', role: 'agent', avatarUrl: null, disabled: false, siteIds: ['s1'], createdAt: 0 };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { createMemoryBus } from '../bus/memory-bus.ts';
-import { createManualClock } from '../clock.ts';
+import { createManualClock } from '../../test/support/manual-clock.ts';
 import type { EventsAfter, LoggedEvent, Store } from '../store/store.ts';
 import { createStreamHub } from './stream-hub.ts';
 

@@ -7,8 +7,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventIdAfter, formatEventId, parseEventId, type AgentRef } from '../../protocol/protocol.ts';
 import { LastOwnerError, type Store } from '../../server/store/store.ts';
+import { assignmentConformance } from './conformance-assignment.ts';
+import { emailOutboxConformance } from './conformance-email-outbox.ts';
+import { attachmentConformance } from './conformance-attachments.ts';
 import { emailThreadConformance } from './conformance-email-threads.ts';
+import { ownAccountConformance } from './conformance-own-account.ts';
+import { heldEmailConformance } from './conformance-held-emails.ts';
 import { seedStore } from './store-seed.ts';
+import { teamInboxConformance } from './conformance-team-inbox.ts';
+import { waitFor } from '../wait-for.ts';
 
 export function storeConformance(name: string, open: () => Promise<Store>): void {
   const seeded = () => seedStore(open);
@@ -223,7 +230,7 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       await failing;
       // An engine with several processes announces through a follower of the log: soon, not at once.
       const head = await store.headCursor();
-      for (let i = 0; i < 500 && announced.at(-1) !== head; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      await waitFor(() => announced.at(-1) === head, { message: 'the last write to be announced' });
       for (const result of results) assert.ok(announced.includes(result.events[0]!.id), 'every write was announced');
       const seqs = announced.map((id) => parseEventId(id)!.seq);
       assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + i), 'in log order, each once, no gaps');
@@ -373,14 +380,15 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       await store.close();
     });
 
-    it('keeps canned responses per site, one per shortcut', async () => {
+    it('keeps canned responses per site, one per shortcut: a second one with the same shortcut is refused, not written over the first', async () => {
       const { store, site, other } = await seeded();
-      await store.createCanned({ siteId: site.id, shortcut: 'hi', body: 'Hello!' });
-      const replaced = await store.createCanned({ siteId: site.id, shortcut: 'hi', body: 'Hello there!' });
-      await store.createCanned({ siteId: other.id, shortcut: 'hi', body: 'Other' });
-      assert.deepEqual((await store.listCanned([site.id])).map((c) => c.body), ['Hello there!']);
-      assert.equal(await store.deleteCanned(other.id, replaced.id), false, 'not from another site');
-      assert.equal(await store.deleteCanned(site.id, replaced.id), true);
+      const first = (await store.createCanned({ siteId: site.id, shortcut: 'hi', body: 'Hello!' }))!;
+      assert.equal(await store.createCanned({ siteId: site.id, shortcut: 'hi', body: 'Hello there!' }), null);
+      assert.ok(await store.createCanned({ siteId: other.id, shortcut: 'hi', body: 'Other' }), 'another site may have the same shortcut');
+      assert.deepEqual((await store.listCanned([site.id])).map((c) => [c.id, c.body]), [[first.id, 'Hello!']]);
+      assert.equal(await store.deleteCanned(other.id, first.id), false, 'not from another site');
+      assert.equal(await store.deleteCanned(site.id, first.id), true);
+      assert.ok(await store.createCanned({ siteId: site.id, shortcut: 'hi', body: 'Hello again!' }), 'free again once deleted');
       await store.close();
     });
 
@@ -409,7 +417,8 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
       const { store, site, visitor, conversation } = await seeded();
       await send(store, conversation.id, 'a', 'old news');
       const cutoff = Date.now() + 1;
-      await new Promise((r) => setTimeout(r, 5));
+      // Until the clock is past the cut-off, so the next conversation is newer than it.
+      await waitFor(() => Date.now() > cutoff, { intervalMs: 1 });
       const { value: fresh } = await store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'conv-2' });
       assert.equal(await store.deleteConversationsBefore(site.id, cutoff), 1);
       assert.equal(await store.getConversation(conversation.id), null);
@@ -422,4 +431,10 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
 
   // Each capability's cases live in a file of their own beside this one.
   emailThreadConformance(name, open);
+  attachmentConformance(name, open);
+  ownAccountConformance(name, open);
+  emailOutboxConformance(name, open);
+  heldEmailConformance(name, open);
+  teamInboxConformance(name, open);
+  assignmentConformance(name, open);
 }
