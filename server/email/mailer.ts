@@ -1,0 +1,75 @@
+/**
+ * Sending one email over SMTP with nodemailer, the standard library for it, configured by SMTP_URL.
+ * It says whether a failure is worth retrying (the network, a 4xx "try later") or not (a 5xx:
+ * no such mailbox, refused); it keeps no state and retries nothing itself — the outbox does.
+ */
+import nodemailer from 'nodemailer';
+
+export interface OutgoingEmail {
+  from: { name: string; address: string };
+  to: string;
+  replyTo?: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Without angle brackets; the same on every attempt of this email. */
+  messageId: string;
+  inReplyTo?: string;
+  references?: string[];
+  headers: Record<string, string>;
+}
+
+export interface Mailer {
+  /** Resolves once the mail server accepted the email; throws SendError otherwise. */
+  send(email: OutgoingEmail): Promise<void>;
+  close(): void;
+}
+
+export class SendError extends Error {
+  /** A 5xx answer: sending it again would get the same. */
+  readonly permanent: boolean;
+  constructor(message: string, permanent: boolean) {
+    super(message);
+    this.permanent = permanent;
+  }
+}
+
+// Bounded, so a mail server that stops answering holds an email (and its lease) for seconds, not
+// nodemailer's default ten minutes.
+const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };
+
+export function createMailer(smtpUrl: string): Mailer {
+  const transport = nodemailer.createTransport({ url: smtpUrl, ...TIMEOUTS } as Parameters<typeof nodemailer.createTransport>[0]);
+  return {
+    async send(email) {
+      try {
+        await transport.sendMail({
+          // Names and subjects come from people (a site's name, a visitor's): one line each, always.
+          from: { name: oneLine(email.from.name), address: email.from.address },
+          to: email.to,
+          replyTo: email.replyTo,
+          subject: oneLine(email.subject),
+          text: email.text,
+          html: email.html,
+          messageId: `<${email.messageId}>`,
+          inReplyTo: email.inReplyTo ? `<${email.inReplyTo}>` : undefined,
+          references: email.references?.map((id) => `<${id}>`),
+          headers: email.headers,
+        });
+      } catch (error) {
+        throw sendError(error);
+      }
+    },
+    close: () => transport.close(),
+  };
+}
+
+const oneLine = (text: string) => text.replace(/[\r\n\t\u2028\u2029]+/g, ' ').trim();
+
+/** What the failure was, in the words an agent can read, and whether to try again. */
+export function sendError(error: unknown): SendError {
+  const { responseCode, response, message } = (error ?? {}) as { responseCode?: number; response?: string; message?: string };
+  const permanent = typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
+  const said = (response || message || String(error)).replace(/\s+/g, ' ').trim();
+  return new SendError(said, permanent);
+}

@@ -1,0 +1,67 @@
+/**
+ * The visitor side of outbound email (issue 12), registered inside the visitor API's scope (its
+ * site, origin, CORS and rate-limit hooks apply): continuing a conversation from an email's link on
+ * any device, and asking for a transcript. Sending is the outbox's: these only record.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  VISITOR_EMAIL_PATHS, type ConversationStatus, type ResumeRequest, type ResumeResponse, type TranscriptRequest, type TranscriptResponse,
+} from '../../protocol/protocol.ts';
+import { randomToken, sha256 } from '../auth/secrets.ts';
+import { emailConfigured, messageIdDomain } from '../email/email-config.ts';
+import { readResumeToken } from '../email/email-links.ts';
+import type { Services } from '../services.ts';
+import { ParleyError } from './errors.ts';
+import * as s from './schemas.ts';
+
+/** How often one conversation's transcript may be emailed: enough for a visitor, too few to be a way to spam an address. */
+export const TRANSCRIPTS_PER_CONVERSATION = 5;
+
+interface VisitorGuards {
+  authenticate: (request: FastifyRequest) => Promise<void>;
+  verified: (request: FastifyRequest) => Promise<void>;
+  ownConversation: (request: FastifyRequest<{ Params: { conversationId: string } }>) => Promise<{ id: string; status: ConversationStatus }>;
+}
+
+export async function visitorEmailRoutes(app: FastifyInstance, services: Services, guards: VisitorGuards): Promise<void> {
+  const { store, clock, config } = services;
+
+  app.post<{ Body: ResumeRequest }>(VISITOR_EMAIL_PATHS.resume, {
+    config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+    schema: { params: s.object({ siteId: s.id }, ['siteId']), body: s.object({ token: { type: 'string', minLength: 1, maxLength: 1024 } }, ['token']) },
+  }, async (request): Promise<ResumeResponse> => {
+    const site = request.site!;
+    const link = readResumeToken(services.serverSecret, request.body.token, clock.now());
+    if (!link) throw new ParleyError('LINK_INVALID', 'This link has expired or is incomplete. Open the link of a newer email, or start a new conversation.');
+    const [visitor, conversation] = await Promise.all([store.getVisitor(link.visitorId), store.getConversationRef(link.conversationId)]);
+    if (!visitor || visitor.siteId !== site.id || !conversation || conversation.visitorId !== visitor.id) {
+      throw new ParleyError('LINK_INVALID', 'This conversation no longer exists. Start a new one.');
+    }
+    // A token of its own for this device: the visitor's other browsers keep theirs.
+    const token = randomToken();
+    await store.addVisitorToken(visitor.id, sha256(token));
+    return { token, conversationId: conversation.id, visitor: { id: visitor.id, name: visitor.name, email: visitor.email } };
+  });
+
+  app.post<{ Params: { conversationId: string }; Body: TranscriptRequest }>(VISITOR_EMAIL_PATHS.transcript, {
+    preHandler: [guards.authenticate, guards.verified],
+    config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+    schema: { params: s.conversationParams, body: s.object({ clientId: s.clientId, email: { type: 'string', maxLength: 320, format: 'email' } }, ['clientId']) },
+  }, async (request, reply): Promise<TranscriptResponse> => {
+    if (!emailConfigured(config)) throw new ParleyError('EMAIL_NOT_CONFIGURED', 'This chat cannot send email: its server has no mail server configured.');
+    const conversation = await guards.ownConversation(request);
+    const to = (request.body.email ?? request.visitor!.email)?.trim();
+    if (!to) throw new ParleyError('EMAIL_REQUIRED', 'Give the email address to send the transcript to.');
+    if (await store.isUnsubscribed(request.site!.id, to)) {
+      throw new ParleyError('EMAIL_UNSUBSCRIBED', `${to} unsubscribed from this site's emails, so no transcript can be sent there.`);
+    }
+    const outcome = await store.queueTranscript({
+      conversationId: conversation.id, clientId: request.body.clientId, to, now: clock.now(),
+      messageIdDomain: messageIdDomain(config), maxPerConversation: TRANSCRIPTS_PER_CONVERSATION,
+    });
+    if (outcome === 'limit') {
+      throw new ParleyError('RATE_LIMITED', `This conversation's transcript has been emailed ${TRANSCRIPTS_PER_CONVERSATION} times already.`);
+    }
+    return reply.status(202).send({ to });
+  });
+}
