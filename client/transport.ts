@@ -10,7 +10,7 @@
  * it when the browser comes online (start() again).
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
-import { eventIdAfter, type ID_LESS_EVENTS, type LIMITS, type EventBatch, type EventPayloads, type EventType, type WireEvent } from '../protocol/protocol.ts';
+import { eventIdAfter, type AGENT_ONLY_EVENTS, type ID_LESS_EVENTS, type LIMITS, type EventBatch, type EventPayloads, type EventType, type WireEvent } from '../protocol/protocol.ts';
 import { backoff } from './backoff.ts';
 import { browserDeps, type ClientDeps, type EventSourceLike } from './browser-deps.ts';
 
@@ -36,8 +36,10 @@ export interface TransportOptions {
   onEvent: (event: WireEvent) => void;
   /** A gap could not be ruled out (reset, or a reconnect): refetch state over REST. */
   onResync?: (reason: ResyncReason) => void;
-  /** The server revoked the session (`goodbye` with reason 'revoked'); the transport has stopped. */
+  /** The server revoked the session (`goodbye` with reason 'revoked'); the transport has stopped, and says 'offline' right after. */
   onRevoked?: () => void;
+  /** Agent-only event types to listen for too (the dashboard passes protocol's AGENT_ONLY_EVENTS). */
+  agentEvents?: readonly string[];
   deps?: Partial<TransportDeps>;
 }
 
@@ -66,6 +68,8 @@ const STALL_SLACK_MS = 5_000;
  * may beat faster than the protocol's period (tests do): the window then follows the beats seen.
  */
 export const STALL_MS = 2 * HEARTBEAT_MS + STALL_SLACK_MS;
+/** How often a wait looks at the wall clock, to notice that the machine slept (see setTimer). */
+const WAKE_MS = 5_000;
 /** A stream that has not opened after this long (its ticket fetched) counts as failed. */
 export const OPEN_TIMEOUT_MS = 10_000;
 /**
@@ -83,11 +87,8 @@ const ID_LESS: typeof ID_LESS_EVENTS = ['typing', 'visitor.presence', 'presence'
 /** Every event type the server may send; the check below fails to compile if protocol.ts grows one. */
 const TYPES = ['conversation.created', 'conversation.updated', 'message', 'read', 'visitor.updated', 'config', 'reset',
   ...ID_LESS] as const;
-const exhaustive: Exclude<EventType, (typeof TYPES)[number]> extends never ? true : never = true;
+const exhaustive: Exclude<EventType, (typeof TYPES)[number] | (typeof AGENT_ONLY_EVENTS)[number]> extends never ? true : never = true;
 void exhaustive;
-
-/** Ids are `<epoch>:<seq>` (protocol.ts): later means a higher seq in the same log. */
-const later = eventIdAfter;
 
 /** `url` with `query` added: the widget's stream URL already has one (its ticket). */
 const withQuery = (url: string, query: string) => `${url}${url.includes('?') ? '&' : '?'}${query}`;
@@ -116,9 +117,15 @@ export function createTransport(options: TransportOptions): Transport {
   let suspect = false;
   let abort: AbortController | null = null;
 
-  const setTimer = (fn: () => void, ms: number) => {
+  /**
+   * Runs fn once ms have passed on the timers or on the wall clock, whichever comes first, in
+   * steps of WAKE_MS: timers stop while the machine sleeps, the clock does not, so after waking a
+   * wait that is over by the clock (a stall window, a backoff) ends at the next step instead of
+   * running on for what it had left. A clock set back cannot make a wait longer than ms.
+   */
+  const setTimer = (fn: () => void, ms: number, until = deps.now() + ms) => {
     deps.clearTimeout(timer);
-    timer = deps.setTimeout(fn, ms);
+    timer = deps.setTimeout(() => (ms > WAKE_MS && deps.now() < until ? setTimer(fn, ms - WAKE_MS, until) : fn()), ms > WAKE_MS ? WAKE_MS : ms);
   };
   const disconnected = () => (deps.online() ? 'reconnecting' : 'offline');
 
@@ -131,14 +138,17 @@ export function createTransport(options: TransportOptions): Transport {
       options.onResync?.('reset');
       return true;
     }
-    if (event.id !== undefined && !later(event.id, cursor)) return true; // already seen (replay overlap)
+    // Ids are `<epoch>:<seq>` (protocol.ts): after means a higher seq in the same log.
+    if (event.id !== undefined && !eventIdAfter(event.id, cursor)) return true; // already seen (replay overlap)
     if (event.type === 'goodbye') {
       const { reason, retryMs } = event.data as EventPayloads['goodbye'];
       teardown();
       if (reason === 'revoked') {
         running = false;
-        status.value = 'offline';
+        // The owner first, then the status: the widget tells its other tabs that this is no outage
+        // before the session relays 'offline' to them (issue 14: a deleted visitor).
         options.onRevoked?.();
+        status.value = 'offline';
       } else {
         status.value = 'reconnecting';
         wasConnected = true;
@@ -147,7 +157,7 @@ export function createTransport(options: TransportOptions): Transport {
       return false;
     }
     options.onEvent(event);
-    if (event.id !== undefined) cursor = event.id;
+    cursor = event.id ?? cursor;
     return true;
   }
 
@@ -201,7 +211,7 @@ export function createTransport(options: TransportOptions): Transport {
       if (wasConnected) options.onResync?.('reconnect');
       wasConnected = true;
     });
-    for (const type of [...TYPES, 'hb']) {
+    for (const type of [...TYPES, ...(options.agentEvents ?? []), 'hb']) {
       on(type, (message) => {
         alive(mine);
         if (type === 'hb') return beat();
@@ -235,7 +245,7 @@ export function createTransport(options: TransportOptions): Transport {
 
   function beat(): void {
     const now = deps.now();
-    if (lastBeat !== null) beatMs = Math.min(HEARTBEAT_MS, Math.max(beatMs, now - lastBeat));
+    if (lastBeat) beatMs = Math.min(HEARTBEAT_MS, Math.max(beatMs, now - lastBeat));
     lastBeat = now;
   }
 
@@ -250,32 +260,24 @@ export function createTransport(options: TransportOptions): Transport {
   async function stalled(mine: number): Promise<void> {
     suspect = true;
     status.value = disconnected();
-    try {
-      const batch = await poll(0);
-      if (mine === generation && suspect) startPolling(batch); // else the stream spoke up meanwhile: keep it
-    } catch {
-      if (mine === generation && suspect) streamFailed();
-    }
+    const batch = await poll(0).catch(() => null);
+    // Unless the stream spoke up meanwhile: then keep it.
+    if (mine === generation && suspect) batch ? startPolling(batch) : streamFailed();
   }
 
   /** One long-poll request (wait 0: a probe), given up after `wait` plus REQUEST_TIMEOUT_MS. */
   async function poll(wait: number): Promise<EventBatch> {
     const controller = (abort = new AbortController());
-    const { signal } = controller;
     const timeout = deps.setTimeout(() => controller.abort(), wait * 1000 + REQUEST_TIMEOUT_MS);
     try {
-      // Raced as well as aborted (by the timeout, or by teardown()), so even a fetch that ignores
-      // its signal cannot hold us. Promise.race also handles the loser's late rejection.
-      return await Promise.race([
-        new Promise<never>((_, reject) => signal.addEventListener('abort', reject)),
-        deps.fetch(
-          withQuery(options.pollUrl, `${cursor === null ? '' : `cursor=${encodeURIComponent(cursor)}&`}wait=${wait}`),
-          { headers: options.pollHeaders?.(), signal },
-        ).then((response) => {
-          if (!response.ok) throw 0; // caught by the poll loop: no answer
-          return response.json() as Promise<EventBatch>;
-        }),
-      ]);
+      // Aborting (the timeout, or teardown()) rejects the fetch, and the reading of its body, even
+      // on a connection that has gone silent: fetch's own contract, nothing to add on top.
+      const response = await deps.fetch(
+        withQuery(options.pollUrl, `${cursor === null ? '' : `cursor=${encodeURIComponent(cursor)}&`}wait=${wait}`),
+        { headers: options.pollHeaders?.(), signal: controller.signal },
+      );
+      if (!response.ok) throw 0; // caught by the poll loop: no answer
+      return await response.json();
     } finally {
       deps.clearTimeout(timeout);
     }
@@ -284,7 +286,7 @@ export function createTransport(options: TransportOptions): Transport {
   function apply(batch: EventBatch): boolean {
     for (const event of batch.events) if (!handle(event)) return false;
     // After a reset the batch's cursor is the server's head, possibly lower than ours: take it anyway.
-    if (later(batch.cursor, cursor) || batch.events.some((event) => event.type === 'reset')) cursor = batch.cursor;
+    if (eventIdAfter(batch.cursor, cursor) || batch.events.some((event) => event.type === 'reset')) cursor = batch.cursor;
     return true;
   }
 
@@ -317,7 +319,7 @@ export function createTransport(options: TransportOptions): Transport {
         batch = undefined;
         if (mine !== generation) return;
         status.value = disconnected();
-        await new Promise<void>((resolve) => { timer = deps.setTimeout(resolve, backoff(failures++, deps.random)); });
+        await new Promise<void>((resolve) => setTimer(resolve, backoff(failures++, deps.random)));
       }
     }
   }
