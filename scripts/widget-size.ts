@@ -27,8 +27,11 @@ export const OPTIONAL: Record<string, string> = {
   away: "email capture (away, whenAway 'email')",
   'business-hours': 'site sets business hours',
   chime: 'first agent reply while the panel is closed (leader tab)',
-  identify: "the page calls Parley('identify') or Parley('setAttributes'), or another tab's identify switched the visitor",
+  identify: "the page calls Parley('identify') or Parley('setAttributes')",
+  files: 'files (issue 13): the visitor attaches, drops or pastes one, or a conversation shows one (never prefetched)',
   visitor: 'the visitor PATCH, shared by identify, prechat and away (loaded with the first of them)',
+  forget: 'forgetting a visitor on this device: an identity switch, or a visitor the server no longer knows (deleted)',
+  signin: "an anonymous visitor on a site that requires verified identities (the note, and the developer's console line)",
 };
 const optionalOf = (file: string) => Object.keys(OPTIONAL).find((prefix) => new RegExp(`^${prefix}-[A-Za-z0-9_-]{8}\\.js$`).test(file));
 

@@ -27,7 +27,7 @@ async function widgetStream() {
   });
 }
 
-const banner = (page: Page) => page.getByRole('status').filter({ hasText: 'Connecting…' });
+const banner = (page: Page) => page.getByRole('status').filter({ hasText: 'Can’t reach us right now' });
 
 describe('widget faults', () => {
   before(async () => {

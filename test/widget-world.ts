@@ -5,6 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startHostSite, type HostSite } from './browser.ts';
 import { startServer, type TestServer } from './harness.ts';
+import type { Config } from '../server/config.ts';
 import { Teardown } from './teardown.ts';
 
 export interface WidgetWorld {
@@ -14,14 +15,17 @@ export interface WidgetWorld {
   close(): Promise<void>;
 }
 
-/** Starts the three parts; if one fails to start, closes the ones already running before rethrowing. */
-export async function startWidgetWorld(): Promise<WidgetWorld> {
+/**
+ * Starts the three parts (`server`: settings of the Parley server, e.g. a shorter long-poll); if
+ * one fails to start, closes the ones already running before rethrowing.
+ */
+export async function startWidgetWorld(server: Partial<Config> = {}): Promise<WidgetWorld> {
   const teardown = new Teardown();
   try {
     const host = teardown.add(await startHostSite(), (site) => site.close());
-    const server = teardown.add(await startServer({ allowedOrigins: [host.origin] }), (running) => running.close());
+    const parley = teardown.add(await startServer({ ...server, allowedOrigins: [host.origin] }), (running) => running.close());
     const browser = teardown.add(await launchBrowser(), (chromium) => chromium.close());
-    return { host, server, browser, close: () => teardown.run() };
+    return { host, server: parley, browser, close: () => teardown.run() };
   } catch (error) {
     await teardown.run().catch(() => {});
     throw error;

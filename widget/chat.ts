@@ -2,10 +2,12 @@
  * The widget's conversation state and how it stays true: the visitor's session (token kept per
  * site in localStorage), history (the last 50 messages also cached in localStorage, so a reload
  * while the server is unreachable still shows them), what the REST resync after any gap fetches,
- * and whether anyone can answer (presence and business hours, re-evaluated every minute). Opening
- * the session, the one stream per browser through the leader tab, the relay between tabs and the
- * outbox are client/session.ts's, shared with the dashboard. Signals out, action functions in; no
- * Preact here.
+ * and whether anyone can answer (presence and business hours, re-evaluated every minute). It also
+ * notices when the server no longer knows this visitor (their data was deleted: forget.ts wipes
+ * the device) and holds an anonymous visitor back where the site requires verified identities.
+ * Opening the session, the one stream per browser through the leader tab, the relay between tabs
+ * and the outbox are client/session.ts's, shared with the dashboard. Signals out, action
+ * functions in; no Preact here.
  */
 import { batch, computed, signal } from '@preact/signals-core';
 import type { isOpen } from '../protocol/business-hours.ts';
@@ -20,10 +22,16 @@ import type { SitePath } from './host.ts';
 export type Line =
   | { kind: 'message'; key: string; message: Message }
   | { kind: 'local'; key: string; item: OutboxItem<Draft> };
-export interface Draft { body: string }
+/** A message in the outbox; with files (issue 13), kept as Blobs beside it in IndexedDB until sent (files.tsx). */
+export interface Draft { body: string; files?: LocalFile[] }
+export interface LocalFile { id: string; blob: Blob; name: string; type: string; size: number }
 
-/** The widget's own message between tabs (client/session.ts relays the rest): this browser is a new visitor, with its token. */
-type Renewed = { t: 'v'; k: string };
+/**
+ * The widget's own message between tabs (client/session.ts relays the rest): this browser is a new
+ * visitor, with its token; without one, the server no longer knows this visitor and the token
+ * follows (until then the tab shows no outage).
+ */
+type Renewed = { t: 'v'; k?: string };
 
 /**
  * protocol.ts's LIMITS, checked against it at compile time (the literal types must match) but not
@@ -41,7 +49,7 @@ export interface ChatOptions {
   onSent: (message: Message) => void;
 }
 
-type VisitorInfo = { id: string; name: string | null; email: string | null };
+type VisitorInfo = OpenSessionResponse['visitor'];
 
 /**
  * A client-generated id (outbox items, the conversation start): 128 random bits as digits and
@@ -76,9 +84,30 @@ export function createChat(options: ChatOptions) {
   let isReady = () => {};
   const ready = new Promise<void>((resolve) => (isReady = resolve));
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Starting over as a new visitor because the server no longer knows this one: nothing to alarm anyone about (forget.ts). */
+  const lost = signal(false);
+  const forget = () => {
+    lost.value = true;
+    session.post({ t: 'v' });
+    // Without its chunk (the network failed just then) nothing is wiped on this page, and an outage is news again.
+    void import('./forget.ts').then((m) => m.gone(chat), () => void (lost.value = false));
+  };
+
+  /**
+   * Every request the widget makes, the transport's polls included: a 401 to the token still in
+   * use means the server no longer knows this visitor (issue 14: their data was deleted), which no
+   * retry can change. A late answer to a token already replaced is not news.
+   */
+  const request = (target: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const used = token;
+    return fetch(target, init).then((response) => {
+      if (response.status === 401 && used && used === token) forget();
+      return response;
+    });
+  };
 
   async function call(method: string, target: string, body?: unknown): Promise<SendResult> {
-    const response = await fetch(target, {
+    const response = await request(target, {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
@@ -184,6 +213,9 @@ export function createChat(options: ChatOptions) {
       });
       if (result.status !== 200) throw 0;
       const opened = result.body as OpenSessionResponse;
+      // Another token than ours: the server did not know ours (the visitor's data was deleted while
+      // no widget was open, or the database replaced). What this device kept of them goes first.
+      if (token && opened.token !== token) await import('./forget.ts').then((m) => m.forget(chat));
       storage.set('token', (token = opened.token));
       batch(() => {
         if (opened.conversation?.id !== conversation.value?.id) messages.value = [];
@@ -194,6 +226,9 @@ export function createChat(options: ChatOptions) {
       });
       await loadMessages();
       isReady();
+      // Anonymous on a site that requires verified identities: no stream and nothing sent (each
+      // would be a 403), until identify.ts starts over as the verified visitor (issue 14).
+      if (locked.value) return new Promise<never>(() => {});
       // Per visitor: a tab still on the previous visitor after an identity switch (issue 9) can
       // neither relay its stream to the new one's tabs nor hold their lock.
       return { name: `parley:${siteId}:${opened.visitor.id}`, cursor: opened.cursor };
@@ -201,6 +236,9 @@ export function createChat(options: ChatOptions) {
     stream: {
       streamUrl: async () => {
         const result = await call('POST', url('/stream-ticket'));
+        // Refused since the owner began to require verified identities (the config event said so):
+        // start over, to wait for identify in begin() rather than ask for tickets in a loop.
+        if (locked.value) void session.start();
         if (result.status !== 200) throw 0;
         return `${url('/stream')}?ticket=${encodeURIComponent((result.body as { ticket: string }).ticket)}`;
       },
@@ -210,10 +248,12 @@ export function createChat(options: ChatOptions) {
     outbox: {
       name: `parley-${siteId}`,
       canFlush: () => !!visitor.value,
-      async send(item) {
+      async send(item): Promise<SendResult> {
         const started = await startConversation();
         if (started.status >= 300) return started;
-        return call('POST', conv(conversation.value!.id, 'messages'), { clientId: item.id, body: item.payload.body });
+        return item.payload.files
+          ? (await import('./files.tsx')).deliver(chat, item, conversation.value!.id)
+          : call('POST', conv(conversation.value!.id, 'messages'), { clientId: item.id, body: item.payload.body });
       },
       onDelivered(_item, result) {
         const message = (result.body as { message: Message }).message;
@@ -223,8 +263,11 @@ export function createChat(options: ChatOptions) {
     },
     onEvent: apply,
     onResync: resync,
-    // Another tab's identify made this browser a new visitor: identify.ts forgets the previous one here too.
-    onMessage: (message) => void import('./identify.ts').then((m) => m.renewed(chat, message.k)),
+    // The stream's goodbye for a deleted visitor.
+    onRevoked: forget,
+    // Another tab made this browser a new visitor: forget.ts forgets the previous one here too.
+    onMessage: (message) => message.k ? void import('./forget.ts').then((m) => m.renewed(chat, message.k!)) : void (lost.value = true),
+    deps: { fetch: request },
   });
   const { outbox, status } = session;
   void session.start();
@@ -257,16 +300,18 @@ export function createChat(options: ChatOptions) {
   });
 
   const introduced = signal(!!storage.get('intro'));
+  /** The site chats with verified visitors only, and the session says this one is not (yet). */
+  const locked = computed(() => !!config.value?.requireVerifiedIdentity && visitor.value?.verified === false);
 
   let lastTypingSent = 0;
   const chat = {
-    config, online, away, hours, visitor, conversation, messages, agentTyping, status, lines, outbox,
+    config, online, away, hours, visitor, conversation, messages, agentTyping, status, lines, outbox, lost, locked,
     /** Only the leader tab holds the stream, sends the outbox, plays sounds and badges the title. */
     leads: session.leads,
     /** Pre-chat form done (or skipped) on this browser (prechat.tsx, which alone sets it, keeps it in storage as 'intro'). */
     introduced,
-    async send(body: string): Promise<void> {
-      await session.send({ body }, newId());
+    async send(body: string, files?: LocalFile[]): Promise<void> {
+      await session.send(files ? { body, files } : { body }, newId());
       lastTypingSent = 0;
     },
     retry: session.retry,

@@ -100,8 +100,10 @@ declare const __PANEL__: string;
       if (!response.ok) throw 0;
       try { localStorage.setItem(cacheKey, JSON.stringify(body.config)); } catch { /* private mode */ }
       host.style(body.config);
-      // whenAway 'hide' with nobody online: no launcher until the panel (business hours, conversation) decides.
-      if (body.config.whenAway === 'hide' && !body.availability.online) launcher.parentElement!.classList.add('a'), void load();
+      // whenAway 'hide' with nobody online, or whenUnverified 'hide': no launcher until the panel
+      // (business hours, conversation, whether this visitor is verified) decides.
+      const c: WidgetConfig = body.config;
+      if (c.whenAway === 'hide' && !body.availability.online || c.requireVerifiedIdentity && c.whenUnverified === 'hide') launcher.parentElement!.classList.add('a'), void load();
       show();
     })
     .catch(() => {

@@ -14,7 +14,7 @@
 import { effect, signal } from '@preact/signals-core';
 import { h, render } from 'preact';
 import type { Message } from '../protocol/protocol.ts';
-import { createChat, type Chat, type Line } from './chat.ts';
+import { createChat, type Chat, type Line, type LocalFile } from './chat.ts';
 import type { PanelApi, WidgetHost } from './host.ts';
 import { clip } from './clip.ts';
 import { isRtl, isZh, safeLocale } from './locale.ts';
@@ -22,13 +22,15 @@ import type { Strings } from './strings.ts';
 import { css } from './styles.ts';
 import type { PreChat } from './prechat.tsx';
 import type { Away } from './away.tsx';
+import type { Files } from './files.tsx';
+import type { signin } from './signin.ts';
 
 /**
  * What only some visitors need, as chunks of their own: the words of one language, the pre-chat
  * form, the email form while away. Each is imported the first time a render needs it, and the
  * render that follows its arrival shows it (the signal below is read by the render effect).
  */
-const parts = signal<{ en?: Strings; zh?: Strings; pre?: ReturnType<typeof PreChat>; away?: ReturnType<typeof Away> }>({});
+const parts = signal<{ en?: Strings; zh?: Strings; pre?: ReturnType<typeof PreChat>; away?: ReturnType<typeof Away>; signin?: typeof signin; files?: FilesPart }>({});
 const asked = new Set<string>();
 function need<K extends keyof typeof parts.value>(name: K, load: () => Promise<(typeof parts.value)[K]>): (typeof parts.value)[K] {
   if (!asked.has(name)) {
@@ -41,6 +43,9 @@ function need<K extends keyof typeof parts.value>(name: K, load: () => Promise<(
 const strings = (locale: string) => isZh(locale)
   ? need('zh', () => import('./zh.ts').then((m) => m.zh))
   : need('en', () => import('./strings.ts').then((m) => m.en));
+
+type FilesPart = typeof import('./files.tsx') & ReturnType<typeof Files>;
+const CLIP = <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true"><path d="M21 11l-8.5 8.5a5 5 0 01-7-7L14 4a3.5 3.5 0 015 5l-8.5 8.5a2 2 0 01-3-3L15 7" /></svg>;
 
 const URL_RE = /(https?:\/\/[^\s<>"]+[^\s<>".,:;'!?)\]])/g;
 
@@ -67,24 +72,48 @@ function preChat(chat: Chat): Array<'name' | 'email'> {
 }
 const loadAway = () => import('./away.tsx').then((m) => m.Away(h));
 const loadPre = () => import('./prechat.tsx').then((m) => m.PreChat(h));
+/** Files (issue 13): only for a visitor who attaches, drops or pastes one, or sees one in the conversation. */
+const loadFiles = () => import('./files.tsx').then((m) => ({ ...m, ...m.Files(h, () => (parts.value = { ...parts.value })) }));
+const withFiles = (then: (m: typeof import('./files.tsx')) => unknown) => {
+  need('files', loadFiles);
+  void import('./files.tsx').then(then);
+};
+const loadSignin = () => import('./signin.ts').then((m) => m.signin);
 
 function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: string; close: () => void }) {
   const config = chat.config.value;
   const lines = chat.lines.value;
   const conversation = chat.conversation.value;
   const status = chat.status.value;
-  const away = chat.away.value;
+  const locked = chat.locked.value;
+  // Availability is news only from a server that answers (issue 14): unreachable is not "away",
+  // and gets neither the away form nor its promise. A locked session has no stream but did answer.
+  const up = locked || status === 'live' || status === 'polling';
+  const away = up && chat.away.value;
   const fields = preChat(chat);
   const intro = fields.length > 0;
   let input: HTMLTextAreaElement | null = null;
 
+  const zh = isZh(locale);
   const submit = () => {
-    const body = input!.value.trim();
-    if (!body) return;
-    input!.value = '';
-    void chat.send(clip(body, 4000));
+    // Held before take(): emptying the tray re-renders the panel, which resets this render's ref.
+    const box = input!;
+    const body = box.value.trim();
+    const files = parts.value.files && parts.value.files.take();
+    if (!body && !files) return;
+    box.value = '';
+    void chat.send(clip(body, 4000), files);
     chat.typing(false);
   };
+  const canAttach = config?.attachments?.visitors;
+  /** A file dropped on the panel or pasted (a screenshot from the clipboard) joins the tray. */
+  const drop = (e: Event, data: DataTransfer | null) => {
+    if (data?.files.length && canAttach) {
+      e.preventDefault();
+      withFiles((m) => m.add(chat, [...data.files], zh));
+    }
+  };
+  const fileList = (files: { m?: Message; local?: LocalFile[] }) => ((F) => F && <F.List chat={chat} zh={zh} {...files} />)(need('files', loadFiles));
   const dark = config?.theme === 'dark' || (config?.theme === 'auto' && matchMedia('(prefers-color-scheme: dark)').matches);
   const lastMine = [...lines].reverse().find((l) => l.kind === 'message' && l.message.author === 'visitor');
   const askEmail = away && config?.whenAway === 'email';
@@ -98,17 +127,21 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
       aria-label={config?.teamName ?? 'Chat'}
       dir={isRtl(locale) ? 'rtl' : 'ltr'}
       lang={locale}
-      onKeyDown={(e) => e.key === 'Escape' && close()}
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => drop(e, e.dataTransfer)}
+      onPaste={(e) => drop(e, e.clipboardData)}
     >
       <div class="h">
-        {config?.avatarUrl ? <img class="av" src={config.avatarUrl} alt="" /> : <span class="av" aria-hidden="true">{(config?.teamName ?? '?').slice(0, 1)}</span>}
+        {/* The initial under the picture: a picture that fails to load removes itself, not a broken-image icon. */}
+        <span class="av" aria-hidden="true">{(config?.teamName ?? '?').slice(0, 1)}{config?.avatarUrl ? <img class="av" src={config.avatarUrl} onError={(e) => e.currentTarget.remove()} /> : null}</span>
         <div class="t">
           <b>{config?.teamName ?? ''}</b>
-          <small><span class={`dot${away ? '' : ' on'}`} />{away ? t.away : t.online}</small>
+          <small><span class={`dot${up && !away ? ' on' : ''}`} />{up ? away ? t.away : t.online : t.connecting}</small>
         </div>
         <button class="x" aria-label={t.close} onClick={close}>×</button>
       </div>
-      {status === 'offline' || status === 'reconnecting' ? <div class="ban" role="status">{status === 'offline' ? t.offline : t.connecting}</div> : null}
+      {/* Not while starting over as a new visitor: the goodbye that ends a deleted visitor's stream is no outage. */}
+      {(status === 'offline' || status === 'reconnecting') && !chat.lost.value ? <div class="ban" role="status">{t.offline}</div> : null}
       <div class="m" role="log" aria-label={t.message}>
         {config?.greeting ? <div class="g" dir="auto">{config.greeting}</div> : null}
         {away && config?.awayMessage ? <div class="g" dir="auto">{config.awayMessage}</div> : null}
@@ -119,7 +152,7 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
           previousDay = label;
           if (line.kind === 'local') {
             const failed = line.item.state === 'failed';
-            return [separator, <div class="g me" dir="auto" key={line.key}><Text body={line.item.payload.body} /></div>,
+            return [separator, <div class="g me" dir="auto" key={line.key}><Text body={line.item.payload.body} />{line.item.payload.files && fileList({ local: line.item.payload.files })}</div>,
               <div class={`st${failed ? ' bad' : ''}`} key={`${line.key}s`}>
                 {failed ? [t.failed, ' ', <button class="r" onClick={() => chat.retry(line.item.id)}>{t.retry}</button>] : t.sending}
               </div>];
@@ -130,20 +163,23 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
           const mine = m.author === 'visitor';
           return [separator,
             !mine ? <div class="who" key={`${m.id}w`}>{m.agent?.name ?? t.someone} · {time(m.createdAt, locale)}</div> : null,
-            <div dir="auto" class={`g${mine ? ' me' : ''}`} key={m.id}><Text body={m.body} /></div>,
+            <div dir="auto" class={`g${mine ? ' me' : ''}`} key={m.id}><Text body={m.body} />{m.attachments && fileList({ m })}</div>,
             mine && line === lastMine
               ? <div class="st" key={`${m.id}s`}>{time(m.createdAt, locale)} · {conversation && conversation.agentReadSeq >= m.seq ? t.seen : t.sent}</div>
               : null];
         })}
         {chat.agentTyping.value !== null ? <div class="ty">{chat.agentTyping.value || t.someone} {t.typing}</div> : null}
       </div>
-      {askEmail && !intro ? ((A) => A && <A chat={chat} zh={isZh(locale)} />)(need('away', loadAway)) : null}
-      {intro ? ((P) => P && <P chat={chat} zh={isZh(locale)} fields={fields} config={config!} />)(need('pre', loadPre)) : <div class="f">
+      {locked ? <div class="f" role="status">{need('signin', loadSignin)?.[+zh]}</div> : [
+      askEmail && !intro ? ((A) => A && <A chat={chat} zh={zh} />)(need('away', loadAway)) : null,
+      ((F) => F && <F.Tray zh={zh} />)(parts.value.files),
+      intro ? ((P) => P && <P chat={chat} zh={zh} fields={fields} config={config!} />)(need('pre', loadPre)) : <div class="f">
+        {canAttach ? <button class="x" aria-label={t.attach} onClick={(e) => withFiles((m) => m.pick(chat, e.currentTarget.getRootNode() as ShadowRoot, zh))}>{CLIP}</button> : null}
+        {/* Named by its placeholder, unlike the log (issue 14). */}
         <textarea
           ref={(el) => void (input = el)}
           rows={1}
           dir="auto"
-          aria-label={t.message}
           placeholder={t.placeholder}
           maxLength={4000}
           onKeyDown={(e) => {
@@ -153,7 +189,7 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
           onBlur={() => chat.typing(false)}
         />
         <button class="s" onClick={submit}>{t.send}</button>
-      </div>}
+      </div>]}
     </div>
   );
 }
@@ -176,6 +212,9 @@ export function mount(host: WidgetHost): PanelApi {
   style.textContent = css;
   host.root.append(style, container);
   const wrapper = host.root.querySelector('div')!;
+  // On the shadow root, so Esc closes from the launcher too, not only from inside the panel (issue 14).
+  // Not while an input method is composing: there Esc cancels the composition.
+  host.root.addEventListener('keydown', (e) => (e as KeyboardEvent).key === 'Escape' && !(e as KeyboardEvent).isComposing && setOpen(false));
 
   const setOpen = (next: boolean) => {
     if (open.value === next) return;
@@ -210,9 +249,12 @@ export function mount(host: WidgetHost): PanelApi {
       const away = chat.away.value;
       const c = chat.conversation.value;
       if (config) host.style(config);
-      // whenAway 'hide': no launcher while nobody can answer, unless a conversation is in progress.
-      wrapper.classList.toggle('a', config?.whenAway === 'hide' && away && (!c || c.status === 'resolved') && !chat.outbox.items.value.length);
+      // whenAway 'hide': no launcher while nobody can answer, unless a conversation is in progress;
+      // whenUnverified 'hide': none until the session says this visitor is verified.
+      wrapper.classList.toggle('a', config?.whenAway === 'hide' && away && (!c || c.status === 'resolved') && !chat.outbox.items.value.length
+        || !!config?.requireVerifiedIdentity && config.whenUnverified === 'hide' && !chat.visitor.value?.verified);
       // Fetch the optional chunks this visitor will need as soon as that is known, not on first render.
+      if (chat.locked.value) need('signin', loadSignin);
       if (preChat(chat).length) need('pre', loadPre);
       if (away && config?.whenAway === 'email' && (chat.hours.value || !config.businessHours || !chat.online.value)) need('away', loadAway);
       strings(current());

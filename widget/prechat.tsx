@@ -14,8 +14,8 @@ const words = {
   zh: { intro: '开始之前，请告诉我们您是谁。', name: '姓名', email: '邮箱', start: '开始聊天' },
 };
 
-/** The form's own CSS (same as away.tsx's), so the panel's stylesheet does not carry it. */
-const E = '.e{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid var(--l);font-size:12px}.e label{flex:1;display:flex;flex-direction:column;gap:4px}.e input{border:1px solid var(--l);border-radius:10px;padding:0 10px;height:40px;background:var(--b)}.e input:focus{outline:0;border-color:var(--c)}';
+/** The form's own CSS (same as away.tsx's), so the panel's stylesheet does not carry it; 16 px inputs where iOS would zoom on focus. */
+const E = '.e{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid var(--l);font-size:12px}.e label{flex:1;display:flex;flex-direction:column;gap:4px}.e input{border:1px solid var(--l);border-radius:10px;padding:0 10px;height:40px;background:var(--b)}.e input:focus{outline:0;border-color:var(--c)}@media (pointer:coarse){.e input{font-size:16px}}';
 
 /** Stable, so Preact calls it once, when the form appears: focus goes to the first field. */
 const grab = (el: HTMLInputElement | null) => el?.focus();
@@ -29,6 +29,9 @@ export const PreChat = (h: typeof import('preact').h) => function PreChat({ chat
       onSubmit={(e) => {
         e.preventDefault();
         const form = e.currentTarget;
+        // Taken now: the render that introduced sets off replaces the form at once, and a form out
+        // of the document is its own root, with no composer in it (issue 14: focus was lost).
+        const root = form.getRootNode() as ShadowRoot;
         const patch: Record<string, string> = {};
         for (const f of fields) {
           const value = (form.elements.namedItem(f) as HTMLInputElement).value.trim();
@@ -39,7 +42,7 @@ export const PreChat = (h: typeof import('preact').h) => function PreChat({ chat
         chat.storage.set('intro', '1');
         chat.introduced.value = true;
         if (Object.keys(patch).length) void updateVisitor(chat, patch);
-        (form.getRootNode() as ShadowRoot).querySelector('textarea')?.focus();
+        root.querySelector('textarea')?.focus();
       }}
     >
       <style>{E + '.e{flex-direction:column;align-items:stretch;font-size:13px}.e .s{text-align:center}'}</style>

@@ -1,17 +1,20 @@
 /**
  * The widget's words, one chunk per language (this one, English, and zh.ts), each loaded only for
  * the visitors who read it: panel.tsx imports the one the locale needs. English serves every
- * locale but Chinese. The optional forms (prechat.tsx, away.tsx) carry their own words.
+ * locale but Chinese. The optional parts (prechat.tsx, away.tsx, signin.ts) carry their own words.
+ * `offline` says the same whether the browser or only the server is unreachable: either way the
+ * team cannot be reached, and the outbox keeps what is written (issue 14: not "away").
  */
 import type { SystemKind } from '../protocol/protocol.ts';
 
 export const en = {
   close: 'Close chat',
   online: 'We usually reply in a few minutes',
-  away: 'We’ll reply by email',
+  away: 'Away — we’ll answer when we’re back',
   placeholder: 'Write a message…',
-  message: 'Message',
+  message: 'Messages',
   send: 'Send',
+  attach: 'Attach files',
   sending: 'Sending…',
   sent: 'Sent',
   seen: 'Seen',
@@ -22,7 +25,7 @@ export const en = {
   today: 'Today',
   yesterday: 'Yesterday',
   connecting: 'Connecting…',
-  offline: 'You are offline. Messages will be sent when the connection returns.',
+  offline: 'Can’t reach us right now. Your message will be sent when the connection returns.',
 };
 /**
  * `sys`: system lines ("% joined", `%` = the agent's name). English leaves it out: the server

@@ -12,7 +12,9 @@ export const css = '.p{all:initial;position:fixed;bottom:88px;right:20px;z-index
   + '.x,.r,.s{all:unset;cursor:pointer}'
   + '.h,.f{display:flex;align-items:center;gap:10px;padding:14px 16px;background:var(--c)}'
   + '.h,.me,.s{color:#fff}'
-  + '.av,.x{width:36px;height:36px;border-radius:50%;background:#fff4;display:grid;place-items:center;font-weight:700;flex:none;object-fit:cover}'
+  + '.av,.x{width:36px;height:36px;border-radius:50%;background:#fff4;display:grid;place-items:center;font-weight:700;flex:none;object-fit:cover;position:relative}'
+  // The team's picture over its initial (panel.tsx): a picture that fails to load leaves the initial.
+  + '.av .av{position:absolute;inset:0;background:var(--c)}'
   + '.t{flex:1;min-width:0}.t b{display:block;font-weight:600;font-size:15px}.t small{display:flex;align-items:center;gap:6px;font-size:12px}'
   + '.dot{width:8px;height:8px;border-radius:50%;background:#9ca3af}.on{background:#4ade80}'
   + '.x{background:0;font-size:22px}'
@@ -29,4 +31,6 @@ export const css = '.p{all:initial;position:fixed;bottom:88px;right:20px;z-index
   + '.f textarea{flex:1;resize:none;border:1px solid var(--l);border-radius:10px;padding:8px 10px;max-height:120px;background:var(--b);outline:0}'
   + '.f textarea:focus{border-color:var(--c)}'
   + '.s{background:var(--c);border-radius:10px;padding:0 14px;line-height:40px;font-weight:600}'
-  + '@media (max-width:480px){.p{inset:0;width:auto;height:auto;border-radius:0}}';
+  + '@media (max-width:480px){.p{inset:0;width:auto;height:auto;border-radius:0}}'
+  // iOS zooms the page into a field whose text is under 16 px when it gets focus.
+  + '@media (pointer:coarse){.f textarea{font-size:16px}}';

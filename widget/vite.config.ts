@@ -71,6 +71,8 @@ function mangleProps(): Plugin {
 
 export default defineConfig({
   ...jsx,
+  // The widget's own few lines of signals instead of the library (widget/signals.ts says why).
+  resolve: { alias: { '@preact/signals-core': resolve(import.meta.dirname, 'signals.ts') } },
   plugins: [mangleProps(), loaderBuild()],
   build: {
     outDir,

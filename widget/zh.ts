@@ -4,10 +4,11 @@ import type { Strings } from './strings.ts';
 export const zh: Strings = {
   close: '关闭聊天',
   online: '我们通常在几分钟内回复',
-  away: '我们会通过邮件回复您',
+  away: '暂时离开，稍后回复您',
   placeholder: '输入消息…',
-  message: '消息',
+  message: '聊天记录',
   send: '发送',
+  attach: '添加文件',
   sending: '发送中…',
   sent: '已发送',
   seen: '已读',
@@ -18,6 +19,6 @@ export const zh: Strings = {
   today: '今天',
   yesterday: '昨天',
   connecting: '连接中…',
-  offline: '您已离线。恢复连接后将自动发送消息。',
+  offline: '暂时无法连接到我们。恢复连接后将自动发送您的消息。',
   sys: { joined: '%已加入', left: '%已离开', transferred: '已转接给%', resolved: '会话已解决', reopened: '会话已重新打开' },
 };

@@ -21,6 +21,16 @@ export function IdentityPage({ site }: { site: AdminSite }) {
   const [status, save] = useSave();
   const secret = shownSecret.value;
   const required = site.widget.requireVerifiedIdentity;
+  // Sites saved before the choice existed have none: they show the note (protocol.ts WidgetConfig).
+  // Shown chosen at once, while it saves (a radio bound only to the saved value would flip back
+  // until the answer); then the site's value again, saved or not.
+  const [choosing, setChoosing] = useState<'message' | 'hide' | null>(null);
+  const unverified = choosing ?? site.widget.whenUnverified ?? 'message';
+  const choose = async (whenUnverified: 'message' | 'hide') => {
+    setChoosing(whenUnverified);
+    await save(() => controller.settings.updateSite(site.id, { widget: { whenUnverified } }));
+    setChoosing(null);
+  };
   return (
     <section class="settings-page" aria-labelledby="identity-title">
       <h1 id="identity-title">Identity verification</h1>
@@ -66,6 +76,12 @@ export function IdentityPage({ site }: { site: AdminSite }) {
           Only visitors identified by your server may chat
         </label>
         <p class="muted small">Turn this on only once every page that shows the widget passes a valid hash; anonymous visitors will not be able to chat.</p>
+        <fieldset disabled={!required}>
+          <legend>What visitors who are not signed in see</legend>
+          <label class="inline"><input type="radio" name="unverified" checked={unverified === 'message'} onChange={() => void choose('message')} /> The chat button, and “Sign in to chat with us” instead of the message box</label>
+          <label class="inline"><input type="radio" name="unverified" checked={unverified === 'hide'} onChange={() => void choose('hide')} /> No chat button at all</label>
+        </fieldset>
+        <p class="muted small">Either way the widget sends nothing until your page identifies the visitor, then works at once, without a reload. The browser console tells your developers the page must call <code>Parley('identify', …)</code>.</p>
         <SaveStatus status={status} />
       </div>
       <div class="card">
