@@ -54,7 +54,10 @@ export function parleyWidget(distDir: string): WidgetEntry {
   const typical = all.filter((file) => file !== 'parley.mjs' && (!optional(file) || optional(file) === 'strings'));
   return {
     name: 'Parley', loader: weigh(dir, [loader]), panel: weigh(dir, typical),
-    note: `loader.js; panel = loader + panel + English words (${typical.length} files; ${all.length - typical.length} chunks only some visitors load are not counted: pre-chat, away, hours, chime, zh)`,
+    // What the loader fetches on idle (the panel) and what the panel fetches as it opens (the words)
+    // are counted; a chunk only some visitors load (files, pre-chat, away…) is not, and none of them
+    // is prefetched (scripts/widget-size.ts, OPTIONAL, says what loads each).
+    note: `loader.js; panel = loader + panel (fetched on idle) + English words (${typical.length} files; ${all.length - typical.length - 1} chunks only some visitors load are not counted: ${Object.keys(OPTIONAL).filter((k) => k !== 'strings').join(', ')})`,
   };
 }
 
