@@ -4,9 +4,9 @@
  * retrying). A 401 on anything but login reports the session as ended. It holds no state of its own.
  */
 import {
-  ACCOUNT_PATHS, AGENT_PATHS, type CannedResponse, CSRF_HEADER, LIMITS, path, type AgentRef, type AgentSendMessageRequest, type AgentStatus, type Conversation,
+  ACCOUNT_PATHS, AGENT_PATHS, type CannedResponse, CSRF_HEADER, LIMITS, path, type AgentSendMessageRequest, type AgentStatus, type Conversation,
   type ConversationDetail, type ConversationListResponse, type ConversationView, type ErrorBody, type ErrorCode, type LoginRequest,
-  type MeResponse, type Message, type MessagePage,
+  type MeResponse, type Message, type MessagePage, type Colleague, type LinkInfo, type UpdateAccountRequest, type User,
 } from '../protocol/protocol.ts';
 
 export class ApiError extends Error {
@@ -34,9 +34,8 @@ export interface ApiOptions {
   onUnauthenticated: () => void;
 }
 
-export type AgentWithStatus = AgentRef & { status: AgentStatus };
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** One JSON request with the session's CSRF token; what every typed call is built on. */
 export type Call = <T>(method: Method, url: string, body?: unknown) => Promise<T>;
 
@@ -74,10 +73,11 @@ export function createApi({ fetch, csrf, onUnauthenticated, timeoutMs = 15_000 }
     logout: () => call<void>('POST', AGENT_PATHS.logout, {}),
     me: () => call<MeResponse>('GET', AGENT_PATHS.me),
     setPresence: (status: AgentStatus) => call<{ status: AgentStatus }>('POST', AGENT_PATHS.presence, { status }),
-    agents: () => call<{ agents: AgentWithStatus[] }>('GET', AGENT_PATHS.agents),
-    conversations(view: ConversationView, q = '') {
+    agents: () => call<{ agents: Colleague[] }>('GET', AGENT_PATHS.agents),
+    conversations(view: ConversationView, q = '', label: string | null = null) {
       const query = new URLSearchParams({ view, limit: '200' });
       if (q.trim()) query.set('q', q.trim());
+      if (label) query.set('label', label);
       return call<ConversationListResponse>('GET', `${AGENT_PATHS.conversations}?${query}`);
     },
     conversation: (conversationId: string) => call<ConversationDetail>('GET', id(AGENT_PATHS.conversation, conversationId)),
@@ -101,6 +101,9 @@ export function createApi({ fetch, csrf, onUnauthenticated, timeoutMs = 15_000 }
     /** Accepts an invitation or a password reset; answers like login (the session cookie is set). */
     redeem: (request: { token: string; name?: string; password: string }) => call<MeResponse>('POST', ACCOUNT_PATHS.redeem, request),
     changePassword: (current: string, password: string) => call<void>('POST', ACCOUNT_PATHS.password, { current, password }),
+    /** What a link is for, without using it up; 410 PARLEY_ERR_LINK_INVALID when it is used or expired. */
+    checkLink: (token: string) => call<LinkInfo>('POST', ACCOUNT_PATHS.link, { token }),
+    updateAccount: (patch: UpdateAccountRequest) => call<{ user: User }>('PATCH', ACCOUNT_PATHS.account, patch),
   };
 }
 

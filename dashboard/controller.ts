@@ -4,11 +4,17 @@
  * composer (replies, typing, drafts) and settings (the owner's configuration). Components call
  * these and render state; they never fetch. Built once by main.tsx, so tests can pass fakes.
  */
+import { createAccountIntents } from './intents/account.ts';
+import { createAssignmentIntents } from './intents/assignment.ts';
+import { createAttachmentIntents } from './attachments/attachment-intents.ts';
 import { createComposerIntents } from './intents/composer.ts';
 import type { ControllerDeps } from './intents/deps.ts';
+import { createEmailIntents } from './email/email-intents.ts';
+import { createHeldIntents } from './held/held-intents.ts';
 import { createInboxIntents } from './intents/inbox.ts';
 import { createNavigationIntents } from './intents/navigation.ts';
 import { createSessionIntents } from './intents/session.ts';
+import { createTeamInboxIntents } from './intents/team-inbox.ts';
 import { createSettingsIntents } from './settings/settings-intents.ts';
 
 export type { ControllerDeps } from './intents/deps.ts';
@@ -21,8 +27,14 @@ export function createController(deps: ControllerDeps) {
   const session = createSessionIntents(deps, inbox, composer);
   connection = session.connection;
   const settings = createSettingsIntents(deps);
+  const account = createAccountIntents(deps);
   const navigation = createNavigationIntents(deps, inbox);
-  return { ...session, ...inbox, ...composer, ...navigation, settings };
+  const teamInbox = createTeamInboxIntents(deps, inbox);
+  const held = createHeldIntents(deps);
+  const assignment = createAssignmentIntents(deps);
+  const email = createEmailIntents(deps);
+  const attachments = createAttachmentIntents(deps);
+  return { ...session, ...inbox, ...composer, ...navigation, settings, account, teamInbox, held, assignment, email, attachments };
 }
 
 export type Controller = ReturnType<typeof createController>;

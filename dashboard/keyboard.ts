@@ -12,6 +12,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['Enter', 'Open the selected conversation'],
   ['e', 'Resolve the open conversation'],
   ['r', 'Reply: focus the composer'],
+  ['l', 'Labels of the open conversation'],
   ['/', 'Canned responses (in the composer: Enter or Tab inserts, Esc closes)'],
   ['?', 'Show this list'],
   ['Esc', 'Close this list'],
@@ -40,6 +41,7 @@ export function installKeyboard(target: Window, controller: Controller): () => v
         break;
       }
       case 'r': target.document.getElementById('composer-input')?.focus(); break;
+      case 'l': target.document.getElementById('labels-button')?.click(); break;
       case '/': {
         // Into the composer with a `/`, which opens the canned responses.
         const c = current.value;

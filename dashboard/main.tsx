@@ -11,6 +11,7 @@ import { App } from './components/app.tsx';
 import { createController, type Controller } from './controller.ts';
 import { ControllerContext } from './controller-context.ts';
 import { installKeyboard } from './keyboard.ts';
+import { installTheme } from './theme.ts';
 import { createNotifier } from './live/notifier.ts';
 import { tick } from './state/clock.ts';
 import { browserOnlineChanged } from './state/connection.ts';
@@ -20,6 +21,8 @@ import { attentionCount } from './state/queue.ts';
 import { parseRoute, routeChanged } from './state/route.ts';
 import { pageVisibilityChanged } from './state/ui.ts';
 import './styles.css';
+import './team-inbox.css';
+import './theme-dark.css';
 
 let controller: Controller;
 const api = createApi({
@@ -60,6 +63,7 @@ window.addEventListener('popstate', () => controller.followLocation(location.pat
 pageVisibilityChanged(!document.hidden);
 setInterval(() => tick(Date.now()), 1000);
 installKeyboard(window, controller);
+installTheme(window);
 effect(() => {
   const count = attentionCount.value;
   document.title = count > 0 ? `(${count}) Parley` : 'Parley';

@@ -39,6 +39,25 @@ export const LIMITS = {
   /** Custom attributes a site may set on a visitor. */
   attributesMax: 50,
   attributeValueMax: 500,
+  /** Team inbox (issue 14): a label's name, labels per site, a saved view's name, views per agent. */
+  labelNameMax: 40,
+  labelsPerSite: 100,
+  viewNameMax: 60,
+  viewsPerAgent: 50,
+  /** Assignment (issue 14): a team's name, teams per site, an agent's capacity. */
+  teamNameMax: 60,
+  teamsPerSite: 50,
+  capacityMax: 1000,
+  /** The most recent distinct pages kept per visitor for their profile. */
+  visitorPagesKept: 20,
+  /** Files one message may carry (issue 13). */
+  attachmentsPerMessageMax: 10,
+  /** Characters of a file's name, after sanitising. */
+  attachmentNameMax: 200,
+  /** The largest per-file limit an owner may set (AttachmentSettings.maxBytes). */
+  attachmentBytesMax: 100 * 1024 * 1024,
+  /** Signed download links (for `<img src>` and downloads) live this long. */
+  attachmentLinkTtlMs: 10 * 60_000,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -74,6 +93,58 @@ export interface Message {
   system: { kind: SystemKind; agentName: string | null } | null;
   /** Epoch milliseconds. */
   createdAt: number;
+  /** Files sent with the message (issue 13); absent when there are none. The body is then an optional caption. */
+  attachments?: Attachment[];
+}
+
+/**
+ * The types a file may have, decided by its content (magic bytes), never by its name or declared
+ * type; a site allows some of them (AttachmentSettings.types). SVG, HTML and anything else a
+ * browser could run are not among them, and never will be.
+ */
+export const ATTACHMENT_TYPES = [
+  'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.oasis.opendocument.text', 'application/vnd.oasis.opendocument.spreadsheet', 'application/vnd.oasis.opendocument.presentation',
+  'application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-powerpoint', 'application/zip',
+] as const;
+export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
+
+/** A file as messages carry it. */
+export interface Attachment {
+  /** Unguessable. */
+  id: string;
+  /** Sanitised (no path, no control or bidi characters); show it as text. */
+  name: string;
+  type: AttachmentType;
+  /** Bytes, as stored (image metadata stripped). */
+  size: number;
+}
+
+/** A file with who sent it where, and a short-lived signed link to it (issue 13). */
+export interface AttachmentLink extends Attachment {
+  conversationId: string;
+  /** Null until a message carries it; unsent uploads are deleted after a day. */
+  messageId: string | null;
+  author: 'visitor' | 'agent';
+  /** Sent with an internal note: agents only. */
+  internal: boolean;
+  createdAt: number;
+  /** GET it without credentials until expiresAt: inline for raster images, a download otherwise; add `&download=1` to always download. */
+  url: string;
+  expiresAt: number;
+}
+
+/** A site's rules for files (owner settings); agents may always attach within them. */
+export interface AttachmentSettings {
+  /** Whether visitors may attach files. */
+  visitors: boolean;
+  /** The largest file accepted, in bytes (at most LIMITS.attachmentBytesMax). */
+  maxBytes: number;
+  /** Allowed types, from ATTACHMENT_TYPES. */
+  types: AttachmentType[];
 }
 
 export interface Conversation {
@@ -95,6 +166,12 @@ export interface Conversation {
   /** Newest seq each side has read. */
   visitorReadSeq: number;
   agentReadSeq: number;
+  /** The team it was passed to (issue 14): its members' queue shows it while it waits. */
+  team: TeamRef | null;
+  /** While waiting: since when (created, reopened with nobody on it, or passed to a team). Null otherwise. */
+  waitingSince: number | null;
+  /** Unanswered alerts of its current wait: one per AssignmentSettings.unansweredAfterSeconds waited. */
+  unansweredAlerts: number;
 }
 
 /** The page a visitor is on and what their browser says about them. */
@@ -147,6 +224,19 @@ export interface WidgetConfig {
   whenAway: 'email' | 'hide';
   businessHours: BusinessHours | null;
   requireVerifiedIdentity: boolean;
+  /**
+   * With requireVerifiedIdentity, what an anonymous visitor gets until the page identifies them:
+   * 'message' (also when absent: sites saved before it existed) the launcher and a calm "sign in to
+   * chat" line instead of the composer; 'hide' no launcher at all.
+   */
+  whenUnverified?: 'message' | 'hide';
+  /**
+   * Set by the server, not the owner: true when it can send email. Only then does the away form
+   * promise an answer by email; otherwise it says the team will answer here when back.
+   */
+  emailReplies?: boolean;
+  /** Files: on or off for visitors, allowed types, the size limit (issue 13). */
+  attachments: AttachmentSettings;
 }
 
 export interface Site {
@@ -212,12 +302,30 @@ export interface EventPayloads {
   'conversation.created': { conversation: Conversation };
   /** Status or assignee changed (read positions come as `read` events). */
   'conversation.updated': { conversation: Conversation };
+  /**
+   * Someone else gave a conversation to an agent or a team (agents only): a transfer (`by` the
+   * agent who passed it), or the site's assignment rule (`by` null). Follows its conversation.updated.
+   */
+  'conversation.assigned': { conversation: Conversation; via: 'transfer' | 'rule'; by: AgentRef | null };
+  /**
+   * A waiting conversation passed the site's unanswered threshold once more (agents only).
+   * `waitedMs`: how long it had waited by the server's clock when alerted.
+   */
+  'conversation.unanswered': { conversation: Conversation; waitedMs: number };
+  /** An owner changed a site's teams: the site's whole list after the change (agents only). */
+  'teams': { siteId: string; teams: Team[] };
   'message': { message: Message };
   /** Ephemeral: not replayed. `typing: false` or silence for LIMITS.typingTtlMs ends it. */
   'typing': { conversationId: string; by: 'visitor' | 'agent'; typing: boolean; name: string | null };
   'read': { conversationId: string; by: 'visitor' | 'agent'; seq: number };
   /** Visitor details changed (agents only). */
   'visitor.updated': { visitor: Visitor };
+  /** An owner changed a site's labels: the site's whole list after the change (agents only). */
+  'labels': { siteId: string; labels: Label[] };
+  /** A conversation's labels changed: every label id it has now (agents only). */
+  'conversation.labels': { conversationId: string; labelIds: string[] };
+  /** Visitor `from` was merged into `into`: `from` is gone, its conversations (`moved`) are `into`'s (agents only). */
+  'visitor.merged': { from: string; into: Visitor; moved: string[] };
   /** Ephemeral: a visitor opened or closed every page with the widget (agents only). */
   'visitor.presence': { visitorId: string; online: boolean };
   /** Ephemeral: an agent's availability (agents only). */
@@ -235,9 +343,17 @@ export interface EventPayloads {
    * The server ends this stream: it is shutting down, or the session's rights changed (role or
    * sites), or the session was revoked (logout, disabled, password reset, visitor data deleted), or
    * the database could not be read mid-replay ('unavailable': nothing was skipped; resume from the
-   * last id received). Reconnect after `retryMs`, except when revoked.
+   * last id received). Reconnect after `retryMs`, except when revoked. On a visitor's stream
+   * 'revoked' means the visitor no longer exists (their data was deleted): forget what the device
+   * keeps of them and, to chat again, open a new session without the old token.
    */
   'goodbye': { reason: 'shutdown' | 'changed' | 'revoked' | 'unavailable'; retryMs: number };
+  /** An email reply was held for review (agents only). */
+  'email.held': { conversationId: string; heldEmail: HeldEmail };
+  /** A held email was accepted into its conversation or discarded (agents only). */
+  'email.released': { conversationId: string; heldEmailId: string; outcome: 'accepted' | 'discarded' };
+  /** Whether an agent's reply was emailed to the visitor, and how that went (agents only). */
+  'message.email': MessageEmail;
 }
 
 export type EventType = keyof EventPayloads;
@@ -247,6 +363,14 @@ export type EventType = keyof EventPayloads;
  * SSE the browser reports the previous event's id for them, so a client must not take it as theirs.
  */
 export const ID_LESS_EVENTS = ['typing', 'visitor.presence', 'presence', 'availability', 'goodbye'] as const satisfies readonly EventType[];
+
+/**
+ * Event types only agents ever receive. The widget does not listen for them: the dashboard names
+ * them to the shared transport (client/transport.ts, `agentEvents`), so they cost the widget's
+ * bundle nothing.
+ */
+export const AGENT_ONLY_EVENTS = ['email.held', 'email.released', 'labels', 'conversation.labels', 'visitor.merged', 'message.email',
+  'conversation.assigned', 'conversation.unanswered', 'teams'] as const satisfies readonly EventType[];
 
 export type WireEvent<T extends EventType = EventType> = {
   [K in T]: { id?: string; type: K; data: EventPayloads[K] };
@@ -272,15 +396,22 @@ export const VISITOR_PATHS = {
   streamTicket: `${API}/sites/:siteId/stream-ticket`,
   stream: `${API}/sites/:siteId/stream`,
   events: `${API}/sites/:siteId/events`,
+  /** POST a file's bytes as the body (`?clientId=…&name=…`); GET the conversation's files with signed links. */
+  attachments: `${API}/sites/:siteId/conversations/:conversationId/attachments`,
 } as const;
 
 export interface OpenSessionRequest {
   context?: VisitorContext;
 }
 export interface OpenSessionResponse {
-  /** Send as `Authorization: Bearer <token>` from now on; keep it across visits. */
+  /**
+   * Send as `Authorization: Bearer <token>` from now on; keep it across visits. A token other than
+   * the one sent means the server did not know that one (the visitor's data was deleted, or the
+   * database replaced): this is a new visitor, so forget everything kept for the previous one.
+   */
   token: string;
-  visitor: { id: string; name: string | null; email: string | null };
+  /** `verified`: identified by the site's server (needed to chat where the site requires it). */
+  visitor: { id: string; name: string | null; email: string | null; verified: boolean };
   config: WidgetConfig;
   availability: { online: boolean };
   /** The newest conversation, open or not, so a returning visitor sees their history. */
@@ -299,7 +430,7 @@ export interface UpdateVisitorRequest {
 }
 
 export interface UpdateVisitorResponse {
-  visitor: { id: string; name: string | null; email: string | null };
+  visitor: OpenSessionResponse['visitor'];
   /**
    * Present only when the request proved a different identity than the one this visitor was
    * verified as (a shared computer: one user signed out of the site, another signed in). The
@@ -314,11 +445,23 @@ export interface StartConversationRequest {
 }
 export interface SendMessageRequest {
   clientId: string;
+  /** Required without attachments; with them, an optional caption ('' or absent). */
   body: string;
+  /** Ids of files uploaded to this conversation by the same sender and not yet sent (issue 13). */
+  attachmentIds?: string[];
+}
+/** The answer to an upload: 201 when stored, 200 when this clientId's file was stored before. */
+export interface UploadResponse {
+  attachment: Attachment;
+}
+export interface AttachmentListResponse {
+  attachments: AttachmentLink[];
 }
 /** Agents may also send internal notes. */
 export interface AgentSendMessageRequest extends SendMessageRequest {
   internal?: boolean;
+  /** A reply only: never email it to the visitor, even if they do not read it in the chat (issue 12). */
+  suppressEmail?: boolean;
 }
 export interface TypingRequest {
   typing: boolean;
@@ -359,15 +502,42 @@ export const AGENT_PATHS = {
   transfer: `${API}/agent/conversations/:conversationId/transfer`,
   resolve: `${API}/agent/conversations/:conversationId/resolve`,
   reopen: `${API}/agent/conversations/:conversationId/reopen`,
+  /** As the visitor's: upload (POST, raw body) and list with signed links (GET). */
+  attachments: `${API}/agent/conversations/:conversationId/attachments`,
+  /** Every file of a visitor's conversations, for the visitor panel. */
+  visitorAttachments: `${API}/agent/visitors/:visitorId/attachments`,
 } as const;
+
+/** Where signed links point: no credentials but the link's own signature (`?expires=…&sig=…`). */
+export const FILE_PATH = `${API}/files/:attachmentId`;
 
 export const ACCOUNT_PATHS = {
   /** Accept an invitation or a password reset: `{token, name?, password}`; logs in. */
   redeem: `${API}/agent/redeem`,
   /** Change your own password: `{current, password}`. */
   password: `${API}/agent/password`,
+  /** Change your own name and avatar: UpdateAccountRequest; answers `{user}`. */
+  account: `${API}/agent/account`,
+  /** What an invitation or reset link is for, without using it up: `{token}` → LinkInfo, or 410 when used or expired. */
+  link: `${API}/agent/link`,
   canned: `${API}/agent/canned`,
 } as const;
+
+export interface UpdateAccountRequest {
+  /** What visitors and colleagues see. */
+  name?: string;
+  /** An https:// image, or null for the initial. */
+  avatarUrl?: string | null;
+}
+
+/** A link that still works: what it will do, so the page can say so before a password is typed. */
+export interface LinkInfo {
+  kind: 'invite' | 'reset';
+  email: string;
+  /** The owner's spelling of the name (an invitation's) or the account's (a reset's). */
+  name: string;
+  expiresAt: number;
+}
 
 /** Where invitation and reset links point (`#token=…&kind=invite|reset`); the fragment reaches no server log. */
 export const REDEEM_PAGE = '/app/redeem';
@@ -388,17 +558,33 @@ export type ConversationView = 'waiting' | 'mine' | 'open' | 'resolved' | 'all';
 export interface ConversationListResponse {
   conversations: Conversation[];
   cursor: string;
+  /** The label ids of each listed conversation that has any (agents only: never on a Conversation, which visitors get too). */
+  labels: ConversationLabels;
 }
 export interface ConversationDetail {
   conversation: Conversation;
   visitor: Visitor;
   visitorOnline: boolean;
+  labelIds: string[];
 }
 export interface TransferRequest {
   agentId: string;
 }
+/** POST ASSIGNMENT_PATHS.transferToTeam. */
+export interface TeamTransferRequest {
+  teamId: string;
+}
 export interface PresenceRequest {
   status: AgentStatus;
+}
+/**
+ * A colleague on one of your sites (`GET /v1/agent/agents`): the status they chose and whether a
+ * dashboard of theirs is connected now, on any server process — what a `presence` event says
+ * afterwards. Available for a transfer means both.
+ */
+export interface Colleague extends AgentRef {
+  status: AgentStatus;
+  connected: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -416,7 +602,22 @@ export const ADMIN_PATHS = {
   user: `${API}/admin/users/:userId`,
   invites: `${API}/admin/invites`,
   passwordReset: `${API}/admin/users/:userId/password-reset`,
+  /** `{files, bytes}` stored for the site. */
+  attachmentUsage: `${API}/admin/sites/:siteId/attachments/usage`,
 } as const;
+
+export interface AttachmentUsage {
+  files: number;
+  bytes: number;
+}
+
+/**
+ * The appearance page's message to its preview frame (the server's /preview/:siteId page, same
+ * origin): `{ type: PREVIEW_MESSAGE, config: WidgetConfig, unsaved: boolean }`. The preview shows
+ * `config` at once and, while `unsaved`, in place of what its stream says: edits show there before
+ * Save publishes them to visitors.
+ */
+export const PREVIEW_MESSAGE = 'parley:preview';
 
 /** A site as its owner sees it: with the snippet to paste. The secret is shown only when created or rotated. */
 export interface AdminSite extends Site {
@@ -459,6 +660,305 @@ export interface CannedResponse {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Team inbox (issue 14): labels, saved views, a visitor's history across visits, merging two
+// visitors who turn out to be one person. Agents only: none of it ever reaches a visitor.
+
+export const INBOX_PATHS = {
+  /** The labels of every site the agent works on. */
+  labels: `${API}/agent/labels`,
+  /** PUT adds the label to the conversation, DELETE takes it off; both answer `{labelIds}`. */
+  conversationLabel: `${API}/agent/conversations/:conversationId/labels/:labelId`,
+  /** The signed-in agent's own saved views (GET, POST), and one of them (DELETE). */
+  views: `${API}/agent/views`,
+  view: `${API}/agent/views/:viewId`,
+  /** A visitor's profile across visits, with every conversation of theirs. */
+  visitor: `${API}/agent/visitors/:visitorId`,
+  /** POST `{from}`: visitor `from` becomes this one (MergeVisitorsRequest). */
+  merge: `${API}/agent/visitors/:visitorId/merge`,
+  /** Owners: a site's labels (POST), and one of them (PATCH, DELETE). */
+  siteLabels: `${API}/admin/sites/:siteId/labels`,
+  siteLabel: `${API}/admin/sites/:siteId/labels/:labelId`,
+} as const;
+
+export interface Label {
+  id: string;
+  siteId: string;
+  /** Unique per site whatever its case; 1 to LIMITS.labelNameMax characters. */
+  name: string;
+  /** "#rrggbb" */
+  color: string;
+}
+/** Conversation id → the ids of its labels (conversations without labels are left out). */
+export type ConversationLabels = Record<string, string[]>;
+export interface LabelRequest {
+  name: string;
+  color: string;
+}
+
+/** What the queue shows: a view, optionally one label, optionally a search. */
+export interface QueueFilter {
+  view: ConversationView;
+  labelId: string | null;
+  q: string;
+}
+/** A filter an agent saved under a name; each agent has their own. */
+export interface SavedView {
+  id: string;
+  name: string;
+  filter: QueueFilter;
+  createdAt: number;
+}
+export interface SaveViewRequest {
+  name: string;
+  filter: QueueFilter;
+}
+
+/** A page the visitor opened (without its query string or fragment), counted per page load. */
+export interface VisitorPage {
+  url: string;
+  title: string | null;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  views: number;
+}
+/** GET INBOX_PATHS.visitor: who they are across visits, and every conversation of theirs, newest first. */
+export interface VisitorProfile {
+  visitor: Visitor;
+  visitorOnline: boolean;
+  /** The most recent first, at most LIMITS.visitorPagesKept. */
+  pages: VisitorPage[];
+  conversations: Conversation[];
+  labels: ConversationLabels;
+}
+/**
+ * Merging: visitor `from` turns out to be the visitor of the path. Their conversations, pages and
+ * browser tokens become this visitor's; their details fill this visitor's gaps; `from` is gone.
+ */
+export interface MergeVisitorsRequest {
+  from: string;
+}
+export interface MergeVisitorsResponse {
+  visitor: Visitor;
+  /** The conversations that moved. */
+  moved: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inbound email (issue 12): a visitor's email reply lands in its conversation by itself when it
+// comes from an address the conversation's email went to; anything else is held for an agent.
+
+export const INBOUND_PATHS = {
+  /** A raw email (`Content-Type: message/rfc822`) forwarded by a provider; `Authorization: Bearer <INBOUND_WEBHOOK_SECRET>`. */
+  email: `${API}/inbound/email`,
+} as const;
+
+/** What the inbound webhook did with an email (200 delivered, 202 held; refusals are errors). */
+export type InboundEmailResponse =
+  | { outcome: 'delivered'; conversationId: string; messageId: string; duplicate: boolean }
+  | { outcome: 'held'; conversationId: string; heldEmailId: string; duplicate: boolean };
+
+export const HELD_EMAIL_PATHS = {
+  /** The held email of the agent's sites, newest first. */
+  list: `${API}/agent/held-emails`,
+  /** DELETE discards it. */
+  item: `${API}/agent/held-emails/:heldEmailId`,
+  /** Adds it to the conversation it claims, as the visitor's message. */
+  accept: `${API}/agent/held-emails/:heldEmailId/accept`,
+} as const;
+
+/**
+ * An email reply that was not added to its conversation by itself: it came from an address the
+ * conversation's email never went to, or it is an automatic reply. Never merged silently.
+ */
+export interface HeldEmail {
+  id: string;
+  siteId: string;
+  /** The conversation it claims to answer (by its reply address or its References). */
+  conversationId: string;
+  /** The From address, lower-cased. */
+  from: string;
+  fromName: string | null;
+  subject: string;
+  /** The new text, quoted history and signature taken off: what accepting adds to the conversation. */
+  text: string;
+  reason: 'unknown-sender' | 'auto-reply';
+  receivedAt: number;
+}
+
+export interface HeldEmailListResponse {
+  /** Each with the conversation it claims, as the queue shows it. */
+  heldEmails: Array<HeldEmail & { conversation: Conversation }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Outbound email (issue 12): an agent's reply the visitor has not read within the site's delay is
+// emailed to them, with a link that continues the conversation on any device; agents are told of
+// conversations nobody answers; visitors may ask for a transcript. Only when SMTP is configured.
+
+/** What the visitor side may call: continue from an email's link, ask for a transcript. */
+export const VISITOR_EMAIL_PATHS = {
+  /** POST `{token}` (the link's `parley_resume`): a new bearer token of the link's visitor, for this device. */
+  resume: `${API}/sites/:siteId/visitor/resume`,
+  /** POST `{clientId, email?}`: email the conversation to the visitor (202). */
+  transcript: `${API}/sites/:siteId/conversations/:conversationId/transcript`,
+} as const;
+
+/** Agents and owners: what was emailed per message, the agent's own alerts, a site's email settings. */
+export const AGENT_EMAIL_PATHS = {
+  messageEmails: `${API}/agent/conversations/:conversationId/emails`,
+  /** GET, and PATCH `{enabled}`: whether this agent is emailed about conversations nobody answers. */
+  alerts: `${API}/agent/email-alerts`,
+  /** Owners: GET, and PATCH UpdateSiteEmailRequest. */
+  siteEmail: `${API}/admin/sites/:siteId/email`,
+} as const;
+
+/** Pages an email links to, served by Parley (HTML, not the API). */
+export const EMAIL_PAGES = {
+  /** `?token=`: GET asks to confirm, POST unsubscribes (RFC 8058 one-click: `List-Unsubscribe=One-Click`). */
+  unsubscribe: '/email/unsubscribe',
+  /** The hosted conversation page: the site's widget, opened, for a visitor whose page is not known. */
+  conversation: '/c/:siteId',
+} as const;
+
+/** The query parameter of an email's link that carries the resume token (the widget exchanges it at VISITOR_EMAIL_PATHS.resume). */
+export const RESUME_PARAM = 'parley_resume';
+
+/** What a new site starts with; owners change both per site. */
+export const EMAIL_DEFAULTS = {
+  /** An unread agent reply is emailed this long after it was sent (replies within it go in the same email). */
+  replyDelayMinutes: 3,
+  /** A new conversation nobody has answered by then, with no agent online, is emailed to the site's agents. */
+  alertDelayMinutes: 5,
+  /** Either delay is between 1 and this many minutes. */
+  delayMaxMinutes: 1440,
+} as const;
+
+/**
+ * What became of one agent reply, as agents see it:
+ * - pending: it is emailed at `at` unless the visitor reads it in the chat first;
+ * - sent: the visitor's mail server accepted it at `at`;
+ * - failed: the attempt at `at` failed (`error`); tried again at `retryAt`, or never (null);
+ * - suppressed: the agent chose not to email it;
+ * - seen: the visitor read it in the chat in time, so it was not emailed;
+ * - unsubscribed, no-address: not emailed, as the visitor unsubscribed or left no address.
+ */
+export type MessageEmailState = 'pending' | 'sent' | 'failed' | 'suppressed' | 'seen' | 'unsubscribed' | 'no-address';
+
+export interface MessageEmail {
+  conversationId: string;
+  messageId: string;
+  state: MessageEmailState;
+  at: number;
+  error: string | null;
+  retryAt: number | null;
+}
+
+export interface MessageEmailsResponse {
+  /** Whether replies of this conversation can be emailed now: SMTP configured, an address, not unsubscribed. */
+  emailing: { configured: boolean; address: string | null; unsubscribed: boolean };
+  /** One per agent reply sent while email was configured. */
+  emails: MessageEmail[];
+}
+
+export interface ResumeRequest {
+  token: string;
+}
+export interface ResumeResponse {
+  /** A bearer token of the link's visitor, new for this device: the visitor's other devices keep theirs. */
+  token: string;
+  /** The conversation the email was about: open it. */
+  conversationId: string;
+  visitor: { id: string; name: string | null; email: string | null };
+}
+
+export interface TranscriptRequest {
+  /** Retries with the same id send one transcript. */
+  clientId: string;
+  /** Where to send it; the visitor's own address when left out. */
+  email?: string;
+}
+export interface TranscriptResponse {
+  /** Queued for this address; it goes out within moments. */
+  to: string;
+}
+
+export interface SiteEmailSettings {
+  /** SMTP_URL is set: Parley sends email. */
+  configured: boolean;
+  /** The sender address (EMAIL_FROM); the site's name is the sender's name. */
+  from: string | null;
+  /** INBOUND_EMAIL_DOMAIN: emails carry a reply address there; null: replies go through the link only. */
+  replyDomain: string | null;
+  replyDelayMinutes: number;
+  alertDelayMinutes: number;
+}
+export interface UpdateSiteEmailRequest {
+  replyDelayMinutes?: number;
+  alertDelayMinutes?: number;
+}
+export interface EmailAlertsResponse {
+  enabled: boolean;
+  /** SMTP is configured, so alerts can go out at all. */
+  configured: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assignment (issue 14): who gets a waiting conversation — the site's rule among online agents
+// with room, teams of agents, and alerts for conversations nobody has answered in time.
+
+export const ASSIGNMENT_PATHS = {
+  /** The teams of every site the agent works on. */
+  teams: `${API}/agent/teams`,
+  /** POST `{teamId}`: the conversation waits for that team (and its rule picks one of them). */
+  transferToTeam: `${API}/agent/conversations/:conversationId/team`,
+  /** Owners: GET and PATCH a site's rule, alert threshold and capacities. */
+  settings: `${API}/admin/sites/:siteId/assignment`,
+  /** Owners: a site's teams (GET, POST), and one of them (PATCH, DELETE). */
+  siteTeams: `${API}/admin/sites/:siteId/teams`,
+  siteTeam: `${API}/admin/sites/:siteId/teams/:teamId`,
+} as const;
+
+/**
+ * manual: agents claim (the default). round-robin: the next online agent with room, in turn.
+ * least-load: the online agent with room who has the fewest open conversations of the site.
+ */
+export type AssignmentRule = 'manual' | 'round-robin' | 'least-load';
+
+export interface AssignmentSettings {
+  rule: AssignmentRule;
+  /** A conversation waiting this long is highlighted and notified again, once per period; null: never. */
+  unansweredAfterSeconds: number | null;
+  /**
+   * Agent id → the most open conversations of this site the rule gives them (their capacity);
+   * agents left out have no limit. Claims and transfers by hand are not limited.
+   */
+  capacities: Record<string, number>;
+}
+/** PATCH ASSIGNMENT_PATHS.settings: a capacity of null takes that agent's limit away. */
+export interface UpdateAssignmentRequest {
+  rule?: AssignmentRule;
+  unansweredAfterSeconds?: number | null;
+  capacities?: Record<string, number | null>;
+}
+
+export interface TeamRef {
+  id: string;
+  name: string;
+}
+/** A group of a site's agents that conversations can be passed to. */
+export interface Team extends TeamRef {
+  siteId: string;
+  /** Unique per site whatever its case; 1 to LIMITS.teamNameMax characters. */
+  name: string;
+  memberIds: string[];
+  createdAt: number;
+}
+export interface TeamRequest {
+  name: string;
+  memberIds: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
 // Errors: `{ "error": { "code": "PARLEY_ERR_…", "message": "…" } }` with the status listed here.
 
 export const ERROR = {
@@ -467,10 +967,20 @@ export const ERROR = {
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNAUTHENTICATED: 401,
+  /**
+   * A visitor token the server does not know (any more): the visitor's data was deleted, or the
+   * database replaced. Not worth retrying: forget what the device keeps and open a new session.
+   */
+  VISITOR_UNKNOWN: 401,
   INVALID_CREDENTIALS: 401,
   TICKET_INVALID: 401,
   CSRF: 403,
   FORBIDDEN: 403,
+  /**
+   * The right password for an account an owner disabled: said only to someone who knows the
+   * password (a wrong one is INVALID_CREDENTIALS either way), or who holds a link of the account.
+   */
+  ACCOUNT_DISABLED: 403,
   ORIGIN_NOT_ALLOWED: 403,
   IDENTITY_INVALID: 403,
   IDENTITY_REQUIRED: 403,
@@ -478,12 +988,36 @@ export const ERROR = {
   SITE_NOT_FOUND: 404,
   CONVERSATION_NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
+  VISITOR_NOT_FOUND: 404,
+  LABEL_NOT_FOUND: 404,
+  VIEW_NOT_FOUND: 404,
+  /** Another label of the site, or another saved view of the agent, has this name (whatever its case). */
+  LABEL_NAME_TAKEN: 409,
+  VIEW_NAME_TAKEN: 409,
+  /** A site has LIMITS.labelsPerSite labels, or an agent LIMITS.viewsPerAgent views, already. */
+  LIMIT_REACHED: 409,
+  /** These two visitors cannot be one: of different sites, or verified as different people. */
+  MERGE_REFUSED: 409,
   ALREADY_CLAIMED: 409,
   LAST_OWNER: 409,
   EMAIL_TAKEN: 409,
+  /** The site has a canned response with this shortcut already. */
+  SHORTCUT_TAKEN: 409,
   LINK_INVALID: 410,
   NOT_CLAIMABLE: 409,
   CLIENT_ID_REUSED: 409,
+  /** The file is larger than the site allows (details.maxBytes); cut while streaming, nothing stored. */
+  ATTACHMENT_TOO_LARGE: 413,
+  /** The file's content is not of a type the site allows (details.type is what it is, details.allowed). */
+  ATTACHMENT_TYPE_REFUSED: 415,
+  /** The site does not take files from visitors. */
+  ATTACHMENTS_OFF: 403,
+  /** No such file for you: unknown, another visitor's, an internal note's, or deleted. */
+  ATTACHMENT_NOT_FOUND: 404,
+  /** A message named a file that is not this sender's unsent upload in this conversation. */
+  ATTACHMENT_UNUSABLE: 409,
+  /** The signed link is forged or expired: ask for the list again. */
+  LINK_EXPIRED: 403,
   RATE_LIMITED: 429,
   TOO_MANY_STREAMS: 429,
   SERVER_BUSY: 503,
@@ -494,6 +1028,20 @@ export const ERROR = {
   STORAGE_FULL: 503,
   /** The database cannot be read or written right now (I/O error, read-only, closed). */
   STORAGE_UNAVAILABLE: 503,
+  /** An email reply to a conversation that has ended and was deleted (its reply address is no longer known). */
+  CONVERSATION_ENDED: 410,
+  /** An email that is not a reply to any conversation: no reply address and no References Parley sent. */
+  EMAIL_UNMATCHED: 422,
+  HELD_EMAIL_NOT_FOUND: 404,
+  TEAM_NOT_FOUND: 404,
+  /** Another team of the site has this name (whatever its case). */
+  TEAM_NAME_TAKEN: 409,
+  /** This server sends no email (SMTP_URL is not set). */
+  EMAIL_NOT_CONFIGURED: 409,
+  /** A transcript needs an address and the visitor left none. */
+  EMAIL_REQUIRED: 400,
+  /** The address unsubscribed from this site's emails. */
+  EMAIL_UNSUBSCRIBED: 409,
   INTERNAL: 500,
 } as const;
 

@@ -4,6 +4,7 @@
  * tests call buildApp with their own store, clock and config.
  */
 import cookie from '@fastify/cookie';
+import { join } from 'node:path';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { LIMITS } from '../protocol/protocol.ts';
@@ -11,16 +12,26 @@ import { randomToken } from './auth/secrets.ts';
 import type { Bus } from './bus/bus.ts';
 import { createMemoryBus } from './bus/memory-bus.ts';
 import { createChat } from './chat.ts';
+import { inboundEmail } from './email/inbound-plugin.ts';
+import { outboundEmail } from './email/outbound-plugin.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { createAttachments } from './attachments/attachments.ts';
+import { createDiskFiles } from './files/disk-files.ts';
+import type { FileStorage } from './files/file-storage.ts';
 import { accountRoutes } from './http/account-routes.ts';
+import { assignmentRoutes } from './http/assignment-routes.ts';
+import { attachmentRoutes } from './http/attachment-routes.ts';
+import { bodyDeadline } from './http/body-deadline.ts';
 import { adminRoutes } from './http/admin-routes.ts';
 import { agentRoutes } from './http/agent-routes.ts';
 import { installErrorHandling, ParleyError } from './http/errors.ts';
 import { wellFormed } from './http/well-formed.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { staticRoutes } from './http/static-routes.ts';
+import { teamInboxRoutes } from './http/team-inbox-routes.ts';
 import { visitorRoutes } from './http/visitor-routes.ts';
+import { createAssigner } from './assign/assigner.ts';
 import { createPresence } from './realtime/presence.ts';
 import { publishEvents } from './realtime/publish.ts';
 import { createRevoker } from './realtime/revoke.ts';
@@ -39,6 +50,8 @@ export interface AppOptions {
   logger?: boolean | object;
   /** An ioredis client for rate-limit counters shared by every process (REDIS_URL). */
   redis?: object;
+  /** Where attachments' bytes go (main.ts opens the one ATTACHMENT_STORAGE names); files under DATA_DIR/attachments by default. */
+  files?: FileStorage;
 }
 
 declare module 'fastify' {
@@ -61,8 +74,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   let serverSecret = await store.getMeta('server_secret');
   if (!serverSecret) await store.setMeta('server_secret', (serverSecret = randomToken(32)));
 
+  const presence = createPresence(bus, clock, config.presenceGraceMs, config.nodeName);
+  // Auto-assignment and unanswered alerts (issue 14): hears of every commit, after the bus.
+  const assigner = createAssigner({ store, presence, clock, onError: (error) => app.log.warn({ err: error }, 'auto-assignment or an unanswered check failed') });
   // Whatever the store commits goes out on the bus, in log order.
-  store.onCommit((events) => publishEvents(bus, events));
+  store.onCommit((events) => {
+    publishEvents(bus, events);
+    assigner.committed(events);
+  });
 
   const shutdown = new AbortController();
   const hub = createStreamHub({
@@ -73,17 +92,20 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const services: Services = {
     config, store, bus, clock, serverSecret, shutdown: shutdown.signal, hub,
     revoke: createRevoker(bus, hub, store, (error) => app.log.warn({ err: error }, 'checking open streams after a bus outage failed')),
-    presence: createPresence(bus, clock, config.presenceGraceMs, config.nodeName),
+    presence,
+    assigner,
     chat: createChat(store, bus),
     sites: createSiteCache(store, clock),
+    attachments: createAttachments({ store, files: options.files ?? createDiskFiles(join(config.dataDir, 'attachments')), clock, serverSecret }),
   };
 
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: LIMITS.requestBodyMaxBytes,
     trustProxy: config.trustProxy,
-    // Slow or stalled request senders are cut off; streams are responses and are not affected.
-    requestTimeout: 30_000,
+    // Slow or stalled request senders are cut off (uploads by this; every other body within 30 s:
+    // http/body-deadline.ts); streams are responses and are not affected.
+    requestTimeout: config.uploadTimeoutMs,
     connectionTimeout: 0,
     http: { headersTimeout: 15_000 },
     return503OnClosing: true,
@@ -120,11 +142,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.addHook('preValidation', async (request) => {
     if (request.body) request.body = wellFormed(request.body);
   });
+  app.addHook('preParsing', bodyDeadline);
 
   await app.register((scope) => visitorRoutes(scope, services));
   await app.register((scope) => agentRoutes(scope, services));
   await app.register((scope) => accountRoutes(scope, services));
   await app.register((scope) => adminRoutes(scope, services));
+  await app.register((scope) => attachmentRoutes(scope, services));
+  await inboundEmail(app, services);
+  await outboundEmail(app, services);
+  await app.register((scope) => teamInboxRoutes(scope, services));
+  await app.register((scope) => assignmentRoutes(scope, services));
   await app.register((scope) => staticRoutes(scope, services));
   const readiness = createReadiness({ store, hub, clock, everyMs: config.readinessCheckMs, log: app.log });
   await app.register((scope) => healthRoutes(scope, readiness));
@@ -145,6 +173,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     clock.clearInterval(pruner);
     shutdown.abort();
     services.hub.drain();
+    services.assigner.close();
     services.presence.close();
   });
 

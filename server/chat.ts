@@ -5,14 +5,16 @@
 import type { Conversation, Message } from '../protocol/protocol.ts';
 import { topics, type Bus } from './bus/bus.ts';
 import { ParleyError } from './http/errors.ts';
-import type { AppendMessageInput, Store } from './store/store.ts';
+import { AttachmentUnusableError, type AppendMessageInput, type Store } from './store/store.ts';
 
 export function createChat(store: Store, bus: Bus) {
   return {
 
     /** Idempotent by clientId: a retry gets the stored message back; a different message with the same id is refused. */
     async send(input: AppendMessageInput): Promise<Message> {
-      const result = await store.appendMessage(input);
+      const result = await store.appendMessage(input).catch((error: unknown) => {
+        throw error instanceof AttachmentUnusableError ? new ParleyError('ATTACHMENT_UNUSABLE', error.message) : error;
+      });
       if (!result.created) assertRetryOf(result.value, input);
       return result.value;
     },
@@ -36,7 +38,8 @@ export function createChat(store: Store, bus: Bus) {
 /** A retry must be the same message from the same sender; anything else reusing the id is a client bug. */
 function assertRetryOf(stored: Message, input: AppendMessageInput): void {
   const same = stored.body === input.body && stored.author === input.author && stored.internal === input.internal
-    && (stored.agent?.id ?? null) === input.agentId;
+    && (stored.agent?.id ?? null) === input.agentId
+    && (stored.attachments ?? []).map((a) => a.id).join() === (input.attachmentIds ?? []).join();
   if (!same) {
     throw new ParleyError('CLIENT_ID_REUSED', 'This clientId was already used for a different message; generate a new id for each message.');
   }

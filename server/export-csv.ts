@@ -6,7 +6,7 @@
 import type { ConversationExport } from './store/store.ts';
 
 const HEADER = ['conversation_id', 'conversation_status', 'conversation_created_at', 'assignee', 'visitor_id', 'visitor_name',
-  'visitor_email', 'message_seq', 'message_author', 'agent', 'internal', 'message_created_at', 'message_body'];
+  'visitor_email', 'message_seq', 'message_author', 'agent', 'internal', 'message_created_at', 'message_files', 'message_body'];
 
 // Spreadsheets also trim leading blanks and read full-width signs as formula starts.
 const FORMULA_START = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r\n]/;
@@ -24,7 +24,7 @@ export function toCsv(conversations: ConversationExport[]): string {
   for (const { conversation: c, visitor: v, messages } of conversations) {
     for (const m of messages) {
       rows.push([c.id, c.status, iso(c.createdAt), c.assignee?.name, v.id, v.name, v.email, m.seq, m.author, m.agent?.name,
-        m.internal, iso(m.createdAt), m.body].map(cell).join(','));
+        m.internal, iso(m.createdAt), m.attachments?.map((a) => a.name).join(' | '), m.body].map(cell).join(','));
     }
   }
   return `${rows.join('\r\n')}\r\n`;

@@ -8,6 +8,8 @@ import { buildApp } from './app.ts';
 import { createMemoryBus } from './bus/memory-bus.ts';
 import { createPgBus } from './bus/pg-bus.ts';
 import { configFromEnv } from './config.ts';
+import { InboundSmtpStartError } from './email/inbound-smtp.ts';
+import { openFileStorage } from './files/open-file-storage.ts';
 import { firstRun } from './first-run.ts';
 import { loggerOptions } from './logger.ts';
 import { openStore } from './store/open-store.ts';
@@ -15,7 +17,7 @@ import { StoreStartError } from './store/store.ts';
 
 /** What an operator must fix before Parley can run: one line, no stack trace. */
 function refuse(error: unknown): never {
-  if (error instanceof StoreStartError) console.error(`Parley cannot start: ${error.message}`);
+  if (error instanceof StoreStartError || error instanceof InboundSmtpStartError) console.error(`Parley cannot start: ${error.message}`);
   else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(`Parley cannot start: port ${config.port} is in use by another program. Set PORT to a free one.`);
   else throw error;
   process.exit(1);
@@ -25,6 +27,8 @@ const config = configFromEnv();
 const store = await openStore(config).catch(refuse);
 await store.migrate();
 const created = await firstRun(store, config);
+// Attachments' bytes (issue 13): on disk for one process, in PostgreSQL for a cluster (ATTACHMENT_STORAGE).
+const files = (() => { try { return openFileStorage(config); } catch (error) { return refuse(error); } })();
 
 // Several processes on PostgreSQL share ephemeral events and control messages over the database
 // itself (LISTEN/NOTIFY); one process on SQLite needs nothing but memory.
@@ -51,6 +55,7 @@ const app = await buildApp({
   store,
   bus,
   redis,
+  files,
   logger: loggerOptions(config.logLevel),
 });
 logs.app = app;
@@ -66,6 +71,7 @@ const lines = [
   `  Demo page:  ${config.publicUrl}/`,
   `  Dashboard:  ${config.publicUrl}/app/`,
 ];
+if (app.inboundSmtp) lines.push(`  Email replies: SMTP on port ${app.inboundSmtp.port()} for ${config.inboundEmailDomain}`);
 if (created) {
   lines.push(
     '',
@@ -73,6 +79,7 @@ if (created) {
     `    email:    ${created.email}`,
     `    password: ${created.password}`,
     '  This password is shown only once. Keep it, or change it in the dashboard.',
+    `  Lost it later? \`npm run login-link -- --email ${created.email}\` prints a one-time link.`,
   );
 }
 console.log(`${lines.join('\n')}\n`);
@@ -88,6 +95,7 @@ async function shutdown(signal: string): Promise<void> {
     await app.close();
     await app.services.bus.close();
     redis?.disconnect();
+    await files.close();
     await store.close();
     process.exit(0);
   } catch (error) {

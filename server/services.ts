@@ -1,5 +1,7 @@
 /** What buildApp wires together and hands to every route module. */
 import type { Site } from '../protocol/protocol.ts';
+import type { Assigner } from './assign/assigner.ts';
+import type { Attachments } from './attachments/attachments.ts';
 import type { Bus } from './bus/bus.ts';
 import type { Chat } from './chat.ts';
 import type { Clock } from './clock.ts';
@@ -18,8 +20,12 @@ export interface Services {
   /** Ends streams whose rights changed, on every server process. */
   revoke: Revoke;
   presence: Presence;
+  /** Auto-assignment by the sites' rules and unanswered alerts (issue 14). */
+  assigner: Assigner;
   chat: Chat;
   sites: SiteCache;
+  /** Files (issue 13): uploads, signed links, the sweep; its `files` is where the bytes live. */
+  attachments: Attachments;
   /** Signs stream tickets; generated on first start and kept in the database. */
   serverSecret: string;
   /** Aborted when the server starts shutting down, so held long-polls answer at once. */

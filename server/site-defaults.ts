@@ -1,5 +1,23 @@
 /** What a new site starts with; the owner changes any of it in the dashboard. */
-import type { WidgetConfig } from '../protocol/protocol.ts';
+import type { AttachmentSettings, WidgetConfig } from '../protocol/protocol.ts';
+
+/**
+ * Files (issue 13): on for visitors, up to 10 MB, images, PDF, plain text and office documents.
+ * Archives are off by default: a zip's content cannot be checked. Sites made before attachments
+ * existed got the same through a migration (SQLite 9, PostgreSQL 7).
+ */
+export const DEFAULT_ATTACHMENTS: AttachmentSettings = {
+  visitors: true,
+  maxBytes: 10 * 1024 * 1024,
+  types: [
+    'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    'application/vnd.oasis.opendocument.text', 'application/vnd.oasis.opendocument.spreadsheet', 'application/vnd.oasis.opendocument.presentation',
+    'application/msword', 'application/vnd.ms-excel', 'application/vnd.ms-powerpoint',
+  ],
+};
 
 export function defaultWidgetConfig(teamName: string): Omit<WidgetConfig, 'siteId'> {
   return {
@@ -16,5 +34,6 @@ export function defaultWidgetConfig(teamName: string): Omit<WidgetConfig, 'siteI
     whenAway: 'email',
     businessHours: null,
     requireVerifiedIdentity: false,
+    attachments: { ...DEFAULT_ATTACHMENTS, types: [...DEFAULT_ATTACHMENTS.types] },
   };
 }

@@ -121,7 +121,8 @@ describe('agent dashboard: session, keyboard, layout', () => {
         await tablet.locator('.bubble-row:not(.pending)').getByText('Happy to help').waitFor();
         await screenshot(tablet, `dashboard-conversation-${viewport.width}`);
         await tablet.getByRole('button', { name: 'Visitor details' }).click();
-        await tablet.getByRole('complementary', { name: 'Visitor details' }).getByText('Pricing', { exact: true }).waitFor();
+        // The page they are on (the visitor's pages across visits list it too).
+        await tablet.getByRole('complementary', { name: 'Visitor details' }).getByRole('definition').getByText('Pricing', { exact: true }).waitFor();
         await screenshot(tablet, `dashboard-details-${viewport.width}`);
         if (viewport.width < 820) {
           await tablet.getByRole('button', { name: 'Back to the queue' }).click();

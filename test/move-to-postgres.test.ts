@@ -183,7 +183,10 @@ function moveTests(adminUrl: string): void {
 /** Rows per table the seed makes (meta without the log's own keys). */
 const EXPECTED = {
   meta: [2, 2], sites: [2, 2], users: [2, 2], site_members: [3, 3], sessions: [1, 1], invites: [1, 1],
-  canned_responses: [2, 2], visitors: [2, 2], conversations: [3, 3], messages: [8, 8],
+  canned_responses: [2, 2], visitors: [2, 2], conversations: [3, 3], messages: [9, 9],
+  site_assignment: [1, 1], agent_capacity: [1, 1], teams: [1, 1], team_members: [1, 1],
+  labels: [2, 2], conversation_labels: [1, 1], saved_views: [1, 1], visitor_pages: [2, 2], visitor_aliases: [1, 1],
+  email_outbox: [2, 2], message_emails: [1, 1], email_unsubscribes: [1, 1], site_email_settings: [1, 1], agent_email_alerts: [1, 1], conversation_email_alerts: [1, 1],
 };
 
 async function seed(store: Store): Promise<Seeded> {
@@ -225,6 +228,28 @@ async function seed(store: Store): Promise<Seeded> {
   const { value: third } = await store.startConversation({ siteId: shop.id, visitorId: anonymous.id, clientId: 'third' });
   await store.appendMessage({ conversationId: third.id, clientId: 'v3', author: 'visitor', agentId: null, body: 'Hello?', internal: false });
   await store.claim(third.id, olivia);
+  // The team inbox (issue 14): labels, one on a conversation, a saved view, and a visitor merged
+  // into Vera, whose browser token must still find her after the move.
+  const refund = (await store.createLabel({ siteId: shop.id, name: 'Refund', color: '#e03131' })).value;
+  await store.createLabel({ siteId: blog.id, name: 'Spam', color: '#495057' });
+  await store.setConversationLabel(first.id, refund.id, true);
+  await store.createSavedView({ userId: agent.id, name: 'Refunds', filter: { view: 'all', labelId: refund.id, q: '' } });
+  const phone = await store.createVisitor({ siteId: shop.id, tokenHash: sha256('merged-visitor'), context: { url: `${ORIGIN}/help?from=mail`, title: 'Help' } });
+  await store.mergeVisitors(known.id, phone.id);
+  // Outbound email (issue 12): Ann's answer due to be emailed, a transcript and an alert in the
+  // outbox, an unsubscribed address, the shop's own delay, Ann's alerts turned off.
+  const answer = (await store.listMessages(first.id, { limit: 100, includeInternal: false })).messages.find((m) => m.clientId === 'a1')!;
+  await store.noteReplyEmail({ messageId: answer.id, suppressed: false, dueAt: Date.now() + 180_000 });
+  await store.queueTranscript({ conversationId: first.id, clientId: 't1', to: 'vera@example.test', now: Date.now(), messageIdDomain: 'shop.test', maxPerConversation: 5 });
+  await store.setEmailAlerts(agent.id, false);
+  await store.queueAgentAlerts({ conversationId: second.id, now: Date.now(), messageIdDomain: 'shop.test' });
+  await store.unsubscribe(shop.id, 'Gone@Example.test');
+  await store.updateEmailSettings(shop.id, { replyDelayMs: 600_000 });
+  // Assignment (issue 14): the shop's rule, alert threshold and one capacity, a team, and the
+  // waiting conversation passed to it (nobody online: it waits for the team).
+  await store.updateAssignmentSettings(shop.id, { rule: 'round-robin', unansweredAfterSeconds: 120, capacities: { [agent.id]: 3 } });
+  const billing = (await store.createTeam({ siteId: shop.id, name: 'Billing', memberIds: [agent.id] })).value;
+  await store.transferToTeam(second.id, olivia, billing.id, []);
   return {
     shop: (await store.getSite(shop.id))!, blog, owner, agent,
     visitors: [(await store.getVisitor(known.id))!, anonymous], conversationIds: [first.id, second.id, third.id],
@@ -255,6 +280,17 @@ async function everything(store: Store, { shop, blog, owner, agent, visitors, co
     publicMessages: await Promise.all(conversationIds.map((id) => store.listMessages(id, { limit: 100, includeInternal: false }))),
     export: await store.exportConversations(shop.id),
     demoSite: await store.getMeta(DEMO_SITE_KEY),
+    labels: await store.listLabels(siteIds),
+    conversationLabels: await store.conversationLabels(conversationIds),
+    savedViews: await store.listSavedViews(agent.id),
+    pages: await Promise.all(visitors.map((v) => store.visitorPages(v.id))),
+    byMergedToken: await store.findVisitorByToken(shop.id, sha256('merged-visitor')),
+    messageEmails: await Promise.all(conversationIds.map((id) => store.messageEmails(id))),
+    emailSettings: await Promise.all(siteIds.map((id) => store.emailSettings(id))),
+    emailAlerts: await Promise.all([owner, agent].map((user) => store.emailAlertsEnabled(user.id))),
+    unsubscribed: await store.isUnsubscribed(shop.id, 'gone@example.test'),
+    assignment: await Promise.all(siteIds.map((id) => store.getAssignmentSettings(id))),
+    teams: await store.listTeams(siteIds),
   };
 }
 

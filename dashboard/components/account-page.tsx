@@ -1,7 +1,10 @@
-/** The signed-in user's own account: who they are, and changing their password. */
+/** The signed-in user's own account: who they are, their name and picture, and changing their password. */
 import { useState } from 'preact/hooks';
 import { useController } from '../controller-context.ts';
 import { user } from '../state/session.ts';
+import { ProfileForm } from './profile-form.tsx';
+import { ThemeChoiceCard } from './theme-choice.tsx';
+import { EmailAlertsCard } from '../email/email-alerts-card.tsx';
 
 const MIN_PASSWORD = 10;
 
@@ -17,6 +20,7 @@ export function AccountPage() {
       <div class="page-body narrow">
         <h1>Your account</h1>
         <p class="muted">{me?.name} · {me?.email} · {me?.role === 'owner' ? 'Owner' : 'Agent'}</p>
+        <ProfileForm />
         <form
           class="card form"
           aria-labelledby="password-title"
@@ -41,6 +45,8 @@ export function AccountPage() {
           {result && <p class={result.ok ? 'ok' : 'error'} role={result.ok ? 'status' : 'alert'}>{result.text}</p>}
           <div><button type="submit" class="primary" disabled={busy || password.length < MIN_PASSWORD || !current}>Change password</button></div>
         </form>
+        <ThemeChoiceCard />
+        <EmailAlertsCard />
       </div>
     </main>
   );

@@ -9,10 +9,14 @@ import { useController } from '../controller-context.ts';
 import { available, matching } from '../state/canned.ts';
 import { drafts } from '../state/drafts.ts';
 import { CannedPicker, insertCanned, slashQuery } from './canned-picker.tsx';
+import { EmailToggle } from '../email/email-toggle.tsx';
+import { AttachButton, ComposerFiles, filesIn, rulesOf } from '../attachments/composer-files.tsx';
+import { stagedFor } from '../attachments/attachments-state.ts';
 
 export function Composer({ conversation }: { conversation: Conversation }) {
   const controller = useController();
   const [internal, setInternal] = useState(false);
+  const [emailIt, setEmailIt] = useState(true);
   const [caret, setCaret] = useState(0);
   const [active, setActive] = useState(0);
   /** Where the `/` was when the agent pressed Esc: the list stays closed for that word. */
@@ -22,8 +26,21 @@ export function Composer({ conversation }: { conversation: Conversation }) {
   const slash = slashQuery(text, caret);
   const open = slash !== null && slash.start !== dismissed;
   const items = open ? matching(available.value.filter((c) => c.siteId === conversation.siteId), slash.typed).slice(0, 8) : [];
+  // Files (issue 13): sent once every staged one is uploaded; a refused one must be removed first.
+  const files = stagedFor(conversation.id);
+  const filesReady = files.every((f) => f.attachment);
+  const canSend = (!!text.trim() || files.length > 0) && filesReady;
   const send = () => {
-    if (text.trim()) void controller.sendReply(conversation.id, text, internal);
+    if (!canSend) return;
+    void controller.sendReply(conversation.id, text, internal, !emailIt, controller.attachments.take(conversation.id));
+    setEmailIt(true);
+  };
+  const [dropping, setDropping] = useState(false);
+  const takeFiles = (data: DataTransfer | null) => {
+    const picked = filesIn(data);
+    const rules = rulesOf(conversation);
+    if (picked.length && rules) controller.attachments.stage(conversation.id, picked, rules);
+    return picked.length > 0;
   };
   const pick = (item: CannedResponse) => {
     if (!slash) return;
@@ -35,7 +52,11 @@ export function Composer({ conversation }: { conversation: Conversation }) {
   const track = (element: HTMLTextAreaElement) => setCaret(element.selectionStart ?? element.value.length);
   return (
     <form
-      class={`composer ${internal ? 'composer-note' : ''}`}
+      class={`composer ${internal ? 'composer-note' : ''} ${dropping ? 'dropping' : ''}`}
+      onDragOver={(event) => { if (event.dataTransfer?.types.includes('Files')) { event.preventDefault(); setDropping(true); } }}
+      onDragLeave={() => setDropping(false)}
+      onDrop={(event) => { setDropping(false); if (takeFiles(event.dataTransfer)) event.preventDefault(); }}
+      onPaste={(event) => { if (takeFiles(event.clipboardData)) event.preventDefault(); }}
       onSubmit={(event) => {
         event.preventDefault();
         send();
@@ -84,9 +105,12 @@ export function Composer({ conversation }: { conversation: Conversation }) {
           }
         }}
       />
+      <ComposerFiles conversation={conversation} />
       <div class="composer-foot">
+        <AttachButton conversation={conversation} />
         <span class="muted small">{internal ? 'Visible to agents only' : conversation.status === 'waiting' ? 'Replying claims this conversation' : ''}</span>
-        <button type="submit" class="primary" disabled={!text.trim()}>{internal ? 'Add note' : 'Send'}</button>
+        {!internal && <EmailToggle conversationId={conversation.id} checked={emailIt} onChange={setEmailIt} />}
+        <button type="submit" class="primary" disabled={!canSend}>{internal ? 'Add note' : 'Send'}</button>
       </div>
     </form>
   );

@@ -4,6 +4,7 @@ import { actionError, current, visitor, visitorOnline } from '../state/conversat
 import { toggleDetails } from '../state/ui.ts';
 import { ConversationActions } from './conversation-actions.tsx';
 import { Composer } from './composer.tsx';
+import { ConversationLabels } from './conversation-labels.tsx';
 import { MessageList } from './message-list.tsx';
 import { visitorLabel } from './queue-panel.tsx';
 
@@ -34,6 +35,7 @@ export function ConversationPanel() {
         <ConversationActions conversation={conversation} />
         <button type="button" class="secondary details-toggle" aria-label="Visitor details" onClick={toggleDetails}>Details</button>
       </header>
+      <ConversationLabels conversation={conversation} />
       {actionError.value && (
         <div class="action-error" role="alert">
           <span>{actionError.value}</span>

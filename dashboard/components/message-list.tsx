@@ -10,7 +10,9 @@ import { linkify } from '../lib/linkify.tsx';
 import { now } from '../state/clock.ts';
 import { browserOnline } from '../state/connection.ts';
 import { loadingMessages, messages, visitorTypingUntil } from '../state/conversation.ts';
+import { EmailStatus } from '../email/email-status.tsx';
 import { pendingReplies, type PendingReply } from '../state/outbox.ts';
+import { MessageFiles } from '../attachments/message-files.tsx';
 
 const SYSTEM_TEXT: Record<string, (name: string) => string> = {
   joined: (name) => `${name} joined the conversation`,
@@ -61,12 +63,14 @@ function MessageItem({ message, seen }: { message: Message; seen: boolean }) {
     <div class={`bubble-row ${side} ${message.internal ? 'note' : ''}`} data-seq={message.seq} data-client-id={message.clientId ?? undefined}>
       <div class="bubble">
         {message.internal && <span class="note-label">Internal note · only agents see this</span>}
-        <p class="text">{linkify(message.body)}</p>
+        {message.body && <p class="text">{linkify(message.body)}</p>}
+        <MessageFiles message={message} />
       </div>
       <div class="bubble-meta">
         {message.author === 'agent' && message.agent ? `${message.agent.name} · ` : ''}
         {formatMessageTime(message.createdAt, now.value)}
         {seen && ' · Seen'}
+        {message.author === 'agent' && !message.internal && <EmailStatus message={message} />}
       </div>
     </div>
   );
@@ -77,7 +81,8 @@ function PendingItem({ item, onRetry, onDiscard }: { item: PendingReply; onRetry
     <div class={`bubble-row ours pending ${item.payload.internal ? 'note' : ''} ${item.state}`} data-client-id={item.id}>
       <div class="bubble">
         {item.payload.internal && <span class="note-label">Internal note · only agents see this</span>}
-        <p class="text">{item.payload.body}</p>
+        {item.payload.body && <p class="text">{item.payload.body}</p>}
+        {item.payload.attachmentIds?.length ? <p class="text small">+ {item.payload.attachmentIds.length} {item.payload.attachmentIds.length === 1 ? 'file' : 'files'}</p> : null}
       </div>
       <div class="bubble-meta">
         {item.state === 'pending'

@@ -5,12 +5,18 @@ import { useController } from '../controller-context.ts';
 import { formatDuration } from '../lib/format.ts';
 import { now } from '../state/clock.ts';
 import { openId } from '../state/conversation.ts';
-import { counts, cursorId, loading, query, unreadOf, view, visible, VIEWS } from '../state/queue.ts';
-import { sitesById } from '../state/session.ts';
+import { counts, cursorId, loading, query, searchHits, unreadOf, view, viewOf, visible, VIEWS } from '../state/queue.ts';
+import { sitesById, user } from '../state/session.ts';
+import { visitorLabel } from '../lib/visitor-label.ts';
+import { isOverdue, TeamBadge, UnansweredMark } from './assignment-marks.tsx';
+import { ConversationLabelList } from './label-chip.tsx';
+import { QueueFilters } from './queue-filters.tsx';
 
 export function QueuePanel() {
   const controller = useController();
   const list = visible.value;
+  // A search spans every view (issue 14): no tab is the current one meanwhile, and choosing one ends it.
+  const searching = searchHits.value !== null;
   return (
     <section class="queue" aria-label="Conversations">
       <div class="queue-head">
@@ -20,9 +26,9 @@ export function QueuePanel() {
               key={item.id}
               type="button"
               role="tab"
-              aria-selected={view.value === item.id}
+              aria-selected={!searching && view.value === item.id}
               class="view-tab"
-              onClick={() => void controller.setView(item.id)}
+              onClick={() => { if (query.value) void controller.search(''); void controller.setView(item.id); }}
             >
               {item.label}
               {item.id !== 'resolved' && <span class="count" aria-label={`${counts.value[item.id]} conversations`}>{counts.value[item.id]}</span>}
@@ -37,10 +43,12 @@ export function QueuePanel() {
           value={query.value}
           onInput={(event) => void controller.search(event.currentTarget.value)}
         />
+        <QueueFilters />
       </div>
-      <ul class="queue-list" role="listbox" aria-label={`${VIEWS.find((v) => v.id === view.value)?.label} conversations`}>
+      {searching && <p class="search-scope muted small" role="status">{list.length === 1 ? '1 result' : `${list.length} results`} in all conversations</p>}
+      <ul class="queue-list" role="listbox" aria-label={searching ? 'Search results in all conversations' : `${VIEWS.find((v) => v.id === view.value)?.label} conversations`}>
         {list.map((conversation) => (
-          <QueueItem key={conversation.id} conversation={conversation} onOpen={() => void controller.open(conversation.id)} />
+          <QueueItem key={conversation.id} conversation={conversation} searching={searching} onOpen={() => void controller.open(conversation.id)} />
         ))}
         {list.length === 0 && (
           <li class="empty" role="presentation">
@@ -52,7 +60,7 @@ export function QueuePanel() {
   );
 }
 
-function QueueItem({ conversation, onOpen }: { conversation: Conversation; onOpen: () => void }) {
+function QueueItem({ conversation, searching, onOpen }: { conversation: Conversation; searching: boolean; onOpen: () => void }) {
   const ref = useRef<HTMLLIElement>(null);
   const isCursor = cursorId.value === conversation.id;
   const isOpen = openId.value === conversation.id;
@@ -68,7 +76,7 @@ function QueueItem({ conversation, onOpen }: { conversation: Conversation; onOpe
       role="option"
       aria-selected={isOpen}
       tabIndex={0}
-      class={`queue-item ${isCursor ? 'cursor' : ''} ${isOpen ? 'open' : ''} ${unread > 0 ? 'unread' : ''}`}
+      class={`queue-item ${isCursor ? 'cursor' : ''} ${isOpen ? 'open' : ''} ${unread > 0 ? 'unread' : ''} ${isOverdue(conversation) ? 'overdue' : ''}`}
       data-conversation-id={conversation.id}
       onClick={onOpen}
       onKeyDown={(event) => {
@@ -80,8 +88,9 @@ function QueueItem({ conversation, onOpen }: { conversation: Conversation; onOpe
     >
       <div class="queue-item-top">
         <span class="who">{visitorLabel(conversation)}</span>
-        <span class={`wait ${waiting ? 'is-waiting' : ''}`} title={new Date(conversation.createdAt).toLocaleString()}>
-          {waiting ? `waiting ${formatDuration(now.value - conversation.createdAt)}` : formatDuration(now.value - (conversation.lastMessageAt ?? conversation.createdAt))}
+        <UnansweredMark conversation={conversation} />
+        <span class={`wait ${waiting ? 'is-waiting' : ''}`} title={new Date(conversation.waitingSince ?? conversation.createdAt).toLocaleString()}>
+          {waiting ? `waiting ${formatDuration(now.value - (conversation.waitingSince ?? conversation.createdAt))}` : formatDuration(now.value - (conversation.lastMessageAt ?? conversation.createdAt))}
         </span>
       </div>
       <div class="queue-item-body">
@@ -90,14 +99,23 @@ function QueueItem({ conversation, onOpen }: { conversation: Conversation; onOpe
       </div>
       <div class="queue-item-meta">
         {site && <span class="site">{site}</span>}
-        <span class={`status status-${conversation.status}`}>
-          {conversation.status === 'assigned' ? conversation.assignee?.name ?? 'assigned' : conversation.status}
-        </span>
+        {conversation.team && <TeamBadge team={conversation.team} />}
+        <ConversationLabelList conversationId={conversation.id} />
+        {searching ? <ViewOf conversation={conversation} /> : (
+          <span class={`status status-${conversation.status}`}>
+            {conversation.status === 'assigned' ? conversation.assignee?.name ?? 'assigned' : conversation.status}
+          </span>
+        )}
       </div>
     </li>
   );
 }
 
-/** The visitor's name or email when they gave one; else a short stable tag that tells rows apart. */
-export const visitorLabel = (conversation: Conversation): string =>
-  conversation.visitor?.name || conversation.visitor?.email || `Visitor ${conversation.visitorId.replace(/[^A-Za-z0-9]/g, '').slice(-4).toUpperCase()}`;
+/** In search results: which view the conversation is in, so an agent knows where it lives. */
+function ViewOf({ conversation }: { conversation: Conversation }) {
+  const { id, label } = viewOf(conversation, user.value?.id ?? null);
+  return <span class={`status view-of status-${conversation.status}`} data-view={id}><span class="sr-only">In </span>{label}</span>;
+}
+
+// Here too for the components that name visitors; it lives in lib/ so that non-component code can use it.
+export { visitorLabel } from '../lib/visitor-label.ts';

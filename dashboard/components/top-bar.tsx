@@ -6,6 +6,7 @@ import { routePath } from '../state/route.ts';
 import { status, user } from '../state/session.ts';
 import { showShortcuts } from '../state/ui.ts';
 import type { Section } from './app.tsx';
+import { Avatar } from './avatar.tsx';
 import { ConnectionStatus } from './connection-status.tsx';
 
 export function TopBar({ sections, current }: { sections: Section[]; current: string }) {
@@ -31,6 +32,7 @@ export function TopBar({ sections, current }: { sections: Section[]; current: st
               }}
             >
               {section.label}
+              {(section.count?.() ?? 0) > 0 && <span class="nav-count">{section.count!()}<span class="sr-only"> waiting</span></span>}
             </a>
           );
         })}
@@ -58,7 +60,7 @@ export function TopBar({ sections, current }: { sections: Section[]; current: st
           </button>
         )}
         <button type="button" class="ghost icon" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => showShortcuts(true)}>?</button>
-        <span class="me" title={user.value?.email}>{user.value?.name}</span>
+        <span class="me-wrap"><Avatar name={user.value?.name ?? ''} url={user.value?.avatarUrl ?? null} size={24} /><span class="me" title={user.value?.email}>{user.value?.name}</span></span>
         <button type="button" class="ghost" onClick={() => void controller.logout()}>Log out</button>
       </div>
     </header>

@@ -8,6 +8,8 @@ import { now } from '../state/clock.ts';
 import { visitor, visitorOnline } from '../state/conversation.ts';
 import { user } from '../state/session.ts';
 import { toggleDetails } from '../state/ui.ts';
+import { VisitorHistory } from './visitor-history.tsx';
+import { VisitorFiles } from '../attachments/visitor-files.tsx';
 
 const show = (value: AttributeValue): string => (value === null ? '—' : String(value));
 
@@ -24,8 +26,6 @@ export function VisitorPanel() {
     ['Browser', [browser, os].filter(Boolean).join(' on ') || null],
     ['Language', v.context.language],
     ['Local time', localTimeIn(v.context.timeZone, now.value)],
-    ['Visits', String(v.visits)],
-    ['First seen', new Date(v.createdAt).toLocaleDateString()],
   ];
   return (
     <aside class="visitor" aria-label="Visitor details">
@@ -55,6 +55,8 @@ export function VisitorPanel() {
           </dl>
         </>
       )}
+      <VisitorHistory visitor={v} />
+      <VisitorFiles visitorId={v.id} />
       {user.value?.role === 'owner' && <DeleteVisitor visitorId={v.id} />}
     </aside>
   );

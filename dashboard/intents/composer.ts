@@ -27,13 +27,19 @@ export function createComposerIntents(deps: ControllerDeps, connection: () => Co
   return {
     stopTyping,
 
-    async sendReply(conversationId: string, body: string, internal: boolean): Promise<void> {
+    /**
+     * `suppressEmail`: this reply is never emailed to the visitor, even unread (issue 12).
+     * `attachmentIds`: files uploaded already (issue 13); with them the text may be empty.
+     */
+    async sendReply(conversationId: string, body: string, internal: boolean, suppressEmail = false, attachmentIds: string[] = []): Promise<void> {
       const text = body.trim();
       const live = connection();
-      if (!text || !live) return;
+      if ((!text && attachmentIds.length === 0) || !live) return;
       setDraft(conversationId, '');
       if (!internal) stopTyping();
-      await live.send({ conversationId, body: text, internal }, nanoid());
+      await live.send({
+        conversationId, body: text, internal, ...(suppressEmail && !internal ? { suppressEmail } : {}), ...(attachmentIds.length ? { attachmentIds } : {}),
+      }, nanoid());
     },
     retryReply: (clientId: string) => connection()?.retry(clientId),
     discardReply: (clientId: string) => connection()?.discard(clientId),

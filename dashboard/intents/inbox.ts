@@ -7,11 +7,17 @@ import { batch } from '@preact/signals';
 import type { ResyncReason } from '../../client/transport.ts';
 import { LIMITS, type Conversation, type ConversationView, type WireEvent } from '../../protocol/protocol.ts';
 import { ApiError } from '../api.ts';
+import { createAssignmentApi } from '../assignment-api.ts';
+import { createInboxApi } from '../inbox-api.ts';
+import { createAssignmentAlerts } from '../live/assignment-alerts.ts';
 import { applyEvent } from '../live/apply-event.ts';
 import { colleaguesLoaded } from '../state/agents.ts';
 import { availableLoaded } from '../state/canned.ts';
+import { teamsLoaded } from '../state/assignment.ts';
 import * as conversation from '../state/conversation.ts';
+import * as labels from '../state/labels.ts';
 import * as queue from '../state/queue.ts';
+import { viewsLoaded } from '../state/saved-views.ts';
 import { routeChanged, routePath } from '../state/route.ts';
 import * as session from '../state/session.ts';
 import { pageVisible, showToast } from '../state/ui.ts';
@@ -19,14 +25,30 @@ import { messageOf, type ControllerDeps } from './deps.ts';
 
 export function createInboxIntents(deps: ControllerDeps, hooks: { beforeOpen: () => void }) {
   const { api } = deps;
+  const inboxApi = createInboxApi(api.call);
+  const assignmentApi = createAssignmentApi(api.call);
+  // Passed to you or your team, or unanswered too long (issue 14).
+  const alerts = createAssignmentAlerts(deps, (id) => void open(id));
   const readSent = new Map<string, number>();
   let searchTimer: unknown = null;
+
+  /**
+   * Conversations that started empty: their first visitor message, which follows at once, is their
+   * announcement. One notification per new conversation, with something to read in it (issue 14:
+   * "New conversation" then "New message" for the same first words was two).
+   */
+  const startedEmpty = new Set<string>();
+  const announce = (id: string, body: string | null) =>
+    deps.notifier.notify('New conversation', body?.slice(0, 120) ?? 'A visitor is waiting', id, () => void open(id));
 
   function handleEvent(event: WireEvent): void {
     applyEvent(event, {
       now: deps.now,
-      onNewConversation: (c) => deps.notifier.notify('New conversation', c.preview ?? 'A visitor is waiting', c.id, () => void open(c.id)),
+      onAssigned: alerts.onAssigned,
+      onUnanswered: alerts.onUnanswered,
+      onNewConversation: (c) => (c.lastSeq > 0 ? announce(c.id, c.preview) : void startedEmpty.add(c.id)),
       onVisitorMessage: (message) => {
+        if (startedEmpty.delete(message.conversationId)) return announce(message.conversationId, message.body);
         const c = queue.conversations.value.get(message.conversationId);
         const mine = c?.assignee?.id === session.user.value?.id;
         const watching = conversation.openId.value === message.conversationId && pageVisible.value;
@@ -40,15 +62,31 @@ export function createInboxIntents(deps: ControllerDeps, hooks: { beforeOpen: ()
   async function loadQueue(replace: boolean): Promise<string> {
     queue.loadingChanged(true);
     try {
-      const open = await api.conversations('open');
-      if (replace) queue.replaceAll(open.conversations);
-      else queue.listLoaded(open.conversations);
+      // The labels and saved views too: the queue shows and filters by them (issue 14).
+      // The teams first: a team's waiting conversations are its members' queue (issue 14).
+      teamsLoaded((await assignmentApi.teams()).teams);
+      const [open, known, saved] = await Promise.all([api.conversations('open'), inboxApi.labels(), inboxApi.views()]);
+      batch(() => {
+        if (replace) queue.replaceAll(open.conversations);
+        else queue.listLoaded(open.conversations);
+        labels.labelsLoaded(known.labels);
+        labels.conversationLabelsListed(open.conversations.map((c) => c.id), open.labels);
+        viewsLoaded(saved.views);
+      });
       const which = queue.view.value;
-      if (which === 'resolved' || which === 'all') queue.listLoaded((await api.conversations(which)).conversations);
+      if (which === 'resolved' || which === 'all') listed(await api.conversations(which, '', labels.labelFilter.value));
       return open.cursor;
     } finally {
       queue.loadingChanged(false);
     }
+  }
+
+  /** A list answer: its conversations, and which labels each has. */
+  function listed(result: { conversations: Conversation[]; labels: Record<string, string[]> }): void {
+    batch(() => {
+      queue.listLoaded(result.conversations);
+      labels.conversationLabelsListed(result.conversations.map((c) => c.id), result.labels);
+    });
   }
 
   async function loadConversation(id: string, replace = false): Promise<void> {
@@ -58,6 +96,7 @@ export function createInboxIntents(deps: ControllerDeps, hooks: { beforeOpen: ()
     try {
       const [detail, page] = await Promise.all([api.conversation(id), api.messages(id, after === undefined ? {} : { after })]);
       queue.conversationChanged(detail.conversation);
+      labels.conversationLabelsChanged(detail.conversation.id, detail.labelIds);
       conversation.detailLoaded(detail);
       conversation.messagesLoaded(id, page.messages);
       // Catching up after a gap may need more than one page (a full page: there may be more).
@@ -132,7 +171,7 @@ export function createInboxIntents(deps: ControllerDeps, hooks: { beforeOpen: ()
     resync,
     markReadWhenSeen,
     /** Signed out: forget what was read, so the next session reports it afresh. */
-    forget: () => readSent.clear(),
+    forget: () => { readSent.clear(); startedEmpty.clear(); alerts.forget(); },
 
     open,
     moveCursor: queue.moveCursor,
@@ -151,13 +190,16 @@ export function createInboxIntents(deps: ControllerDeps, hooks: { beforeOpen: ()
       queue.cursorSet(null);
       try {
         if (queue.query.value.trim()) await this.search(queue.query.value, true);
-        else if (next === 'resolved' || next === 'all') queue.listLoaded((await api.conversations(next)).conversations);
+        else if (next === 'resolved' || next === 'all') listed(await api.conversations(next, '', labels.labelFilter.value));
       } catch (error) {
         showToast(messageOf(error), 'error');
       }
     },
 
-    /** Debounced: the server searches message text, visitor name and email. */
+    /**
+     * Debounced: the server searches message text, visitor name and email, in every conversation
+     * the agent may see (view 'all'), whichever tab is open: results say their view (queue.viewOf).
+     */
     search(text: string, now = false): Promise<void> {
       queue.queryChanged(text);
       deps.clearTimeout(searchTimer);
@@ -165,10 +207,10 @@ export function createInboxIntents(deps: ControllerDeps, hooks: { beforeOpen: ()
       return new Promise((resolve) => {
         searchTimer = deps.setTimeout(async () => {
           try {
-            const result = await api.conversations(queue.view.value, text);
+            const result = await api.conversations('all', text, labels.labelFilter.value);
             if (queue.query.value !== text) return;
             batch(() => {
-              queue.listLoaded(result.conversations);
+              listed(result);
               queue.searchLoaded(result.conversations.map((c) => c.id));
             });
           } catch (error) {

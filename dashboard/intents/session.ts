@@ -9,17 +9,35 @@ import type { AgentStatus, Message, MeResponse } from '../../protocol/protocol.t
 import { ApiError, NetworkError } from '../api.ts';
 import { openConnection, type Connection, type EndReason } from '../live/connection.ts';
 import { colleaguesLoaded } from '../state/agents.ts';
+import { forgetAssignment } from '../state/assignment.ts';
 import { availableLoaded } from '../state/canned.ts';
 import * as conversation from '../state/conversation.ts';
+import * as labels from '../state/labels.ts';
 import * as queue from '../state/queue.ts';
+import { viewsLoaded } from '../state/saved-views.ts';
 import { routeChanged, routePath } from '../state/route.ts';
 import * as session from '../state/session.ts';
 import * as sites from '../state/sites.ts';
 import { showToast } from '../state/ui.ts';
+import { createHeldIntents } from '../held/held-intents.ts';
 import { messageOf, type ControllerDeps } from './deps.ts';
 import type { InboxIntents } from './inbox.ts';
 
 const SESSION_ENDED = 'Your session has ended. Log in again; your unsent reply is kept.';
+const ACCOUNT_DISABLED = 'This account is disabled. Ask an owner of this Parley to enable it again.';
+
+/** Why a link cannot be used, the same when it is opened (account.ts checks it) as when it is submitted. */
+export function linkRefusal(error: unknown): string {
+  if (error instanceof ApiError && error.code === 'PARLEY_ERR_LINK_INVALID') {
+    return 'This link has already been used or has expired. Ask your site owner for a new one.';
+  }
+  if (error instanceof ApiError && error.code === 'PARLEY_ERR_EMAIL_TAKEN') {
+    return 'An account with this email already exists. Sign in instead, or ask your site owner for a password reset link.';
+  }
+  if (error instanceof ApiError && error.code === 'PARLEY_ERR_ACCOUNT_DISABLED') return ACCOUNT_DISABLED;
+  if (error instanceof ApiError && error.code === 'PARLEY_ERR_RATE_LIMITED') return 'Too many attempts; wait a minute and try again.';
+  return messageOf(error);
+}
 export const REVOKED = 'An administrator ended your session (your account may have been disabled). Ask your site owner if this is unexpected.';
 /** What the login form says when a session ended for a reason another tab heard of. */
 const NOTICES: Record<EndReason, string | null> = { revoked: REVOKED, expired: SESSION_ENDED, 'signed-out': null };
@@ -28,6 +46,7 @@ export function createSessionIntents(deps: ControllerDeps, inbox: InboxIntents, 
   const { api } = deps;
   let connection: Connection | null = null;
   let stopEffects: Array<() => void> = [];
+  const held = createHeldIntents(deps);
 
   async function startSession(): Promise<void> {
     const user = session.user.value!;
@@ -37,9 +56,10 @@ export function createSessionIntents(deps: ControllerDeps, inbox: InboxIntents, 
       api,
       userId: user.id,
       // The queue is the state the stream continues from; without an answer it is asked again.
-      load: () => inbox.loadQueue(true),
+      // Held email is read after the queue's cursor, so no email held before it can be missing.
+      load: () => inbox.loadQueue(true).then((cursor) => { held.reload(); return cursor; }),
       onEvent: inbox.handleEvent,
-      onResync: (reason) => void inbox.resync(reason),
+      onResync: (reason) => { void inbox.resync(reason); held.reload(); },
       onEnded: (why) => endSession(NOTICES[why]),
       onDelivered: (_item, result) => {
         const message = (result.body as { message?: Message } | undefined)?.message;
@@ -69,8 +89,12 @@ export function createSessionIntents(deps: ControllerDeps, inbox: InboxIntents, 
     for (const stop of stopEffects) stop();
     stopEffects = [];
     inbox.forget();
+    held.forget();
     batch(() => {
       queue.replaceAll([]);
+      labels.reset();
+      viewsLoaded([]);
+      forgetAssignment();
       availableLoaded([]);
       sites.reset();
       session.signedOut(notice);
@@ -99,7 +123,9 @@ export function createSessionIntents(deps: ControllerDeps, inbox: InboxIntents, 
       try {
         await begin(await api.login({ email, password }));
       } catch (error) {
-        session.loginFailed(error instanceof ApiError && error.code === 'PARLEY_ERR_INVALID_CREDENTIALS' ? 'Wrong email or password.' : messageOf(error));
+        session.loginFailed(error instanceof ApiError && error.code === 'PARLEY_ERR_INVALID_CREDENTIALS' ? 'Wrong email or password.'
+          : error instanceof ApiError && error.code === 'PARLEY_ERR_ACCOUNT_DISABLED' ? ACCOUNT_DISABLED
+          : messageOf(error));
       }
     },
 
@@ -137,15 +163,7 @@ export function createSessionIntents(deps: ControllerDeps, inbox: InboxIntents, 
         await begin(response);
         return null;
       } catch (error) {
-        if (error instanceof ApiError && error.code === 'PARLEY_ERR_LINK_INVALID') {
-          return 'This link has already been used or has expired. Ask your site owner for a new one.';
-        }
-        if (error instanceof ApiError && error.code === 'PARLEY_ERR_EMAIL_TAKEN') {
-          return 'An account with this email already exists. Sign in instead, or ask your site owner for a password reset link.';
-        }
-        if (error instanceof ApiError && error.code === 'PARLEY_ERR_FORBIDDEN') return 'This account is disabled. Ask your site owner.';
-        if (error instanceof ApiError && error.code === 'PARLEY_ERR_RATE_LIMITED') return 'Too many attempts; wait a minute and try again.';
-        return messageOf(error);
+        return linkRefusal(error);
       }
     },
 

@@ -9,7 +9,7 @@ import type { ClientDeps } from '../../client/browser-deps.ts';
 import type { Outbox, OutboxItem, SendResult } from '../../client/outbox.ts';
 import { createSession } from '../../client/session.ts';
 import type { ResyncReason } from '../../client/transport.ts';
-import { AGENT_PATHS, type WireEvent } from '../../protocol/protocol.ts';
+import { AGENT_ONLY_EVENTS, AGENT_PATHS, type WireEvent } from '../../protocol/protocol.ts';
 import { ApiError, NetworkError, type Api } from '../api.ts';
 import { linkChanged } from '../state/connection.ts';
 import { outboxChanged, type ReplyPayload } from '../state/outbox.ts';
@@ -58,14 +58,14 @@ export function openConnection(options: ConnectionOptions): Connection {
     // One lock and channel per agent: another agent signed in on this browser later has their own.
     begin: async () => ({ name: `parley-agent:${options.userId}`, cursor: await options.load() }),
     // Same origin: the session cookie goes along by fetch's default.
-    stream: { streamUrl: () => AGENT_PATHS.stream, pollUrl: AGENT_PATHS.events },
+    stream: { streamUrl: () => AGENT_PATHS.stream, pollUrl: AGENT_PATHS.events, agentEvents: AGENT_ONLY_EVENTS },
     outbox: {
       name: `parley-dashboard-${options.userId}`,
       canFlush: options.canSend,
       async send(item) {
         try {
-          const { conversationId, body, internal } = item.payload;
-          return { status: 200, body: await api.send(conversationId, { clientId: item.id, body, internal }) };
+          const { conversationId, body, internal, suppressEmail, attachmentIds } = item.payload;
+          return { status: 200, body: await api.send(conversationId, { clientId: item.id, body, internal, ...(suppressEmail ? { suppressEmail } : {}), ...(attachmentIds?.length ? { attachmentIds } : {}) }) };
         } catch (error) {
           // Logged out: no answer for now; the outbox keeps the reply and canSend() holds it back.
           if (error instanceof NetworkError || (error instanceof ApiError && error.status === 401)) throw error;

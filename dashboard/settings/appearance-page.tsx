@@ -1,10 +1,10 @@
 /**
  * How the widget looks, beside a live preview that is the real widget (an iframe of the server's
- * /preview/:siteId page). Saving publishes a `config` event: the preview, and every widget open on
- * visitors' pages, restyle without reloading.
+ * /preview/:siteId page) showing the edits as they are made. Saving publishes a `config` event:
+ * every widget open on visitors' pages restyles without reloading; until then they see nothing.
  */
-import { useState } from 'preact/hooks';
-import type { AdminSite, WidgetConfig } from '../../protocol/protocol.ts';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { PREVIEW_MESSAGE, type AdminSite, type WidgetConfig } from '../../protocol/protocol.ts';
 import { useController } from '../controller-context.ts';
 import { contrastRatio, MIN_TEXT_CONTRAST } from '../lib/contrast.ts';
 import { SaveStatus, useSave } from './save-status.tsx';
@@ -24,6 +24,8 @@ export function AppearancePage({ site }: { site: AdminSite }) {
   const ratio = validColor ? contrastRatio(look.color, '#ffffff') : NaN;
   const validAvatar = !look.avatarUrl || /^https:\/\//.test(look.avatarUrl);
   const changed = JSON.stringify(look) !== JSON.stringify(pick(site.widget));
+  // What the preview shows: the saved settings with every valid unsaved edit on top (issue 14).
+  const shown: WidgetConfig = { ...site.widget, ...look, color: validColor ? look.color : site.widget.color, avatarUrl: validAvatar ? look.avatarUrl?.trim() || null : site.widget.avatarUrl };
   return (
     <section class="settings-page with-preview" aria-labelledby="appearance-title">
       <div>
@@ -87,17 +89,24 @@ export function AppearancePage({ site }: { site: AdminSite }) {
           </div>
         </form>
       </div>
-      <WidgetPreview siteId={site.id} />
+      <WidgetPreview siteId={site.id} config={shown} unsaved={changed} />
     </section>
   );
 }
 
-/** The real widget on the server's own origin (always allowed); updates arrive through its stream. */
-export function WidgetPreview({ siteId }: { siteId: string }) {
+/**
+ * The real widget on the server's own origin (always allowed). The page's unsaved edits are handed
+ * to it (PREVIEW_MESSAGE, same origin only), which shows them in place of what its stream says
+ * while they are unsaved: trying a colour publishes nothing, Save does.
+ */
+export function WidgetPreview({ siteId, config, unsaved }: { siteId: string; config: WidgetConfig; unsaved: boolean }) {
+  const frame = useRef<HTMLIFrameElement>(null);
+  const post = () => frame.current?.contentWindow?.postMessage({ type: PREVIEW_MESSAGE, config, unsaved }, location.origin);
+  useEffect(post, [JSON.stringify(config), unsaved]);
   return (
     <figure class="widget-preview">
-      <figcaption>Live preview <span class="muted small">— the real widget; saved changes appear here and on your site within seconds, without reload</span></figcaption>
-      <iframe src={`/preview/${encodeURIComponent(siteId)}`} title="Widget preview" data-preview-site={siteId} />
+      <figcaption>Live preview <span class="muted small">— the real widget, with your changes as you make them; visitors see them once you save</span></figcaption>
+      <iframe ref={frame} src={`/preview/${encodeURIComponent(siteId)}`} title="Widget preview" data-preview-site={siteId} onLoad={post} />
     </figure>
   );
 }

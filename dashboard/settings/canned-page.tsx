@@ -17,6 +17,8 @@ export function CannedPage({ site }: { site: AdminSite }) {
   const list = bySite.value.get(site.id);
   const cleanShortcut = shortcut.trim().replace(/^\//, '');
   const validShortcut = /^[a-z0-9_-]{1,32}$/.test(cleanShortcut);
+  // Said while typing; the server refuses it too (409 PARLEY_ERR_SHORTCUT_TAKEN), for a list that is out of date.
+  const taken = validShortcut && (list ?? []).some((item) => item.shortcut === cleanShortcut);
   return (
     <section class="settings-page" aria-labelledby="canned-title">
       <h1 id="canned-title">Canned responses</h1>
@@ -40,22 +42,24 @@ export function CannedPage({ site }: { site: AdminSite }) {
         aria-labelledby="canned-add-title"
         onSubmit={async (event) => {
           event.preventDefault();
-          if (!validShortcut || !body.trim()) return;
+          if (!validShortcut || taken || !body.trim()) return;
           if (await run(() => controller.settings.addCanned(site.id, cleanShortcut, body))) { setShortcut(''); setBody(''); }
         }}
       >
         <h2 id="canned-add-title">Add a response</h2>
         <label>
           Shortcut <span class="muted small">(lowercase letters, digits, - and _)</span>
-          <input type="text" maxLength={33} value={shortcut} placeholder="shipping" aria-invalid={shortcut !== '' && !validShortcut} onInput={(e) => setShortcut(e.currentTarget.value.toLowerCase())} />
+          <input type="text" maxLength={33} value={shortcut} placeholder="shipping" aria-invalid={(shortcut !== '' && !validShortcut) || taken} aria-describedby={taken ? 'shortcut-taken' : undefined} onInput={(e) => setShortcut(e.currentTarget.value.toLowerCase())} />
         </label>
+        {taken && <p class="error small" id="shortcut-taken" role="alert">There is already a /{cleanShortcut} response for this site. Delete it first, or choose another shortcut.</p>}
         <label>
           Text
           <textarea rows={3} maxLength={4000} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
         </label>
         <div class="row">
-          <button type="submit" class="primary" disabled={!validShortcut || !body.trim() || status.state === 'saving'}>Add response</button>
-          <SaveStatus status={status} />
+          <button type="submit" class="primary" disabled={!validShortcut || taken || !body.trim() || status.state === 'saving'}>Add response</button>
+          {/* A refusal for a taken shortcut reloads the list: the line above the button says it then. */}
+          {!taken && <SaveStatus status={status} />}
         </div>
       </form>
     </section>

@@ -23,6 +23,7 @@ function explain(error: unknown): string {
     case 'PARLEY_ERR_FORBIDDEN': return FORBIDDEN;
     case 'PARLEY_ERR_LAST_OWNER': return 'This is the only active owner. Make someone else an owner first, so that somebody can still change the settings.';
     case 'PARLEY_ERR_EMAIL_TAKEN': return 'Someone with this email already has an account. To give them a new password, use “Reset password” on their row.';
+    case 'PARLEY_ERR_SHORTCUT_TAKEN': return `This site already has a /${String(error.details.shortcut ?? '')} response. Delete it first, or choose another shortcut.`;
     case 'PARLEY_ERR_USER_NOT_FOUND': return 'This user no longer exists; reload the list.';
     case 'PARLEY_ERR_SITE_NOT_FOUND': return 'This site no longer exists.';
     default: return error.message;
@@ -85,7 +86,11 @@ export function createSettingsIntents(deps: ControllerDeps) {
 
     loadCanned: (siteId: string) => attempt(async () => canned.siteLoaded(siteId, (await admin.canned(siteId)).canned)),
     addCanned: (siteId: string, shortcut: string, body: string) => attempt(async () => {
-      const { canned: created } = await admin.addCanned(siteId, shortcut.trim().replace(/^\//, ''), body.trim());
+      const { canned: created } = await admin.addCanned(siteId, shortcut.trim().replace(/^\//, ''), body.trim()).catch(async (error: unknown) => {
+        // Someone added it meanwhile: show theirs, so the list says what the refusal is about.
+        if (error instanceof ApiError && error.code === 'PARLEY_ERR_SHORTCUT_TAKEN') canned.siteLoaded(siteId, (await admin.canned(siteId)).canned);
+        throw error;
+      });
       canned.siteLoaded(siteId, [...(canned.bySite.value.get(siteId) ?? []), created]);
       canned.availableLoaded((await deps.api.canned()).canned);
     }),

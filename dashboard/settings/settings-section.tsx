@@ -9,14 +9,19 @@ import { route, routePath, SETTINGS_PAGES, type SettingsPage } from '../state/ro
 import { loadError, loadState, selected } from '../state/sites.ts';
 import { AgentsPage } from './agents-page.tsx';
 import { AppearancePage } from './appearance-page.tsx';
+import { AssignmentPage } from './assignment-page.tsx';
+import { AttachmentsPage } from './attachments-page.tsx';
 import { AvailabilityPage } from './availability-page.tsx';
 import { CannedPage } from './canned-page.tsx';
 import { DataPage } from './data-page.tsx';
+import { EmailPage } from '../email/email-page.tsx';
 import { IdentityPage } from './identity-page.tsx';
 import { InstallPage } from './install-page.tsx';
+import { LabelsPage } from './labels-page.tsx';
 import { OriginsPage } from './origins-page.tsx';
 import { PreChatPage } from './pre-chat-page.tsx';
 import { SiteSwitcher } from './site-switcher.tsx';
+import { TeamsPage } from './teams-page.tsx';
 import type { AdminSite } from '../../protocol/protocol.ts';
 import type { ComponentType } from 'preact';
 
@@ -26,9 +31,14 @@ const PAGES: Record<SettingsPage, ComponentType<{ site: AdminSite }>> = {
   appearance: AppearancePage,
   availability: AvailabilityPage,
   'pre-chat': PreChatPage,
+  files: AttachmentsPage,
   identity: IdentityPage,
   agents: AgentsPage,
+  assignment: AssignmentPage,
+  teams: TeamsPage,
   canned: CannedPage,
+  email: EmailPage,
+  labels: LabelsPage,
   data: DataPage,
 };
 

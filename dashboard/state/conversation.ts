@@ -65,6 +65,11 @@ export function visitorUpdated(next: Visitor): void {
   if (visitor.value?.id === next.id) visitor.value = next;
 }
 
+/** The visitor on screen was merged into another, or another into them (issue 14): show the one that stays. */
+export function visitorMerged(from: string, into: Visitor): void {
+  if (visitor.value?.id === from || visitor.value?.id === into.id) visitor.value = into;
+}
+
 export function actionFailed(text: string | null): void {
   actionError.value = text;
 }

@@ -10,6 +10,10 @@ export interface ReplyPayload {
   conversationId: string;
   body: string;
   internal: boolean;
+  /** The agent chose not to email this reply to the visitor (issue 12). */
+  suppressEmail?: boolean;
+  /** Files uploaded already (issue 13), sent with this message; the body is then an optional caption. */
+  attachmentIds?: string[];
 }
 
 export type PendingReply = OutboxItem<ReplyPayload>;

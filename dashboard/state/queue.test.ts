@@ -6,7 +6,8 @@ import { signedIn } from './session.ts';
 
 const conversation = (id: string, patch: Partial<Conversation> = {}): Conversation => ({
   id, siteId: 's1', visitorId: `v_${id}`, status: 'waiting', assignee: null, visitor: { name: null, email: null }, createdAt: 1000, firstResponseAt: null,
-  resolvedAt: null, lastMessageAt: null, lastSeq: 1, preview: 'hi', visitorReadSeq: 1, agentReadSeq: 0, ...patch,
+  resolvedAt: null, lastMessageAt: null, lastSeq: 1, preview: 'hi', visitorReadSeq: 1, agentReadSeq: 0,
+  team: null, waitingSince: null, unansweredAlerts: 0, ...patch,
 });
 const message = (conversationId: string, seq: number, author: Message['author']): Message => ({
   id: `m${seq}`, conversationId, seq, clientId: null, author, agent: null, body: `text ${seq}`, internal: false,

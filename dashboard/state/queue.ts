@@ -4,7 +4,9 @@
  * new conversation shows up in every view it belongs to without refetching.
  */
 import { computed, signal } from '@preact/signals';
-import type { Conversation, ConversationView, Message } from '../../protocol/protocol.ts';
+import type { Conversation, ConversationView, Message, Visitor } from '../../protocol/protocol.ts';
+import { inMyQueue } from './assignment.ts';
+import { hasLabel, labelFilter } from './labels.ts';
 import { user } from './session.ts';
 
 export const conversations = signal<ReadonlyMap<string, Conversation>>(new Map());
@@ -25,7 +27,8 @@ export const VIEWS: Array<{ id: ConversationView; label: string }> = [
 
 export function belongsTo(conversation: Conversation, which: ConversationView, myId: string | null): boolean {
   switch (which) {
-    case 'waiting': return conversation.status === 'waiting';
+    // A team's waiting conversations are its members' queue (issue 14).
+    case 'waiting': return conversation.status === 'waiting' && inMyQueue(conversation);
     case 'mine': return conversation.status === 'assigned' && conversation.assignee?.id === myId;
     case 'open': return conversation.status !== 'resolved';
     case 'resolved': return conversation.status === 'resolved';
@@ -33,15 +36,26 @@ export function belongsTo(conversation: Conversation, which: ConversationView, m
   }
 }
 
+/** The one view a conversation is shown under in search results: the most specific it belongs to. */
+export function viewOf(conversation: Conversation, myId: string | null): { id: ConversationView; label: string } {
+  if (conversation.status === 'waiting') return { id: 'waiting', label: 'Waiting' };
+  if (conversation.status === 'resolved') return { id: 'resolved', label: 'Resolved' };
+  if (belongsTo(conversation, 'mine', myId)) return { id: 'mine', label: 'Mine' };
+  return { id: 'open', label: conversation.assignee ? `Open · ${conversation.assignee.name}` : 'Open' };
+}
+
 export const unreadOf = (conversation: Conversation): number => Math.max(0, conversation.lastSeq - conversation.agentReadSeq);
 
 export const visible = computed<Conversation[]>(() => {
   const myId = user.value?.id ?? null;
   const hits = searchHits.value;
-  const list = [...conversations.value.values()].filter((c) => belongsTo(c, view.value, myId) && (!hits || hits.has(c.id)));
-  // Waiting: whoever has waited longest first. Elsewhere: most recent activity first.
-  return view.value === 'waiting'
-    ? list.sort((a, b) => a.createdAt - b.createdAt)
+  const label = labelFilter.value;
+  // A search looks at every conversation the agent may see, whatever the tab (issue 14): each
+  // result says which view it is in (viewOf).
+  const list = [...conversations.value.values()].filter((c) => (hits ? hits.has(c.id) : belongsTo(c, view.value, myId)) && (!label || hasLabel(c.id, label)));
+  // Waiting: whoever has waited longest first. Elsewhere, and for search results: most recent activity first.
+  return view.value === 'waiting' && !hits
+    ? list.sort((a, b) => (a.waitingSince ?? a.createdAt) - (b.waitingSince ?? b.createdAt))
     : list.sort((a, b) => (b.lastMessageAt ?? b.createdAt) - (a.lastMessageAt ?? a.createdAt));
 });
 
@@ -144,6 +158,15 @@ export function moveCursor(delta: 1 | -1): void {
 
 export function cursorSet(id: string | null): void {
   cursorId.value = id;
+}
+
+/** Visitor `from` was merged into `into` (issue 14): their conversations, and `into`'s, show `into`'s name now. */
+export function visitorMerged(from: string, into: Visitor): void {
+  const map = new Map(conversations.value);
+  for (const [id, c] of map) {
+    if (c.visitorId === from || c.visitorId === into.id) map.set(id, { ...c, visitorId: into.id, visitor: { name: into.name, email: into.email } });
+  }
+  conversations.value = map;
 }
 
 /** An owner deleted a visitor's data: their conversations are gone from the server. */

@@ -12,9 +12,14 @@ export const SETTINGS_PAGES = [
   { id: 'appearance', label: 'Appearance' },
   { id: 'availability', label: 'Availability' },
   { id: 'pre-chat', label: 'Pre-chat form' },
+  { id: 'files', label: 'Files' },
   { id: 'identity', label: 'Identity verification' },
   { id: 'agents', label: 'Agents' },
+  { id: 'assignment', label: 'Assignment' },
+  { id: 'teams', label: 'Teams' },
   { id: 'canned', label: 'Canned responses' },
+  { id: 'email', label: 'Email' },
+  { id: 'labels', label: 'Labels' },
   { id: 'data', label: 'Data' },
 ] as const;
 export type SettingsPage = (typeof SETTINGS_PAGES)[number]['id'];
@@ -23,6 +28,8 @@ export type Route =
   | { section: 'inbox'; conversationId: string | null }
   | { section: 'settings'; page: SettingsPage }
   | { section: 'account' }
+  /** Email replies held for review (issue 12). */
+  | { section: 'held' }
   | { section: 'redeem' };
 
 const BASE = '/app/';
@@ -37,6 +44,7 @@ export function parseRoute(pathname: string): Route {
     return { section: 'settings', page };
   }
   if (/^\/app\/account\/?$/.test(pathname)) return { section: 'account' };
+  if (/^\/app\/held\/?$/.test(pathname)) return { section: 'held' };
   return { section: 'inbox', conversationId: null };
 }
 
@@ -45,6 +53,7 @@ export function routePath(next: Route): string {
     case 'inbox': return next.conversationId ? `${BASE}c/${encodeURIComponent(next.conversationId)}` : BASE;
     case 'settings': return `${BASE}settings/${next.page}`;
     case 'account': return `${BASE}account`;
+    case 'held': return `${BASE}held`;
     case 'redeem': return REDEEM_PAGE;
   }
 }

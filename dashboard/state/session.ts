@@ -1,6 +1,6 @@
 /** Who is signed in: the /me answer (user, CSRF token, sites, presence), or why nobody is. */
 import { computed, signal } from '@preact/signals';
-import type { AgentStatus, MeResponse, Site } from '../../protocol/protocol.ts';
+import type { AgentStatus, MeResponse, Site, User } from '../../protocol/protocol.ts';
 
 export type Phase = 'loading' | 'login' | 'ready';
 
@@ -45,3 +45,11 @@ export function loginFailed(message: string): void {
 export function statusChanged(next: AgentStatus): void {
   if (me.value) me.value = { ...me.value, status: next };
 }
+
+/** The signed-in user changed their own name or avatar. */
+export function userChanged(next: User): void {
+  if (me.value?.user.id === next.id) me.value = { ...me.value, user: next };
+}
+
+/** A user who has not said what visitors should call them yet: the first owner, until asked at sign-in. */
+export const needsName = computed(() => phase.value === 'ready' && !!me.value && !me.value.user.name.trim());

@@ -1,34 +1,57 @@
 /**
- * An agent's own account: redeeming an invitation or password-reset link (which logs them in),
- * changing their password, and reading their sites' canned responses.
+ * An agent's own account: what an invitation or password-reset link is for (asked when the link is
+ * opened), redeeming it (which logs them in), changing their name, avatar and password, and reading
+ * their sites' canned responses.
  */
 import type { FastifyInstance } from 'fastify';
-import { ACCOUNT_PATHS, type MeResponse } from '../../protocol/protocol.ts';
+import { ACCOUNT_PATHS, type LinkInfo, type MeResponse, type UpdateAccountRequest, type User } from '../../protocol/protocol.ts';
 import { hashPassword, sha256, verifyPassword } from '../auth/secrets.ts';
 import type { Services } from '../services.ts';
+import type { Invite } from '../store/store.ts';
 import { requireAgent, revokeSessions, startSession } from './agent-session.ts';
 import { ParleyError } from './errors.ts';
 import * as s from './schemas.ts';
 
 const password = { type: 'string', minLength: 10, maxLength: 1024 } as const;
+const token = { type: 'string', minLength: 16, maxLength: 128 } as const;
+const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const;
+const avatarUrl = { type: ['string', 'null'], maxLength: 2000, pattern: '^https://' } as const;
 
 export async function accountRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const { store } = services;
 
-  app.post<{ Body: { token: string; name?: string; password: string } }>(ACCOUNT_PATHS.redeem, {
-    config: { rateLimit: { max: 10, timeWindow: 60_000 } },
-    schema: { body: s.object({ token: { type: 'string', minLength: 16, maxLength: 128 }, name: { type: 'string', minLength: 1, maxLength: 100 }, password }, ['token', 'password']) },
-  }, async (request, reply): Promise<MeResponse> => {
-    const tokenHash = sha256(request.body.token);
-    // Every check before the link is used up: a refusal must leave the link working.
+  /**
+   * The link's invite if redeeming it can work, else the refusal redeeming would give: asked when
+   * the page opens, and again before the link is used up (a refusal must leave it working).
+   */
+  async function usable(tokenHash: string): Promise<Invite> {
     const invite = await store.getInvite(tokenHash);
     if (!invite) throw new ParleyError('LINK_INVALID', 'This link has been used or has expired; ask the owner for a new one.');
     if (invite.kind === 'invite' && (await store.getUserByEmail(invite.email))) {
       throw new ParleyError('EMAIL_TAKEN', 'Someone with this email already has an account.');
     }
     if (invite.kind === 'reset' && (await store.getUser(invite.userId!))?.disabled) {
-      throw new ParleyError('FORBIDDEN', 'This account is disabled; ask the owner to enable it first.');
+      throw new ParleyError('ACCOUNT_DISABLED', 'This account is disabled; ask the owner to enable it first.');
     }
+    return invite;
+  }
+
+  // Whoever holds the link may know what it is for (it names their own account); a POST keeps the
+  // token out of URLs and so out of logs, as the fragment does on the page.
+  app.post<{ Body: { token: string } }>(ACCOUNT_PATHS.link, {
+    config: { rateLimit: { max: 30, timeWindow: 60_000 } },
+    schema: { body: s.object({ token }, ['token']) },
+  }, async (request): Promise<LinkInfo> => {
+    const { kind, email, name: invited, expiresAt } = await usable(sha256(request.body.token));
+    return { kind, email, name: invited, expiresAt };
+  });
+
+  app.post<{ Body: { token: string; name?: string; password: string } }>(ACCOUNT_PATHS.redeem, {
+    config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+    schema: { body: s.object({ token, name, password }, ['token', 'password']) },
+  }, async (request, reply): Promise<MeResponse> => {
+    const tokenHash = sha256(request.body.token);
+    const invite = await usable(tokenHash);
     const passwordHash = await hashPassword(request.body.password);
     if (!(await store.consumeInvite(tokenHash))) throw new ParleyError('LINK_INVALID', 'This link has just been used.');
     let user;
@@ -58,6 +81,14 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
       // Whoever else knew the old password is signed out everywhere; this session carries on.
       await revokeSessions(services, user.id, request.agent!.tokenHash);
       return reply.status(204).send();
+    });
+
+    // Visitors see the name and avatar beside every reply: each person sets their own.
+    authed.patch<{ Body: UpdateAccountRequest }>(ACCOUNT_PATHS.account, {
+      schema: { body: { ...s.object({ name, avatarUrl }), minProperties: 1 } },
+    }, async (request): Promise<{ user: User }> => {
+      const { name: next, avatarUrl: avatar } = request.body;
+      return { user: await store.updateUser(request.agent!.user.id, { ...(next === undefined ? {} : { name: next.trim() }), ...(avatar === undefined ? {} : { avatarUrl: avatar }) }) };
     });
 
     authed.get(ACCOUNT_PATHS.canned, async (request) => ({ canned: await store.listCanned(request.agent!.user.siteIds) }));

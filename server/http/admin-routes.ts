@@ -5,10 +5,11 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
-  ADMIN_PATHS, ALLOWED_ORIGIN_PATTERN, REDEEM_PAGE, type AdminSite, type InviteRequest, type LinkResponse, type Site,
+  ADMIN_PATHS, ALLOWED_ORIGIN_PATTERN, ATTACHMENT_TYPES, LIMITS, type AdminSite, type InviteRequest, type LinkResponse, type Site,
   type SiteSecretResponse, type UpdateSiteRequest, type UpdateUserRequest,
 } from '../../protocol/protocol.ts';
-import { randomToken, sha256 } from '../auth/secrets.ts';
+import { createOneTimeLink, resetFor } from '../auth/one-time-link.ts';
+import { randomToken } from '../auth/secrets.ts';
 import { toCsv } from '../export-csv.ts';
 import type { Services } from '../services.ts';
 import { defaultWidgetConfig } from '../site-defaults.ts';
@@ -17,7 +18,7 @@ import { requireAgent, revokeSessions } from './agent-session.ts';
 import { streamKey } from '../realtime/revoke.ts';
 import { normalizeOrigin } from './origins.ts';
 import { ParleyError } from './errors.ts';
-import { LastOwnerError } from '../store/store.ts';
+import { LastOwnerError, type Invite } from '../store/store.ts';
 import * as s from './schemas.ts';
 
 const LINK_TTL_MS = 7 * 24 * 3600_000;
@@ -48,6 +49,13 @@ const widgetPatch = s.object({
     },
   },
   requireVerifiedIdentity: { type: 'boolean' },
+  whenUnverified: { enum: ['message', 'hide'] },
+  // Issue 13: all three together; types from the catalogue only (no SVG, no HTML, ever).
+  attachments: s.object({
+    visitors: { type: 'boolean' },
+    maxBytes: { type: 'integer', minimum: 1024, maximum: LIMITS.attachmentBytesMax },
+    types: { type: 'array', uniqueItems: true, maxItems: ATTACHMENT_TYPES.length, items: { enum: [...ATTACHMENT_TYPES] } },
+  }, ['visitors', 'maxBytes', 'types']),
 });
 
 /**
@@ -91,11 +99,7 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     if (!site) throw new ParleyError('SITE_NOT_FOUND', 'No site with this id.');
     return site;
   };
-  const link = async (invite: Parameters<typeof store.createInvite>[1]): Promise<LinkResponse> => {
-    const token = randomToken();
-    await store.createInvite(sha256(token), invite);
-    return { url: `${config.publicUrl}${REDEEM_PAGE}#token=${token}&kind=${invite.kind}`, expiresAt: invite.expiresAt };
-  };
+  const link = (invite: Invite): Promise<LinkResponse> => createOneTimeLink(store, config.publicUrl, invite);
   /** Site ids in invitations and memberships must exist (a dangling one would fail only at redeem). */
   const assertSitesExist = async (siteIds: string[] | undefined) => {
     if (!siteIds) return;
@@ -160,7 +164,10 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     schema: { params: s.object({ siteId: s.id }, ['siteId']), body: s.object({ shortcut: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[a-z0-9_-]+$' }, body: s.messageBody }, ['shortcut', 'body']) },
   }, async (request) => {
     const site = await siteFor(request);
-    return { canned: await store.createCanned({ siteId: site.id, ...request.body }) };
+    const canned = await store.createCanned({ siteId: site.id, ...request.body });
+    // Never a silent overwrite of a colleague's text: the owner deletes the old one first.
+    if (!canned) throw new ParleyError('SHORTCUT_TAKEN', `This site already has /${request.body.shortcut}; delete it first, or choose another shortcut.`, { shortcut: request.body.shortcut });
+    return { canned };
   });
   app.delete<{ Params: { siteId: string; cannedId: string } }>(ADMIN_PATHS.cannedItem, {
     schema: { params: s.object({ siteId: s.id, cannedId: s.id }, ['siteId', 'cannedId']) },
@@ -173,6 +180,8 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     const visitorId = request.params.visitorId;
     if (!(await store.deleteVisitor(visitorId))) throw new ParleyError('NOT_FOUND', 'No visitor with this id.');
     revoke(streamKey.visitor(visitorId), { reason: 'revoked' });
+    // Their files' bytes go now, not at the next hourly sweep (issue 13): nothing of theirs is left on disk.
+    await services.attachments.sweep();
     return reply.status(204).send();
   });
 
@@ -214,6 +223,6 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
   app.post<{ Params: { userId: string } }>(ADMIN_PATHS.passwordReset, { schema: { params: s.object({ userId: s.id }, ['userId']) } }, async (request): Promise<LinkResponse> => {
     const user = await store.getUser(request.params.userId);
     if (!user) throw new ParleyError('USER_NOT_FOUND', 'No user with this id.');
-    return link({ kind: 'reset', email: user.email, name: user.name, role: user.role, siteIds: user.siteIds, userId: user.id, expiresAt: clock.now() + LINK_TTL_MS });
+    return link(resetFor(user, clock.now() + LINK_TTL_MS));
   });
 }

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  AGENT_PATHS, SESSION_COOKIE, type AgentRef, type AgentStatus, type Conversation, type ConversationDetail,
+  AGENT_PATHS, SESSION_COOKIE, type AgentRef, type Colleague, type AgentStatus, type Conversation, type ConversationDetail,
   type ConversationView, type User,
 } from '../../protocol/protocol.ts';
 import { verifyPassword } from '../auth/secrets.ts';
@@ -14,6 +14,7 @@ import { requestedCursor } from '../realtime/cursor.ts';
 import { streamKey } from '../realtime/revoke.ts';
 import { serveLongPoll } from '../realtime/long-poll.ts';
 import type { Services } from '../services.ts';
+import { noteReplyEmail } from '../email/reply-emails.ts';
 import { ParleyError } from './errors.ts';
 import * as s from './schemas.ts';
 
@@ -33,9 +34,9 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
   }, async (request, reply) => {
     const found = await store.getUserByEmail(request.body.email.trim());
     const ok = await verifyPassword(request.body.password, found?.passwordHash ?? DUMMY_HASH);
-    if (!found || !ok || found.user.disabled) {
-      throw new ParleyError('INVALID_CREDENTIALS', 'Wrong email or password.');
-    }
+    if (!found || !ok) throw new ParleyError('INVALID_CREDENTIALS', 'Wrong email or password.');
+    // Only after the password proved right: someone guessing learns no more than from a wrong one.
+    if (found.user.disabled) throw new ParleyError('ACCOUNT_DISABLED', 'This account is disabled; ask an owner of this Parley to enable it.');
     return startSession(services, reply, found.user);
   });
 
@@ -74,14 +75,20 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       const users = await store.listUsers();
       const mine = agentOf(request).siteIds;
       const colleagues = users.filter((user) => !user.disabled && user.siteIds.some((id) => mine.includes(id)));
-      return { agents: await Promise.all(colleagues.map(async (user) => ({ ...agentRef(user), status: await store.getUserStatus(user.id) }))) };
+      // Connected now, as `presence` events say from here on: colleagues who were online before
+      // this agent signed in are shown as they are, not as offline until they next change.
+      const agents: Colleague[] = await Promise.all(colleagues.map(async (user) => ({
+        ...agentRef(user), status: await store.getUserStatus(user.id), connected: presence.agentHere(user.id),
+      })));
+      return { agents };
     });
 
-    authed.get<{ Querystring: { view: ConversationView; q?: string; limit: number } }>(AGENT_PATHS.conversations, {
+    authed.get<{ Querystring: { view: ConversationView; q?: string; label?: string; limit: number } }>(AGENT_PATHS.conversations, {
       schema: {
         querystring: s.object({
           view: { enum: ['waiting', 'mine', 'open', 'resolved', 'all'], default: 'open' },
           q: { type: 'string', maxLength: 200 },
+          label: s.id,
           limit: { type: 'integer', minimum: 1, maximum: 200, default: 100 },
         }),
       },
@@ -89,14 +96,17 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       const user = agentOf(request);
       // Read the cursor first: anything that happens after it arrives on the stream, so nothing falls between.
       const cursor = await store.headCursor();
-      const conversations = await store.listConversations({ siteIds: user.siteIds, view: request.query.view, userId: user.id, q: request.query.q?.trim() || undefined, limit: request.query.limit });
-      return { conversations, cursor };
+      // A team's waiting conversations are its members' queue (issue 14).
+      const teamIds = request.query.view === 'waiting' ? (await store.listTeams(user.siteIds)).filter((t) => t.memberIds.includes(user.id)).map((t) => t.id) : undefined;
+      const conversations = await store.listConversations({ siteIds: user.siteIds, view: request.query.view, userId: user.id, q: request.query.q?.trim() || undefined, labelId: request.query.label, teamIds, limit: request.query.limit });
+      return { conversations, cursor, labels: await store.conversationLabels(conversations.map((c) => c.id)) };
     });
 
     authed.get<{ Params: { conversationId: string } }>(AGENT_PATHS.conversation, { schema: { params: s.agentConversationParams } }, async (request): Promise<ConversationDetail> => {
       const conversation = await conversationFor(request);
       const visitor = (await store.getVisitor(conversation.visitorId))!;
-      return { conversation, visitor, visitorOnline: presence.visitorOnline(visitor.id) };
+      const labelIds = (await store.conversationLabels([conversation.id]))[conversation.id] ?? [];
+      return { conversation, visitor, visitorOnline: presence.visitorOnline(visitor.id), labelIds };
     });
 
     authed.get<{ Params: { conversationId: string }; Querystring: { after?: number; before?: number; limit: number } }>(AGENT_PATHS.messages, {
@@ -107,20 +117,25 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       return store.listMessages(conversation.id, { afterSeq: after, beforeSeq: before, limit, includeInternal: true });
     });
 
-    authed.post<{ Params: { conversationId: string }; Body: { clientId: string; body: string; internal?: boolean } }>(AGENT_PATHS.messages, {
-      schema: { params: s.agentConversationParams, body: s.object({ clientId: s.clientId, body: s.messageBody, internal: { type: 'boolean' } }, ['clientId', 'body']) },
+    authed.post<{ Params: { conversationId: string }; Body: { clientId: string; body?: string; internal?: boolean; attachmentIds?: string[]; suppressEmail?: boolean } }>(AGENT_PATHS.messages, {
+      schema: { params: s.agentConversationParams, body: s.sendMessage({ internal: { type: 'boolean' }, suppressEmail: { type: 'boolean' } }) },
     }, async (request) => {
       const conversation = await conversationFor(request);
       const user = agentOf(request);
-      const input = { conversationId: conversation.id, clientId: request.body.clientId, author: 'agent' as const, agentId: user.id, body: request.body.body, internal: request.body.internal ?? false };
+      const input = {
+        conversationId: conversation.id, clientId: request.body.clientId, author: 'agent' as const, agentId: user.id,
+        body: s.textOf(request.body.body), internal: request.body.internal ?? false, attachmentIds: request.body.attachmentIds,
+      };
       // A retry is answered from a read, without a write; the store checks again in its transaction.
       const prior = await chat.priorSend(input);
-      if (prior) return { message: prior };
+      // A retry records the email decision too: the first attempt may have stored the reply and
+      // failed before it (both are once per message).
+      if (prior) return { message: prior, email: await noteReplyEmail(services, conversation.siteId, prior, request.body.suppressEmail ?? false) };
       // Answering a waiting conversation takes it, as the agent would expect: in the reply's own
       // transaction, so nobody takes it in between (issue 10). Someone who took it first keeps it
       // and the reply is sent all the same, as any reply to a colleague's conversation is.
       const message = await chat.send(input.internal ? input : { ...input, claimIfWaiting: agentRef(user) });
-      return { message };
+      return { message, email: await noteReplyEmail(services, conversation.siteId, message, request.body.suppressEmail ?? false) };
     });
 
     authed.post<{ Params: { conversationId: string }; Body: { typing: boolean } }>(AGENT_PATHS.typing, {

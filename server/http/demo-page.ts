@@ -1,4 +1,9 @@
-/** A stand-in customer website for trying Parley: an ordinary page with the snippet pasted in. */
+/**
+ * A stand-in customer website for trying Parley: an ordinary page with the snippet pasted in; and
+ * the settings' preview page, the same widget on a blank page showing unsaved appearance edits.
+ */
+import { PREVIEW_MESSAGE } from '../../protocol/protocol.ts';
+
 export function demoPage(snippet: string | null): string {
   return `<!doctype html>
 <html lang="en">
@@ -30,6 +35,41 @@ ${snippet ?? ''}
 </html>`;
 }
 
+/**
+ * The settings page's unsaved look, shown by the preview only (issue 14). The widget takes its
+ * settings from its stream's `config` events, so this page, as the widget's host, hands it the
+ * draft the settings page posts (PREVIEW_MESSAGE, from its parent on this origin only) as one:
+ * at once, on every stream it opens, and in place of the stream's own while the draft is unsaved.
+ * Nothing of the widget changes and nothing reaches the server: visitors see it after Save.
+ * Runs before the snippet, so the widget's EventSource is this one.
+ */
+const PREVIEW_DRAFTS = `(function () {
+  var Native = window.EventSource, streams = [], draft = null;
+  function give(es, id) {
+    if (draft) es.dispatchEvent(new MessageEvent('config', { data: JSON.stringify({ config: draft.config }), lastEventId: id || '' }));
+  }
+  function Preview(url, init) {
+    var es = new Native(url, init);
+    streams.push(es);
+    es.addEventListener('open', function () { give(es); });
+    es.addEventListener('config', function (event) {
+      if (!event.isTrusted || !draft || !draft.unsaved) return;
+      event.stopImmediatePropagation();
+      give(es, event.lastEventId);
+    });
+    return es;
+  }
+  Preview.prototype = Native.prototype;
+  window.EventSource = Preview;
+  addEventListener('message', function (event) {
+    var data = event.data;
+    if (event.origin !== location.origin || event.source !== parent || !data || data.type !== ${JSON.stringify(PREVIEW_MESSAGE)}) return;
+    draft = data;
+    streams = streams.filter(function (es) { return es.readyState !== 2; });
+    streams.forEach(function (es) { give(es); });
+  });
+})();`;
+
 /** A blank page with the widget opened, for the settings preview frame. */
 export function previewPage(snippet: string): string {
   return `<!doctype html>
@@ -38,6 +78,7 @@ export function previewPage(snippet: string): string {
 <style>body { margin: 0; min-height: 100vh; background: repeating-linear-gradient(45deg, #f3f4f6 0 12px, #fff 12px 24px); }</style>
 </head>
 <body>
+<script>${PREVIEW_DRAFTS}</script>
 ${snippet}
 <script>Parley('open');</script>
 </body>

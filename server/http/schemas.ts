@@ -30,3 +30,15 @@ export const context = object({
   language: { type: 'string', maxLength: 35 },
   timeZone: { type: 'string', maxLength: 64 },
 });
+
+/**
+ * A message to send: text, or files (issue 13) with an optional caption. The files are ids of the
+ * sender's own unsent uploads in the conversation; a message with neither text nor files is refused.
+ */
+export const attachmentIds = { type: 'array', minItems: 1, maxItems: LIMITS.attachmentsPerMessageMax, uniqueItems: true, items: id } as const;
+export const sendMessage = (extra: Record<string, object> = {}) => ({
+  ...object({ clientId, body: { type: 'string', maxLength: LIMITS.messageBodyMax }, attachmentIds, ...extra }, ['clientId']),
+  anyOf: [{ required: ['attachmentIds'] }, { required: ['body'], properties: { body: messageBody } }],
+});
+/** The text of a message as stored: a caption of only white space is no caption. */
+export const textOf = (body: string | undefined): string => (body && /\S/.test(body) ? body : '');

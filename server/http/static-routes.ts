@@ -14,12 +14,16 @@ import { DEMO_SITE_KEY } from '../first-run.ts';
 import type { Services } from '../services.ts';
 import { widgetSnippet } from '../snippet.ts';
 import { demoPage, previewPage } from './demo-page.ts';
+import { conversationPage } from './conversation-page.ts';
+import { EMAIL_PAGES } from '../../protocol/protocol.ts';
+import { emailLang } from '../email/email-words.ts';
 
 const CSP = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'"],
   styleSrc: ["'self'", "'unsafe-inline'"],
-  imgSrc: ["'self'", 'data:', 'https:'],
+  // blob: for the previews of files an agent is about to send (issue 13), made by our own script.
+  imgSrc: ["'self'", 'data:', 'blob:', 'https:'],
   connectSrc: ["'self'"],
   objectSrc: ["'none'"],
   baseUri: ["'self'"],
@@ -70,6 +74,16 @@ export async function staticRoutes(app: FastifyInstance, services: Services): Pr
     if (!site) return reply.status(404).type('text/plain').send('No such site.');
     reply.header('cache-control', 'no-store');
     return page(reply, previewPage(widgetSnippet(config.publicUrl, site.id)));
+  });
+
+  // Where an email's "continue the conversation" link goes when the visitor's page is not known
+  // (issue 12): the site's widget, opened; it takes the link's resume token from the address.
+  app.get<{ Params: { siteId: string } }>(EMAIL_PAGES.conversation, { helmet: { contentSecurityPolicy: false } }, async (request, reply) => {
+    const site = await store.getSite(request.params.siteId);
+    if (!site) return reply.status(404).type('text/plain').send('No such site.');
+    reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+    const lang = emailLang(site, { context: { language: String(request.headers['accept-language'] ?? '').split(',')[0] } });
+    return page(reply, conversationPage(site, lang, widgetSnippet(config.publicUrl, site.id)));
   });
 
   if (existsSync(widgetDir)) {

@@ -15,7 +15,10 @@ import { requestedCursor } from '../realtime/cursor.ts';
 import { streamKey } from '../realtime/revoke.ts';
 import { serveLongPoll } from '../realtime/long-poll.ts';
 import type { Services } from '../services.ts';
+import { visitorWidgetConfig } from '../email/email-config.ts';
 import { ParleyError } from './errors.ts';
+import { visitorEmailRoutes } from './visitor-email-routes.ts';
+import { visitorAttachmentRoutes } from './visitor-attachment-routes.ts';
 import { originAllowed } from './origins.ts';
 import * as s from './schemas.ts';
 
@@ -108,8 +111,11 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
   app.addHook('onRequest', perVisitor);
 
   const authenticate = async (request: FastifyRequest) => {
-    const visitor = request.tokenHash ? await store.findVisitorByToken(request.site!.id, request.tokenHash) : null;
-    if (!visitor) throw new ParleyError('UNAUTHENTICATED', 'Open a visitor session first and send its token as "Authorization: Bearer <token>".');
+    if (!request.tokenHash) throw new ParleyError('UNAUTHENTICATED', 'Open a visitor session first and send its token as "Authorization: Bearer <token>".');
+    const visitor = await store.findVisitorByToken(request.site!.id, request.tokenHash);
+    // Its own code, so a widget can tell "forget this visitor" (issue 14: their data was deleted,
+    // or the database replaced) from a request that forgot its header.
+    if (!visitor) throw new ParleyError('VISITOR_UNKNOWN', 'No visitor has this token (any more): their data may have been deleted. Open a new session without it.');
     request.visitor = visitor;
   };
 
@@ -133,7 +139,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     const origin = request.headers.origin;
     if (origin && !allowed(origin, site)) throw notAllowed(origin, site);
     reply.header('cache-control', 'no-cache');
-    return { config: site.widget, availability: { online: presence.siteOnline(site.id) } };
+    return { config: visitorWidgetConfig(site, config), availability: { online: presence.siteOnline(site.id) } };
   });
 
   app.post<{ Body: { context?: Visitor['context'] } }>(VISITOR_PATHS.session, {
@@ -155,8 +161,8 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     const cursor = await store.headCursor();
     return {
       token: token!,
-      visitor: { id: visitor.id, name: visitor.name, email: visitor.email },
-      config: site.widget,
+      visitor: { id: visitor.id, name: visitor.name, email: visitor.email, verified: visitor.verified },
+      config: visitorWidgetConfig(site, config),
       availability: { online: presence.siteOnline(site.id) },
       // A site that requires verified identities shows nothing of a visitor's history until they
       // have proven who they are (the token alone may be a shared computer's).
@@ -171,6 +177,8 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     authed.addHook('preHandler', async (request) => {
       if (request.routeOptions.url !== VISITOR_PATHS.visitor) await verified(request); // GET and PATCH stay open
     });
+    // Files (issue 13): upload to and list the visitor's own conversations, under the hooks above.
+    await authed.register((scope) => visitorAttachmentRoutes(scope, services));
 
     authed.patch<{ Body: { name?: string; email?: string; attributes?: Record<string, never>; context?: Visitor['context']; identity?: { id: string; hash: string } } }>(
       VISITOR_PATHS.visitor, {
@@ -186,7 +194,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       }, async (request): Promise<UpdateVisitorResponse> => {
         const { identity, ...patch } = request.body;
         const current = request.visitor!;
-        const brief = (visitor: Visitor) => ({ id: visitor.id, name: visitor.name, email: visitor.email });
+        const brief = (visitor: Visitor) => ({ id: visitor.id, name: visitor.name, email: visitor.email, verified: visitor.verified });
         if (!identity) {
           // A verified name or email is the site's word, not the browser's: changing it needs the hash again.
           const changes = (field: 'name' | 'email') => patch[field] !== undefined && patch[field] !== current[field];
@@ -235,13 +243,13 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       return store.listMessages(conversation.id, { afterSeq: after, beforeSeq: before, limit, includeInternal: false });
     });
 
-    authed.post<{ Params: { conversationId: string }; Body: { clientId: string; body: string } }>(VISITOR_PATHS.messages, {
-      schema: { params: s.conversationParams, body: s.object({ clientId: s.clientId, body: s.messageBody }, ['clientId', 'body']) },
+    authed.post<{ Params: { conversationId: string }; Body: { clientId: string; body?: string; attachmentIds?: string[] } }>(VISITOR_PATHS.messages, {
+      schema: { params: s.conversationParams, body: s.sendMessage() },
     }, async (request) => {
       const conversation = await ownConversation(request);
       const message = await chat.send({
         conversationId: conversation.id, clientId: request.body.clientId, author: 'visitor', agentId: null,
-        body: request.body.body, internal: false,
+        body: s.textOf(request.body.body), internal: false, attachmentIds: request.body.attachmentIds,
       });
       return { message };
     });
@@ -279,6 +287,9 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       }, { enter: () => presence.visitorConnected(visitor.id, visitor.siteId), leave: () => presence.visitorDisconnected(visitor.id) });
     });
   });
+
+  // Outbound email (issue 12): continuing from an email's link, transcripts.
+  await visitorEmailRoutes(app, services, { authenticate, verified, ownConversation });
 
   // The stream authenticates by header (fetch, curl) or by ticket (EventSource).
   app.get<{ Querystring: { ticket?: string; lastEventId?: string } }>(VISITOR_PATHS.stream, {

@@ -56,6 +56,17 @@ export function createPresence(bus: Bus, clock: Clock, graceMs: number, node = `
     }
     return false;
   };
+  /** The agents online for a site now, by the same rule as siteOnline: who auto-assignment may pick (issue 14). */
+  const onlineAgents = (siteId: string): string[] => {
+    const online = new Set<string>();
+    for (const { agents: known } of facts.values()) {
+      for (const [agentId, fact] of known) if (fact.status === 'online' && fact.siteIds.includes(siteId)) online.add(agentId);
+    }
+    return [...online];
+  };
+  /** Told the sites an agent has just come online for (issue 14: waiting conversations may go to them). */
+  const arrivals = new Set<(siteIds: string[]) => void>();
+
   /** Every site some agent is online for, by the same rule as siteOnline. */
   const onlineSites = (): Set<string> => {
     const online = new Set<string>();
@@ -83,9 +94,13 @@ export function createPresence(bus: Bus, clock: Clock, graceMs: number, node = `
     const onlineBefore = agentIds.length > 0 ? onlineSites() : null;
     apply();
     for (const id of agentIds) for (const siteId of agentView(id).siteIds) sites.add(siteId);
+    const arrived = new Set<string>();
     for (const id of agentIds) {
       const before = agentsBefore.get(id)!;
       const after = agentView(id);
+      if (after.status === 'online') {
+        for (const siteId of after.siteIds) if (before.status !== 'online' || !before.siteIds.includes(siteId)) arrived.add(siteId);
+      }
       if (before.connected === after.connected && before.status === after.status) continue;
       for (const siteId of new Set([...before.siteIds, ...after.siteIds])) {
         bus.publish(topics.site(siteId), { type: 'presence', data: { agentId: id, status: after.status, connected: after.connected } });
@@ -101,6 +116,7 @@ export function createPresence(bus: Bus, clock: Clock, graceMs: number, node = `
       if ((before === null) === (after === null)) continue;
       bus.publish(topics.site((before ?? after)!), { type: 'visitor.presence', data: { visitorId: id, online: after !== null } });
     }
+    if (arrived.size > 0) for (const listener of arrivals) listener([...arrived]);
   }
 
 
@@ -198,6 +214,16 @@ export function createPresence(bus: Bus, clock: Clock, graceMs: number, node = `
 
   return {
     siteOnline,
+    onlineAgents,
+
+    /** Calls `listener` with the sites an agent came online for, on any process; returns the function that stops it. */
+    onAgentsOnline(listener: (siteIds: string[]) => void): () => void {
+      arrivals.add(listener);
+      return () => void arrivals.delete(listener);
+    },
+
+    /** Whether a dashboard of this agent is connected now, on any process (or within its grace period). */
+    agentHere: (agentId: string): boolean => agentView(agentId).connected,
 
     agentConnected(user: User, status: AgentStatus): void {
       const state = agents.get(user.id) ?? { siteIds: user.siteIds, status, connections: 0, graceTimer: null };
@@ -263,6 +289,7 @@ export function createPresence(bus: Bus, clock: Clock, graceMs: number, node = `
       agents.clear();
       visitors.clear();
       facts.clear();
+      arrivals.clear();
     },
   };
 }

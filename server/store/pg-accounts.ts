@@ -130,8 +130,10 @@ export function createPgAccounts({ now, one, all, tx }: PgDb): AccountMethods {
           wasActiveOwner = target !== undefined && target.role === 'owner' && !target.disabled;
         }
         const { count } = await t.run(`UPDATE users SET name = COALESCE($1, name), role = COALESCE($2, role),
-            disabled = COALESCE($3, disabled), password_hash = COALESCE($4, password_hash) WHERE id = $5`,
-          patch.name ?? null, patch.role ?? null, patch.disabled ?? null, patch.passwordHash ?? null, id);
+            disabled = COALESCE($3, disabled), password_hash = COALESCE($4, password_hash),
+            avatar_url = CASE WHEN $6::boolean THEN $7 ELSE avatar_url END WHERE id = $5`,
+          patch.name ?? null, patch.role ?? null, patch.disabled ?? null, patch.passwordHash ?? null, id,
+          patch.avatarUrl !== undefined, patch.avatarUrl ?? null);
         if (count === 0) throw new Error(`user ${id} does not exist`);
         // A statement of its own, so it sees every change committed while this one waited for locks.
         if (wasActiveOwner && !(await t.one("SELECT 1 FROM users WHERE role = 'owner' AND NOT disabled LIMIT 1"))) throw new LastOwnerError();
@@ -168,8 +170,8 @@ export function createPgAccounts({ now, one, all, tx }: PgDb): AccountMethods {
     },
     async createCanned({ siteId, shortcut, body }) {
       const { rows: [row] } = await tx((t) => t.run(`INSERT INTO canned_responses (id, site_id, shortcut, body, created_at) VALUES ($1, $2, $3, $4, $5)
-          ON CONFLICT (site_id, shortcut) DO UPDATE SET body = excluded.body RETURNING *`, newId('r'), siteId, shortcut, body, now()));
-      return { id: String(row!.id), siteId, shortcut, body: String(row!.body) };
+          ON CONFLICT (site_id, shortcut) DO NOTHING RETURNING *`, newId('r'), siteId, shortcut, body, now()));
+      return row ? { id: String(row.id), siteId, shortcut, body: String(row.body) } : null;
     },
     async deleteCanned(siteId, id) {
       return (await tx((t) => t.run('DELETE FROM canned_responses WHERE id = $1 AND site_id = $2', id, siteId))).count > 0;

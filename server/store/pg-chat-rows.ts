@@ -1,16 +1,19 @@
 /**
  * What every chat write of the PostgreSQL store shares: reading a conversation or message back
- * with its joins, locking a conversation, inserting the next message of a conversation, and the
+ * with its joins, locking a conversation, inserting the next message of a conversation, a status
+ * or assignee change with its system message (claims, transfers, the assignment rule), and the
  * events that describe them. Callers hold the transaction; nothing here logs or commits.
  */
-import type { AgentRef, Conversation, Message } from '../../protocol/protocol.ts';
-import type { Tx } from './pg-db.ts';
-import { newId, PREVIEW_CHARS, toConversation, toMessage } from './rows.ts';
+import type { AgentRef, Conversation, Message, SystemKind } from '../../protocol/protocol.ts';
+import { attachToMessage } from './pg-attachments.ts';
+import type { Param, Tx } from './pg-db.ts';
+import { newId, PREVIEW_CHARS, systemText, toConversation, toMessage } from './rows.ts';
 import type { AppendMessageInput, ConversationRef, LoggedEvent } from './store.ts';
 
 export const CONVERSATION_SELECT = `SELECT c.*, u.name AS assignee_name, u.avatar_url AS assignee_avatar,
-  cv.name AS visitor_name, cv.email AS visitor_email
-  FROM conversations c LEFT JOIN users u ON u.id = c.assignee_id JOIN visitors cv ON cv.id = c.visitor_id`;
+  cv.name AS visitor_name, cv.email AS visitor_email, ct.name AS team_name
+  FROM conversations c LEFT JOIN users u ON u.id = c.assignee_id JOIN visitors cv ON cv.id = c.visitor_id
+  LEFT JOIN teams ct ON ct.id = c.team_id`;
 export const MESSAGE_SELECT = `SELECT m.*, u.name AS agent_name, u.avatar_url AS agent_avatar
   FROM messages m LEFT JOIN users u ON u.id = m.agent_id`;
 
@@ -73,10 +76,11 @@ export async function insertMessage(t: Tx, c: ConversationRef, input: AppendMess
       agent_read_seq = CASE WHEN $6 IN ('agent', 'system') THEN $1 ELSE agent_read_seq END
       WHERE id = $7`,
     seq, at, visible, input.body.slice(0, PREVIEW_CHARS), answered, input.author, c.id);
+  const attachments = await attachToMessage(t, c, id, input);
   // Built from what was just written rather than read back: the hot path of every send.
   return {
     id, conversationId: c.id, seq, clientId: input.clientId, author: input.author, agent,
-    body: input.body, internal: input.internal, system: input.system ?? null, createdAt: at,
+    body: input.body, internal: input.internal, system: input.system ?? null, createdAt: at, ...(attachments && { attachments }),
   };
 }
 
@@ -85,3 +89,38 @@ export const messageEvent = (c: ConversationRef, message: Message): NewEvent =>
 
 export const conversationEvent = (c: Conversation, type: 'conversation.created' | 'conversation.updated'): NewEvent =>
   ({ type, data: { conversation: c }, siteId: c.siteId, visitorId: c.visitorId, audience: 'all' });
+
+/** Someone else gave the conversation to an agent or a team: for the receiver's notification (agents only). */
+export const assignedEvent = (c: Conversation, via: 'transfer' | 'rule', by: AgentRef | null): NewEvent =>
+  ({ type: 'conversation.assigned', data: { conversation: c, via, by }, siteId: c.siteId, visitorId: c.visitorId, audience: 'agents' });
+
+/** A status or assignee change: SET and an extra WHERE guard, with $1 the conversation id and $2… params. */
+export interface Change { set: string; guard: string; params?: Param[] }
+
+/** A claim: only of a waiting conversation (claim, a reply that takes one, the assignment rule). */
+export const claimChange = (agent: AgentRef): Change => ({ set: "status = 'assigned', assignee_id = $2", guard: "status = 'waiting'", params: [agent.id] });
+
+/**
+ * SET fragment for a change that may make a conversation wait again (reopening with nobody on it):
+ * its wait starts at `at` (a parameter placeholder) and its unanswered alerts start over (issue 14).
+ */
+export const startsWaiting = (at: string) => `waiting_since = CASE WHEN assignee_id IS NULL THEN ${at}::bigint ELSE waiting_since END,
+  unanswered_alerts = CASE WHEN assignee_id IS NULL THEN 0 ELSE unanswered_alerts END`;
+
+/**
+ * Applies a change to a locked conversation with its system message, without logging (the
+ * transaction logs everything at once, last). When the guard no longer holds nothing is written
+ * and null is returned; the lock makes the guard exact, and the guard keeps the statement right
+ * even without it. The message names `agentName` (a team's, when passed to one), else the agent's.
+ */
+export async function applyChange(t: Tx, before: ConversationRef, kind: SystemKind, agent: AgentRef | null, { set, guard, params = [] }: Change,
+  at: number, agentName = agent?.name ?? null): Promise<{ after: Conversation; events: NewEvent[] } | null> {
+  const { count } = await t.run(`UPDATE conversations SET ${set} WHERE id = $1 AND ${guard}`, before.id, ...params);
+  if (count === 0) return null;
+  const message = (await insertMessage(t, before, {
+    conversationId: before.id, clientId: null, author: 'system', agentId: agent?.id ?? null,
+    body: systemText(kind, agentName), internal: false, system: { kind, agentName },
+  }, await agentRefOf(t, agent?.id ?? null), at))!;
+  const after = await mustConversation(t, before.id);
+  return { after, events: [messageEvent(before, message), conversationEvent(after, 'conversation.updated')] };
+}

@@ -6,18 +6,16 @@
  */
 import type { AgentRef, Conversation, Message, SystemKind, Visitor } from '../../protocol/protocol.ts';
 import {
-  agentRefOf, CONVERSATION_SELECT, conversationEvent, insertMessage, lockConversation, MESSAGE_SELECT, messageEvent,
-  mustConversation, readConversation, readMessage,
+  applyChange, assignedEvent, claimChange, CONVERSATION_SELECT, conversationEvent, insertMessage, lockConversation, MESSAGE_SELECT, messageEvent,
+  mustConversation, readConversation, readMessage, startsWaiting, type Change,
 } from './pg-chat-rows.ts';
 import type { Param, PgDb, Tx } from './pg-db.ts';
-import { likePattern, newId, systemText, toConversation, toMessage, toVisitor } from './rows.ts';
+import { recordPage } from './pg-visitor-history.ts';
+import { likePattern, newId, toConversation, toMessage, toVisitor } from './rows.ts';
 import type { Changed, ClaimOutcome, ConversationQuery, ConversationRef, LoggedEvent, ChatMethods } from './store.ts';
 
 type NewEvent = Omit<LoggedEvent, 'id'>;
 
-
-/** A status or assignee change: SET and an extra WHERE guard, with $1 the conversation id and $2… params. */
-interface Change { set: string; guard: string; params?: Param[] }
 
 export function createPgChat(db: PgDb): ChatMethods {
   const { now, one, all, tx } = db;
@@ -28,23 +26,9 @@ export function createPgChat(db: PgDb): ChatMethods {
    * keeps the statement right even without it.
    */
   async function change(t: Tx, before: ConversationRef, kind: SystemKind, agent: AgentRef | null, changeIt: Change): Promise<Changed<Conversation> | null> {
-    const applied = await applyChange(t, before, kind, agent, changeIt);
+    const applied = await applyChange(t, before, kind, agent, changeIt, now());
     return applied && { value: applied.after, events: await t.logEvents(applied.events) };
   }
-  /** change without logging: for a transaction that writes more before it logs everything at once. */
-  async function applyChange(t: Tx, before: ConversationRef, kind: SystemKind, agent: AgentRef | null, { set, guard, params = [] }: Change): Promise<{ after: Conversation; events: NewEvent[] } | null> {
-    const { count } = await t.run(`UPDATE conversations SET ${set} WHERE id = $1 AND ${guard}`, before.id, ...params);
-    if (count === 0) return null;
-    const name = agent?.name ?? null;
-    const message = (await insertMessage(t, before, {
-      conversationId: before.id, clientId: null, author: 'system', agentId: agent?.id ?? null,
-      body: systemText(kind, name), internal: false, system: { kind, agentName: name },
-    }, await agentRefOf(t, agent?.id ?? null), now()))!;
-    const after = await mustConversation(t, before.id);
-    return { after, events: [messageEvent(before, message), conversationEvent(after, 'conversation.updated')] };
-  }
-  /** A claim: only of a waiting conversation (claim, and a reply that takes one). */
-  const claimChange = (agent: AgentRef): Change => ({ set: "status = 'assigned', assignee_id = $2", guard: "status = 'waiting'", params: [agent.id] });
   /** Only what agents would see change is worth an event; a heartbeat of last_seen_at is not. */
   const visitorEvents = (before: Visitor, after: Visitor): NewEvent[] => {
     const { lastSeenAt: _a, ...seenBefore } = before;
@@ -52,21 +36,31 @@ export function createPgChat(db: PgDb): ChatMethods {
     return JSON.stringify(seenBefore) === JSON.stringify(seenAfter) ? []
       : [{ type: 'visitor.updated', data: { visitor: after }, siteId: after.siteId, visitorId: after.id, audience: 'agents' }];
   };
-  /** Locks the conversation, then changes it, or returns it as it is when that changes nothing. */
-  const changeOrKeep = (id: string, kind: SystemKind, agent: AgentRef | null, changeIt: Change) => tx(async (t) => {
+  /**
+   * Locks the conversation, then changes it (logging `more` of the result after its own events),
+   * or returns it as it is when that changes nothing.
+   */
+  const changeOrKeep = (id: string, kind: SystemKind, agent: AgentRef | null, changeIt: Change, more: (after: Conversation) => NewEvent[] = () => []) => tx(async (t) => {
     const before = await lockConversation(t, id);
-    return (await change(t, before, kind, agent, changeIt)) ?? { value: before, events: [] };
+    const applied = await applyChange(t, before, kind, agent, changeIt, now());
+    return applied ? { value: applied.after, events: await t.logEvents([...applied.events, ...more(applied.after)]) } : { value: before, events: [] };
   });
 
   return {
     async createVisitor({ siteId, tokenHash, context }) {
       const at = now();
-      const { rows: [row] } = await tx((t) => t.run(`INSERT INTO visitors (id, site_id, token_hash, context, created_at, last_seen_at)
-          VALUES ($1, $2, $3, $4::jsonb, $5, $5) RETURNING *`, newId('v'), siteId, tokenHash, JSON.stringify(context), at));
-      return toVisitor(row!);
+      const row = await tx(async (t) => {
+        const { rows: [created] } = await t.run(`INSERT INTO visitors (id, site_id, token_hash, context, created_at, last_seen_at)
+            VALUES ($1, $2, $3, $4::jsonb, $5, $5) RETURNING *`, newId('v'), siteId, tokenHash, JSON.stringify(context), at);
+        await recordPage(t, String(created!.id), context, at);
+        return created!;
+      });
+      return toVisitor(row);
     },
     async findVisitorByToken(siteId, tokenHash) {
-      const row = await one('SELECT * FROM visitors WHERE token_hash = $1 AND site_id = $2', tokenHash, siteId);
+      const row = await one('SELECT * FROM visitors WHERE token_hash = $1 AND site_id = $2', tokenHash, siteId)
+        // The browser of a visitor merged into another (mergeVisitors) finds the one they became.
+        ?? await one('SELECT v.* FROM visitor_aliases a JOIN visitors v ON v.id = a.visitor_id WHERE a.token_hash = $1 AND v.site_id = $2', tokenHash, siteId);
       return row ? toVisitor(row) : null;
     },
     async getVisitor(id) {
@@ -104,6 +98,7 @@ export function createPgChat(db: PgDb): ChatMethods {
             last_seen_at = GREATEST(last_seen_at, $3::bigint) WHERE id = $1 RETURNING *`,
           id, JSON.stringify(context), at, newVisitAfterMs);
         const after = toVisitor(row!);
+        await recordPage(t, id, context, at);
         return { value: after, events: await t.logEvents(visitorEvents(before, after)), newVisit: after.visits > before.visits };
       });
     },
@@ -136,13 +131,16 @@ export function createPgChat(db: PgDb): ChatMethods {
     async listVisitorConversations(visitorId) {
       return (await all(`${CONVERSATION_SELECT} WHERE c.visitor_id = $1 ORDER BY c.created_at DESC, c.ord DESC`, visitorId)).map(toConversation);
     },
-    async listConversations({ siteIds, view, userId, q, limit }: ConversationQuery) {
+    async listConversations({ siteIds, view, userId, q, labelId, teamIds, limit }: ConversationQuery) {
       if (siteIds.length === 0) return [];
       const params: Param[] = [];
       const $ = (value: Param) => `$${params.push(value)}`;
       const where = [`c.site_id = ANY(${$(siteIds)}::text[])`];
+      // A team's waiting conversations are its members' queue (issue 14).
+      if (view === 'waiting' && teamIds) where.push(`(c.team_id IS NULL OR c.team_id = ANY(${$(teamIds)}::text[]))`);
+      if (labelId) where.push(`EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.conversation_id = c.id AND cl.label_id = ${$(labelId)})`);
       let order = 'COALESCE(c.last_message_at, c.created_at) DESC, c.ord DESC';
-      if (view === 'waiting') { where.push("c.status = 'waiting'"); order = 'c.created_at ASC, c.ord ASC'; }
+      if (view === 'waiting') { where.push("c.status = 'waiting'"); order = 'COALESCE(c.waiting_since, c.created_at) ASC, c.ord ASC'; }
       if (view === 'mine') where.push(`c.status = 'assigned' AND c.assignee_id = ${$(userId)}`);
       if (view === 'open') where.push("c.status IN ('waiting', 'assigned')");
       if (view === 'resolved') { where.push("c.status = 'resolved'"); order = 'c.resolved_at DESC NULLS LAST, c.ord DESC'; }
@@ -178,7 +176,7 @@ export function createPgChat(db: PgDb): ChatMethods {
           // for the lock: look again, so that a retry or a note that took this clientId meanwhile
           // is answered as stored rather than claimed for (a retry writes nothing).
           if (input.clientId !== null && await t.one('SELECT 1 FROM messages WHERE conversation_id = $1 AND client_id = $2', before.id, input.clientId)) return stored();
-          const took = await applyChange(t, before, 'joined', input.claimIfWaiting, claimChange(input.claimIfWaiting));
+          const took = await applyChange(t, before, 'joined', input.claimIfWaiting, claimChange(input.claimIfWaiting), now());
           if (took) {
             logged.push(...took.events);
             before = took.after;
@@ -194,7 +192,7 @@ export function createPgChat(db: PgDb): ChatMethods {
         let reopened: Conversation | null = null;
         if (input.author === 'visitor' && before.status === 'resolved') {
           await t.run(`UPDATE conversations SET status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END,
-              resolved_at = NULL WHERE id = $1`, before.id);
+              resolved_at = NULL, ${startsWaiting('$2')} WHERE id = $1`, before.id, now());
           reopened = await mustConversation(t, before.id);
         }
         const events = await t.logEvents([...logged, messageEvent(before, message), ...(reopened ? [conversationEvent(reopened, 'conversation.updated')] : [])]);
@@ -227,9 +225,11 @@ export function createPgChat(db: PgDb): ChatMethods {
         return { value: current, events: [], outcome };
       });
     },
-    async transfer(conversationId, _from, to) {
+    async transfer(conversationId, from, to) {
       return changeOrKeep(conversationId, 'transferred', to,
-        { set: "status = 'assigned', assignee_id = $2, resolved_at = NULL", guard: 'assignee_id IS DISTINCT FROM $2', params: [to.id] });
+        { set: "status = 'assigned', assignee_id = $2, resolved_at = NULL", guard: 'assignee_id IS DISTINCT FROM $2', params: [to.id] },
+        // The receiver is told it was passed to them (issue 14), apart from the plain update.
+        (after) => [assignedEvent(after, 'transfer', from)]);
     },
     async resolve(conversationId, agent) {
       return changeOrKeep(conversationId, 'resolved', agent,
@@ -237,7 +237,7 @@ export function createPgChat(db: PgDb): ChatMethods {
     },
     async reopen(conversationId, agent) {
       return changeOrKeep(conversationId, 'reopened', agent,
-        { set: "status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END, resolved_at = NULL", guard: "status = 'resolved'" });
+        { set: `status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END, resolved_at = NULL, ${startsWaiting('$2')}`, guard: "status = 'resolved'", params: [now()] });
     },
     async markRead(conversationId, by, seq) {
       return tx(async (t) => {

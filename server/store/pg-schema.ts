@@ -144,7 +144,7 @@ const MIGRATIONS: string[] = [
     UNIQUE (site_id, shortcut)
   );
   `,
-  /* 4: email threads — reply tokens and the Message-IDs sent per conversation (SQLite's 4) */ `
+  /* 2: email threads — reply tokens and the Message-IDs sent per conversation (SQLite's 4) */ `
   CREATE TABLE email_threads (
     conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
     reply_token TEXT NOT NULL UNIQUE,
@@ -159,12 +159,205 @@ const MIGRATIONS: string[] = [
   CREATE INDEX sent_emails_conversation ON sent_emails(conversation_id);
   `,
   /* 3: the email outbox, per-message email state, unsubscribes (SQLite's 5) */ `
+  -- What is to be emailed. One row per email; message_id is its Message-ID header, the same on
+  -- every attempt. A sender claims a row (status 'sending', lease_owner) until next_attempt_at,
+  -- when a claim that was never finished (its process died) may be taken again.
+  CREATE TABLE email_outbox (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('reply', 'transcript', 'agent-alert')),
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    recipient TEXT NOT NULL,
+    user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL UNIQUE,
+    message_ids JSONB NOT NULL,
+    dedupe_key TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'cancelled')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL,
+    lease_owner TEXT,
+    last_error TEXT,
+    created_at BIGINT NOT NULL,
+    sent_at BIGINT
+  );
+  CREATE INDEX email_outbox_due ON email_outbox(next_attempt_at) WHERE status IN ('pending', 'sending');
+  CREATE INDEX email_outbox_conversation ON email_outbox(conversation_id);
+
+  -- What became of each agent reply by email, as agents see it (protocol.ts, MessageEmail).
+  CREATE TABLE message_emails (
+    message_id TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'suppressed', 'seen', 'unsubscribed', 'no-address')),
+    at BIGINT NOT NULL,
+    error TEXT,
+    retry_at BIGINT,
+    outbox_id TEXT REFERENCES email_outbox(id) ON DELETE SET NULL
+  );
+  CREATE INDEX message_emails_conversation ON message_emails(conversation_id);
+  CREATE INDEX message_emails_outbox ON message_emails(outbox_id);
+  CREATE INDEX message_emails_due ON message_emails(at) WHERE state = 'pending' AND outbox_id IS NULL;
+
+  -- Addresses (lower-cased) that get no more email of a site.
+  CREATE TABLE email_unsubscribes (
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    address TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (site_id, address)
+  );
+  -- A site's delays, when its owner changed them from EMAIL_DEFAULTS (protocol.ts).
+  CREATE TABLE site_email_settings (
+    site_id TEXT PRIMARY KEY REFERENCES sites(id) ON DELETE CASCADE,
+    reply_delay_ms BIGINT,
+    alert_delay_ms BIGINT
+  );
+  -- An agent who turned their alerts off (or on again); no row: on.
+  CREATE TABLE agent_email_alerts (
+    user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    enabled BOOLEAN NOT NULL
+  );
+  -- Conversations nobody answered whose agents were emailed about it: once each.
+  CREATE TABLE conversation_email_alerts (
+    conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+    alerted_at BIGINT NOT NULL
+  );
+  -- What the alert planner scans: new conversations nobody has answered yet.
+  CREATE INDEX conversations_unanswered ON conversations(created_at) WHERE status = 'waiting' AND first_response_at IS NULL;
   `,
   /* 4: inbound email held for review (SQLite's 6) */ `
+  CREATE TABLE held_emails (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    sender_name TEXT,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('unknown-sender', 'auto-reply')),
+    received_at BIGINT NOT NULL,
+    UNIQUE (conversation_id, client_id)
+  );
+  CREATE INDEX held_emails_site ON held_emails(site_id, received_at);
   `,
-  /* 5: the team inbox — labels and saved views (SQLite's 7) */ `
+  /* 5: the team inbox — labels and saved views, a visitor's pages, merged visitors' tokens (SQLite's 7) */ `
+  CREATE TABLE labels (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    color TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    UNIQUE (site_id, name_key)
+  );
+  CREATE TABLE conversation_labels (
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    label_id TEXT NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (conversation_id, label_id)
+  );
+  CREATE INDEX conversation_labels_label ON conversation_labels(label_id);
+  CREATE TABLE saved_views (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    filter JSONB NOT NULL,
+    created_at BIGINT NOT NULL,
+    UNIQUE (user_id, name_key)
+  );
+  CREATE TABLE visitor_pages (
+    visitor_id TEXT NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    title TEXT,
+    first_seen_at BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL,
+    views INTEGER NOT NULL,
+    PRIMARY KEY (visitor_id, url)
+  );
+  CREATE TABLE visitor_aliases (
+    token_hash TEXT PRIMARY KEY,
+    visitor_id TEXT NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX visitor_aliases_visitor ON visitor_aliases(visitor_id);
   `,
-  /* 6: the team inbox — teams, assignment rules, agent capacity (SQLite's 8) */ `
+  /* 6: the team inbox — teams, assignment rules, agent capacity, unanswered alerts (SQLite's 8) */ `
+  CREATE TABLE site_assignment (
+    site_id TEXT PRIMARY KEY REFERENCES sites(id) ON DELETE CASCADE,
+    rule TEXT NOT NULL CHECK (rule IN ('manual', 'round-robin', 'least-load')),
+    unanswered_after_ms BIGINT,
+    last_agent_id TEXT,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE TABLE agent_capacity (
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    capacity INTEGER NOT NULL,
+    PRIMARY KEY (site_id, user_id)
+  );
+  CREATE TABLE teams (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    last_agent_id TEXT,
+    created_at BIGINT NOT NULL,
+    UNIQUE (site_id, name_key)
+  );
+  CREATE TABLE team_members (
+    team_id TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (team_id, user_id)
+  );
+  CREATE INDEX team_members_user ON team_members(user_id);
+  ALTER TABLE conversations ADD COLUMN team_id TEXT REFERENCES teams(id) ON DELETE SET NULL;
+  ALTER TABLE conversations ADD COLUMN waiting_since BIGINT;
+  ALTER TABLE conversations ADD COLUMN unanswered_alerts INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX conversations_team ON conversations(team_id);
+  `,
+  /* 7: attachments (SQLite's 9), and the bytes of files for the database file storage (pg-files.ts) */ `
+  CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL,
+    conversation_id TEXT REFERENCES conversations(id) ON DELETE SET NULL,
+    client_id TEXT NOT NULL,
+    author TEXT NOT NULL CHECK (author IN ('visitor', 'agent')),
+    agent_id TEXT,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    message_id TEXT,
+    internal BOOLEAN NOT NULL DEFAULT false,
+    created_at BIGINT NOT NULL,
+    UNIQUE (conversation_id, client_id)
+  );
+  CREATE INDEX attachments_site ON attachments(site_id);
+  CREATE INDEX attachments_unsent ON attachments(created_at) WHERE message_id IS NULL;
+  CREATE INDEX attachments_gone ON attachments(id) WHERE conversation_id IS NULL;
+  ALTER TABLE messages ADD COLUMN attachments JSONB;
+  UPDATE sites SET widget = widget || jsonb_build_object('attachments', '{"visitors":true,"maxBytes":10485760,"types":["image/png","image/jpeg","image/gif","image/webp","application/pdf","text/plain","application/vnd.openxmlformats-officedocument.wordprocessingml.document","application/vnd.openxmlformats-officedocument.spreadsheetml.sheet","application/vnd.openxmlformats-officedocument.presentationml.presentation","application/vnd.oasis.opendocument.text","application/vnd.oasis.opendocument.spreadsheet","application/vnd.oasis.opendocument.presentation","application/msword","application/vnd.ms-excel","application/vnd.ms-powerpoint"]}'::jsonb);
+
+  -- A file's bytes in chunks of ordinary rows: read with short statements, deleted with the file,
+  -- backed up and replicated like everything else (why not large objects: pg-files.ts).
+  CREATE TABLE file_blobs (
+    key TEXT PRIMARY KEY,
+    size BIGINT NOT NULL DEFAULT 0,
+    complete BOOLEAN NOT NULL DEFAULT false,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX file_blobs_created ON file_blobs(created_at);
+  CREATE TABLE file_chunks (
+    key TEXT NOT NULL REFERENCES file_blobs(key) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    data BYTEA NOT NULL,
+    PRIMARY KEY (key, n)
+  );
+  `,
+  /* 8: webhooks and their delivery log (SQLite's 10) */ `
+  `,
+  /* 9: API tokens (SQLite's 11) */ `
+  `,
+  /* 10: satisfaction ratings and report indexes (SQLite's 12) */ `
   `,
 ];
 

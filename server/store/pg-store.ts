@@ -7,12 +7,20 @@
  * events of every process, so a writer may hear back before its events are announced.
  */
 import { createPgAccounts } from './pg-accounts.ts';
+import { createPgAssignment } from './pg-assignment.ts';
 import { createPgChat } from './pg-chat.ts';
 import { openPgDb, type PgStoreOptions } from './pg-db.ts';
+import { createPgAttachments } from './pg-attachments.ts';
 import { createPgEmailThreads } from './pg-email-threads.ts';
+import { createPgEmailOutbox } from './pg-email-outbox.ts';
 import { createPgEvents } from './pg-events.ts';
 import { createFollower } from './pg-follower.ts';
+import { createPgHeldEmails } from './pg-held-emails.ts';
+import { createPgLabels } from './pg-labels.ts';
+import { createPgSavedViews } from './pg-saved-views.ts';
+import { createPgVisitorHistory } from './pg-visitor-history.ts';
 import { migrate } from './pg-schema.ts';
+import { createPgTeams } from './pg-teams.ts';
 import type { Store } from './store.ts';
 
 export type { PgStoreOptions };
@@ -37,5 +45,13 @@ export function createPgStore(options: PgStoreOptions): Store {
     ...createPgChat(db),
     ...createPgEvents(db),
     ...createPgEmailThreads(db),
+    ...createPgEmailOutbox(db),
+    ...createPgAttachments(db),
+    ...createPgHeldEmails(db),
+    ...createPgLabels(db),
+    ...createPgSavedViews(db),
+    ...createPgVisitorHistory(db),
+    ...createPgTeams(db),
+    ...createPgAssignment(db),
   };
 }

@@ -68,7 +68,7 @@ function agentRef(id: unknown, name: unknown, avatar: unknown): AgentRef | null 
   return id == null ? null : { id: str(id), name: str(name ?? ''), avatarUrl: strOrNull(avatar) };
 }
 
-/** Expects the conversation columns plus assignee_name, assignee_avatar, visitor_name and visitor_email from joins. */
+/** Expects the conversation columns plus assignee_name, assignee_avatar, visitor_name, visitor_email and team_name from joins. */
 export function toConversation(row: Row): Conversation {
   return {
     id: str(row.id),
@@ -85,6 +85,10 @@ export function toConversation(row: Row): Conversation {
     preview: strOrNull(row.preview),
     visitorReadSeq: num(row.visitor_read_seq),
     agentReadSeq: num(row.agent_read_seq),
+    // Assignment (issue 14): the team joined as team_name; a new conversation waits since it was made.
+    team: row.team_id == null ? null : { id: str(row.team_id), name: str(row.team_name ?? '') },
+    waitingSince: str(row.status) === 'waiting' ? num(row.waiting_since ?? row.created_at) : null,
+    unansweredAlerts: num(row.unanswered_alerts ?? 0),
   };
 }
 
@@ -132,6 +136,8 @@ export function toMessage(row: Row): Message {
     internal: Boolean(num(row.internal)),
     system: kind ? { kind, agentName: strOrNull(row.system_agent_name) } : null,
     createdAt: num(row.created_at),
+    // Files (issue 13): only on messages that carry some, so every other message's shape is unchanged.
+    ...(row.attachments != null ? { attachments: json(row.attachments) } : {}),
   };
 }
 

@@ -111,10 +111,11 @@ export function createSqliteAccounts({ now, one, all, run, write, logEvent, agen
         const current = one('SELECT * FROM users WHERE id = ?', id);
         if (!current) throw new Error(`user ${id} does not exist`);
         const wasActiveOwner = current.role === 'owner' && !Number(current.disabled);
-        run('UPDATE users SET name = ?, role = ?, disabled = ?, password_hash = ? WHERE id = ?',
+        run('UPDATE users SET name = ?, role = ?, disabled = ?, password_hash = ?, avatar_url = ? WHERE id = ?',
           patch.name ?? String(current.name), patch.role ?? String(current.role),
           patch.disabled === undefined ? Number(current.disabled) : patch.disabled ? 1 : 0,
-          patch.passwordHash ?? String(current.password_hash), id);
+          patch.passwordHash ?? String(current.password_hash),
+          patch.avatarUrl === undefined ? (current.avatar_url as string | null) : patch.avatarUrl, id);
         // In the job, after the change: the job's savepoint rolls it back (issue 10, keep an owner).
         if (wasActiveOwner && !one("SELECT 1 FROM users WHERE role = 'owner' AND disabled = 0 LIMIT 1")) throw new LastOwnerError();
         if (patch.siteIds) {
@@ -154,10 +155,9 @@ export function createSqliteAccounts({ now, one, all, run, write, logEvent, agen
     },
     async createCanned({ siteId, shortcut, body }) {
       const id = newId('r');
-      await write(() => run(`INSERT INTO canned_responses (id, site_id, shortcut, body, created_at) VALUES (?, ?, ?, ?, ?)
-          ON CONFLICT (site_id, shortcut) DO UPDATE SET body = excluded.body`, id, siteId, shortcut, body, now()));
-      const row = one('SELECT * FROM canned_responses WHERE site_id = ? AND shortcut = ?', siteId, shortcut)!;
-      return { id: String(row.id), siteId, shortcut, body: String(row.body) };
+      const created = await write(() => Number(run(`INSERT INTO canned_responses (id, site_id, shortcut, body, created_at) VALUES (?, ?, ?, ?, ?)
+          ON CONFLICT (site_id, shortcut) DO NOTHING`, id, siteId, shortcut, body, now()).changes) > 0);
+      return created ? { id, siteId, shortcut, body } : null;
     },
     async deleteCanned(siteId, id) {
       return write(() => Number(run('DELETE FROM canned_responses WHERE id = ? AND site_id = ?', id, siteId).changes) > 0);

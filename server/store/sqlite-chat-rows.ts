@@ -1,20 +1,34 @@
 /**
  * What every chat write of the SQLite store shares: reading a conversation or message back with
- * its joins, logging a conversation event, and inserting the next message of a conversation.
+ * its joins, logging a conversation event, inserting the next message of a conversation, and a
+ * status or assignee change with its system message (claims, transfers, the assignment rule).
  * Callers hold the write job; nothing here queues a write or commits.
  */
-import type { Conversation, Message } from '../../protocol/protocol.ts';
-import { newId, PREVIEW_CHARS, toConversation, toMessage } from './rows.ts';
-import type { SqliteDb } from './sqlite-db.ts';
-import type { AppendMessageInput, ConversationRef, LoggedEvent } from './store.ts';
+import type { AgentRef, Conversation, Message, SystemKind } from '../../protocol/protocol.ts';
+import { newId, PREVIEW_CHARS, systemText, toConversation, toMessage } from './rows.ts';
+import type { Param, SqliteDb } from './sqlite-db.ts';
+import { attachToMessage } from './sqlite-attachments.ts';
+import type { AppendMessageInput, Changed, ConversationRef, LoggedEvent } from './store.ts';
 
 export const CONVERSATION_SELECT = `SELECT c.*, u.name AS assignee_name, u.avatar_url AS assignee_avatar,
-  cv.name AS visitor_name, cv.email AS visitor_email
-  FROM conversations c LEFT JOIN users u ON u.id = c.assignee_id JOIN visitors cv ON cv.id = c.visitor_id`;
+  cv.name AS visitor_name, cv.email AS visitor_email, ct.name AS team_name
+  FROM conversations c LEFT JOIN users u ON u.id = c.assignee_id JOIN visitors cv ON cv.id = c.visitor_id
+  LEFT JOIN teams ct ON ct.id = c.team_id`;
 export const MESSAGE_SELECT = `SELECT m.*, u.name AS agent_name, u.avatar_url AS agent_avatar
   FROM messages m LEFT JOIN users u ON u.id = m.agent_id`;
 
-export function createChatRows({ now, one, run, logEvent, agentRefOf }: SqliteDb) {
+/** A status or assignee change: SET with its params, and an extra WHERE guard with its own. */
+export interface Change { set: string; params?: Param[]; guard?: string; guardParams?: Param[] }
+
+/**
+ * SET fragment for a change that may make a conversation wait again (reopening with nobody on it):
+ * its wait starts now (the one parameter) and its unanswered alerts start over (issue 14).
+ */
+export const STARTS_WAITING = `waiting_since = CASE WHEN assignee_id IS NULL THEN ? ELSE waiting_since END,
+  unanswered_alerts = CASE WHEN assignee_id IS NULL THEN 0 ELSE unanswered_alerts END`;
+
+export function createChatRows(ctx: SqliteDb) {
+  const { now, one, run, logEvent, agentRefOf } = ctx;
   const conversation = (id: string): Conversation | null => {
     const row = one(`${CONVERSATION_SELECT} WHERE c.id = ?`, id);
     return row ? toConversation(row) : null;
@@ -52,14 +66,35 @@ export function createChatRows({ now, one, run, logEvent, agentRefOf }: SqliteDb
         WHERE id = ?`,
       seq, at, visible ? 1 : 0, input.body.slice(0, PREVIEW_CHARS), answered ? 1 : 0, at,
       input.author, seq, input.author, seq, c.id);
+    const attachments = attachToMessage(ctx, c, id, input);
     // Built from what was just written rather than read back: the hot path of every send.
     const stored: Message = {
       id, conversationId: c.id, seq, clientId: input.clientId, author: input.author, agent: agentRefOf(input.agentId),
-      body: input.body, internal: input.internal, system: input.system ?? null, createdAt: at,
+      body: input.body, internal: input.internal, system: input.system ?? null, createdAt: at, ...(attachments && { attachments }),
     };
     const event = logEvent({ type: 'message', data: { message: stored }, siteId: c.siteId, visitorId: c.visitorId, audience: input.internal ? 'agents' : 'all' });
     return { message: stored, event };
   }
 
-  return { conversation, mustConversation, conversationRef, message, conversationEvent, insertMessage };
+  /**
+   * A status or assignee change with its system message; the caller holds the write job. `guard`
+   * is an extra WHERE condition; when it no longer holds, nothing is written and null is returned.
+   * The message names `agentName` (a team's, when passed to one), else the agent's.
+   */
+  function applyChange(id: string, kind: SystemKind, agent: AgentRef | null, change: Change, agentName = agent?.name ?? null): Changed<Conversation> | null {
+    const before = mustConversation(id);
+    const { changes } = run(`UPDATE conversations SET ${change.set} WHERE id = ? ${change.guard ? `AND ${change.guard}` : ''}`, ...(change.params ?? []), id, ...(change.guardParams ?? []));
+    if (Number(changes) === 0) return null;
+    const { event } = insertMessage(before, { conversationId: id, clientId: null, author: 'system', agentId: agent?.id ?? null, body: systemText(kind, agentName), internal: false, system: { kind, agentName } });
+    const after = mustConversation(id);
+    return { value: after, events: [event, conversationEvent(after, 'conversation.updated')] };
+  }
+  /** A claim: only of a waiting conversation (claim, a reply that takes one, the assignment rule). */
+  const claimChange = (agent: AgentRef): Change => ({ set: "status = 'assigned', assignee_id = ?", params: [agent.id], guard: "status = 'waiting'" });
+
+  /** Someone else gave the conversation to an agent or a team: for the receiver's notification (agents only). */
+  const assignedEvent = (c: Conversation, via: 'transfer' | 'rule', by: AgentRef | null) =>
+    logEvent({ type: 'conversation.assigned', data: { conversation: c, via, by }, siteId: c.siteId, visitorId: c.visitorId, audience: 'agents' });
+
+  return { conversation, mustConversation, conversationRef, message, conversationEvent, insertMessage, applyChange, claimChange, assignedEvent };
 }

@@ -5,37 +5,19 @@
  * does, after COMMIT).
  */
 import type { AgentRef, Conversation, SystemKind, Visitor } from '../../protocol/protocol.ts';
-import { likePattern, newId, systemText, toConversation, toMessage, toVisitor } from './rows.ts';
-import { CONVERSATION_SELECT, createChatRows, MESSAGE_SELECT } from './sqlite-chat-rows.ts';
+import { likePattern, newId, toConversation, toMessage, toVisitor } from './rows.ts';
+import { CONVERSATION_SELECT, createChatRows, MESSAGE_SELECT, STARTS_WAITING, type Change } from './sqlite-chat-rows.ts';
 import type { Param, SqliteDb } from './sqlite-db.ts';
+import { recordPage } from './sqlite-visitor-history.ts';
 import type { Changed, ClaimOutcome, ConversationQuery, LoggedEvent, ChatMethods } from './store.ts';
-
-/** A status or assignee change: SET with its params, and an extra WHERE guard with its own. */
-interface Change { set: string; params?: Param[]; guard?: string; guardParams?: Param[] }
-
 
 export function createSqliteChat(ctx: SqliteDb): ChatMethods {
   const { now, one, all, run, write, logEvent } = ctx;
-  const { conversation, mustConversation, conversationRef, message, conversationEvent, insertMessage } = createChatRows(ctx);
+  const { conversation, mustConversation, conversationRef, message, conversationEvent, insertMessage, applyChange, claimChange, assignedEvent } = createChatRows(ctx);
 
-  /**
-   * A status or assignee change with its system message; the caller holds the write job. `guard`
-   * is an extra WHERE condition; when it no longer holds, nothing is written and null is returned.
-   */
-  function applyChange(id: string, kind: SystemKind, agent: AgentRef | null, change: Change): Changed<Conversation> | null {
-    const before = mustConversation(id);
-    const { changes } = run(`UPDATE conversations SET ${change.set} WHERE id = ? ${change.guard ? `AND ${change.guard}` : ''}`, ...(change.params ?? []), id, ...(change.guardParams ?? []));
-    if (Number(changes) === 0) return null;
-    const name = agent?.name ?? null;
-    const { event } = insertMessage(before, { conversationId: id, clientId: null, author: 'system', agentId: agent?.id ?? null, body: systemText(kind, name), internal: false, system: { kind, agentName: name } });
-    const after = mustConversation(id);
-    return { value: after, events: [event, conversationEvent(after, 'conversation.updated')] };
-  }
   /** applyChange in a transaction of its own. */
   const changeConversation = (id: string, kind: SystemKind, agent: AgentRef | null, change: Change) =>
     write(() => applyChange(id, kind, agent, change));
-  /** A claim: only of a waiting conversation (claim, and a reply that takes one). */
-  const claimChange = (agent: AgentRef): Change => ({ set: "status = 'assigned', assignee_id = ?", params: [agent.id], guard: "status = 'waiting'" });
   /** Only what agents would see change is worth an event; a heartbeat of last_seen_at is not. */
   const visitorEvents = (before: Visitor, after: Visitor) => {
     const { lastSeenAt: _a, ...seenBefore } = before;
@@ -49,12 +31,17 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
     async createVisitor({ siteId, tokenHash, context }) {
       const id = newId('v');
       const at = now();
-      await write(() => run('INSERT INTO visitors (id, site_id, token_hash, context, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)',
-        id, siteId, tokenHash, JSON.stringify(context), at, at));
+      await write(() => {
+        run('INSERT INTO visitors (id, site_id, token_hash, context, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)',
+          id, siteId, tokenHash, JSON.stringify(context), at, at);
+        recordPage(ctx, id, context, at);
+      });
       return toVisitor(one('SELECT * FROM visitors WHERE id = ?', id)!);
     },
     async findVisitorByToken(siteId, tokenHash) {
-      const row = one('SELECT * FROM visitors WHERE token_hash = ? AND site_id = ?', tokenHash, siteId);
+      const row = one('SELECT * FROM visitors WHERE token_hash = ? AND site_id = ?', tokenHash, siteId)
+        // The browser of a visitor merged into another (mergeVisitors) finds the one they became.
+        ?? one('SELECT v.* FROM visitor_aliases a JOIN visitors v ON v.id = a.visitor_id WHERE a.token_hash = ? AND v.site_id = ?', tokenHash, siteId);
       return row ? toVisitor(row) : null;
     },
     async getVisitor(id) {
@@ -86,6 +73,7 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
         run(`UPDATE visitors SET context = ?, visits = visits + CASE WHEN last_seen_at < ? - ? THEN 1 ELSE 0 END,
             last_seen_at = MAX(last_seen_at, ?) WHERE id = ?`,
           JSON.stringify({ ...before.context, ...context }), at, newVisitAfterMs, at, id);
+        recordPage(ctx, id, context, at);
         const after = toVisitor(one('SELECT * FROM visitors WHERE id = ?', id)!);
         return { value: after, events: visitorEvents(before, after), newVisit: after.visits > before.visits };
       });
@@ -115,12 +103,15 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
     async listVisitorConversations(visitorId) {
       return all(`${CONVERSATION_SELECT} WHERE c.visitor_id = ? ORDER BY c.created_at DESC`, visitorId).map(toConversation);
     },
-    async listConversations({ siteIds, view, userId, q, limit }: ConversationQuery) {
+    async listConversations({ siteIds, view, userId, q, labelId, teamIds, limit }: ConversationQuery) {
       if (siteIds.length === 0) return [];
       const where = [`c.site_id IN (${siteIds.map(() => '?').join(', ')})`];
       const params: Param[] = [...siteIds];
+      // A team's waiting conversations are its members' queue (issue 14).
+      if (view === 'waiting' && teamIds) { where.push(`(c.team_id IS NULL OR c.team_id IN (${teamIds.map(() => '?').join(', ') || 'NULL'}))`); params.push(...teamIds); }
+      if (labelId) { where.push('EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.conversation_id = c.id AND cl.label_id = ?)'); params.push(labelId); }
       let order = 'COALESCE(c.last_message_at, c.created_at) DESC';
-      if (view === 'waiting') { where.push("c.status = 'waiting'"); order = 'c.created_at ASC'; }
+      if (view === 'waiting') { where.push("c.status = 'waiting'"); order = 'COALESCE(c.waiting_since, c.created_at) ASC'; }
       if (view === 'mine') { where.push("c.status = 'assigned' AND c.assignee_id = ?"); params.push(userId); }
       if (view === 'open') where.push("c.status IN ('waiting', 'assigned')");
       if (view === 'resolved') { where.push("c.status = 'resolved'"); order = 'c.resolved_at DESC'; }
@@ -154,7 +145,7 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
         events.push(event);
         if (input.author === 'visitor' && before.status === 'resolved') {
           run(`UPDATE conversations SET status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END,
-              resolved_at = NULL WHERE id = ?`, before.id);
+              resolved_at = NULL, ${STARTS_WAITING} WHERE id = ?`, now(), before.id);
           events.push(conversationEvent(mustConversation(before.id), 'conversation.updated'));
         }
         return { value: stored, created: true, claimed: took !== null, events };
@@ -186,9 +177,13 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
       const outcome: ClaimOutcome = latest.assignee?.id === agent.id ? 'already-yours' : latest.status === 'assigned' ? 'taken' : 'not-claimable';
       return { value: latest, events: [], outcome };
     },
-    async transfer(conversationId, _from, to) {
-      return (await changeConversation(conversationId, 'transferred', to,
-        { set: "status = 'assigned', assignee_id = ?, resolved_at = NULL", params: [to.id], guard: "(assignee_id IS NULL OR assignee_id <> ?)", guardParams: [to.id] })) ?? unchanged(conversationId);
+    async transfer(conversationId, from, to) {
+      return write(() => {
+        const changed = applyChange(conversationId, 'transferred', to,
+          { set: "status = 'assigned', assignee_id = ?, resolved_at = NULL", params: [to.id], guard: "(assignee_id IS NULL OR assignee_id <> ?)", guardParams: [to.id] });
+        // The receiver is told it was passed to them (issue 14), apart from the plain update.
+        return changed ? { ...changed, events: [...changed.events, assignedEvent(changed.value, 'transfer', from)] } : unchanged(conversationId);
+      });
     },
     async resolve(conversationId, agent) {
       return (await changeConversation(conversationId, 'resolved', agent,
@@ -196,7 +191,7 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
     },
     async reopen(conversationId, agent) {
       return (await changeConversation(conversationId, 'reopened', agent,
-        { set: "status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END, resolved_at = NULL", guard: "status = 'resolved'" })) ?? unchanged(conversationId);
+        { set: `status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END, resolved_at = NULL, ${STARTS_WAITING}`, params: [now()], guard: "status = 'resolved'" })) ?? unchanged(conversationId);
     },
     async markRead(conversationId, by, seq) {
       return write(() => {

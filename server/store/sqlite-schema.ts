@@ -153,12 +153,199 @@ const MIGRATIONS: string[] = [
   CREATE INDEX sent_emails_conversation ON sent_emails(conversation_id);
   `,
   /* 5: the email outbox, per-message email state, unsubscribes (issue 12) */ `
+  -- What is to be emailed. One row per email; message_id is its Message-ID header, the same on
+  -- every attempt. A sender claims a row (status 'sending', lease_owner) until next_attempt_at,
+  -- when a claim that was never finished (its process died) may be taken again.
+  CREATE TABLE email_outbox (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('reply', 'transcript', 'agent-alert')),
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    recipient TEXT NOT NULL,
+    user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL UNIQUE,
+    message_ids TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'cancelled')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_owner TEXT,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER
+  );
+  CREATE INDEX email_outbox_due ON email_outbox(next_attempt_at) WHERE status IN ('pending', 'sending');
+  CREATE INDEX email_outbox_conversation ON email_outbox(conversation_id);
+
+  -- What became of each agent reply by email, as agents see it (protocol.ts, MessageEmail).
+  CREATE TABLE message_emails (
+    message_id TEXT PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'suppressed', 'seen', 'unsubscribed', 'no-address')),
+    at INTEGER NOT NULL,
+    error TEXT,
+    retry_at INTEGER,
+    outbox_id TEXT REFERENCES email_outbox(id) ON DELETE SET NULL
+  );
+  CREATE INDEX message_emails_conversation ON message_emails(conversation_id);
+  CREATE INDEX message_emails_outbox ON message_emails(outbox_id);
+  CREATE INDEX message_emails_due ON message_emails(at) WHERE state = 'pending' AND outbox_id IS NULL;
+
+  -- Addresses (lower-cased) that get no more email of a site.
+  CREATE TABLE email_unsubscribes (
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    address TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (site_id, address)
+  );
+  -- A site's delays, when its owner changed them from EMAIL_DEFAULTS (protocol.ts).
+  CREATE TABLE site_email_settings (
+    site_id TEXT PRIMARY KEY REFERENCES sites(id) ON DELETE CASCADE,
+    reply_delay_ms INTEGER,
+    alert_delay_ms INTEGER
+  );
+  -- An agent who turned their alerts off (or on again); no row: on.
+  CREATE TABLE agent_email_alerts (
+    user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    enabled INTEGER NOT NULL
+  );
+  -- Conversations nobody answered whose agents were emailed about it: once each.
+  CREATE TABLE conversation_email_alerts (
+    conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+    alerted_at INTEGER NOT NULL
+  );
+  -- What the alert planner scans: new conversations nobody has answered yet.
+  CREATE INDEX conversations_unanswered ON conversations(created_at) WHERE status = 'waiting' AND first_response_at IS NULL;
   `,
   /* 6: inbound email held for review (issue 12) */ `
+  CREATE TABLE held_emails (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    sender_name TEXT,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('unknown-sender', 'auto-reply')),
+    received_at INTEGER NOT NULL,
+    UNIQUE (conversation_id, client_id)
+  );
+  CREATE INDEX held_emails_site ON held_emails(site_id, received_at);
   `,
-  /* 7: the team inbox — labels and saved views (issue 14) */ `
+  /* 7: the team inbox — labels and saved views, a visitor's pages, merged visitors' tokens (issue 14) */ `
+  CREATE TABLE labels (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    -- The name as compared for uniqueness (lower-cased by the store, the same way on every engine).
+    name_key TEXT NOT NULL,
+    color TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (site_id, name_key)
+  );
+  CREATE TABLE conversation_labels (
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    label_id TEXT NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (conversation_id, label_id)
+  );
+  CREATE INDEX conversation_labels_label ON conversation_labels(label_id);
+  CREATE TABLE saved_views (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    filter TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (user_id, name_key)
+  );
+  CREATE TABLE visitor_pages (
+    visitor_id TEXT NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    title TEXT,
+    first_seen_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    views INTEGER NOT NULL,
+    PRIMARY KEY (visitor_id, url)
+  );
+  -- The browser tokens of visitors merged into another: they find the visitor they became.
+  CREATE TABLE visitor_aliases (
+    token_hash TEXT PRIMARY KEY,
+    visitor_id TEXT NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX visitor_aliases_visitor ON visitor_aliases(visitor_id);
   `,
-  /* 8: the team inbox — teams, assignment rules, agent capacity (issue 14) */ `
+  /* 8: the team inbox — teams, assignment rules, agent capacity, unanswered alerts (issue 14) */ `
+  -- A site's rule; no row is 'manual' without alerts. last_agent_id is the round-robin turn.
+  CREATE TABLE site_assignment (
+    site_id TEXT PRIMARY KEY REFERENCES sites(id) ON DELETE CASCADE,
+    rule TEXT NOT NULL CHECK (rule IN ('manual', 'round-robin', 'least-load')),
+    unanswered_after_ms INTEGER,
+    last_agent_id TEXT,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE agent_capacity (
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    capacity INTEGER NOT NULL,
+    PRIMARY KEY (site_id, user_id)
+  );
+  CREATE TABLE teams (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    -- The name as compared for uniqueness (lower-cased by the store, the same way on every engine).
+    name_key TEXT NOT NULL,
+    -- The team's own round-robin turn.
+    last_agent_id TEXT,
+    created_at INTEGER NOT NULL,
+    UNIQUE (site_id, name_key)
+  );
+  CREATE TABLE team_members (
+    team_id TEXT NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (team_id, user_id)
+  );
+  CREATE INDEX team_members_user ON team_members(user_id);
+  ALTER TABLE conversations ADD COLUMN team_id TEXT REFERENCES teams(id) ON DELETE SET NULL;
+  -- Set when a conversation starts waiting again (reopened, passed to a team); null: since created_at.
+  ALTER TABLE conversations ADD COLUMN waiting_since INTEGER;
+  ALTER TABLE conversations ADD COLUMN unanswered_alerts INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX conversations_team ON conversations(team_id);
+  `,
+  /* 9: attachments (issue 13) */ `
+  -- conversation_id turns NULL when its conversation is deleted (or an upload is never sent): the
+  -- row then only remembers which bytes to delete, until the sweep (server/attachments/) has.
+  CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL,
+    conversation_id TEXT REFERENCES conversations(id) ON DELETE SET NULL,
+    client_id TEXT NOT NULL,
+    author TEXT NOT NULL CHECK (author IN ('visitor', 'agent')),
+    agent_id TEXT,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    message_id TEXT,
+    internal INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    UNIQUE (conversation_id, client_id)
+  );
+  CREATE INDEX attachments_site ON attachments(site_id);
+  CREATE INDEX attachments_unsent ON attachments(created_at) WHERE message_id IS NULL;
+  CREATE INDEX attachments_gone ON attachments(id) WHERE conversation_id IS NULL;
+  -- What a message carries, as it was sent: the Message's attachments, JSON.
+  ALTER TABLE messages ADD COLUMN attachments TEXT;
+  -- Sites made before attachments existed get the defaults (server/site-defaults.ts).
+  UPDATE sites SET widget = json_set(widget, '$.attachments', json('{"visitors":true,"maxBytes":10485760,"types":["image/png","image/jpeg","image/gif","image/webp","application/pdf","text/plain","application/vnd.openxmlformats-officedocument.wordprocessingml.document","application/vnd.openxmlformats-officedocument.spreadsheetml.sheet","application/vnd.openxmlformats-officedocument.presentationml.presentation","application/vnd.oasis.opendocument.text","application/vnd.oasis.opendocument.spreadsheet","application/vnd.oasis.opendocument.presentation","application/msword","application/vnd.ms-excel","application/vnd.ms-powerpoint"]}'));
+  `,
+  /* 10: webhooks and their delivery log (issue 15) */ `
+  `,
+  /* 11: API tokens (issue 15) */ `
+  `,
+  /* 12: satisfaction ratings and report indexes (issue 15) */ `
   `,
 ];
 

@@ -9,11 +9,19 @@
  * engines with real concurrency.
  */
 import { createSqliteAccounts } from './sqlite-accounts.ts';
+import { createSqliteAssignment } from './sqlite-assignment.ts';
 import { createSqliteChat } from './sqlite-chat.ts';
 import { openSqliteDb, type SqliteStoreOptions } from './sqlite-db.ts';
+import { createSqliteAttachments } from './sqlite-attachments.ts';
 import { createSqliteEmailThreads } from './sqlite-email-threads.ts';
+import { createSqliteEmailOutbox } from './sqlite-email-outbox.ts';
 import { createSqliteEvents } from './sqlite-events.ts';
+import { createSqliteHeldEmails } from './sqlite-held-emails.ts';
+import { createSqliteLabels } from './sqlite-labels.ts';
+import { createSqliteSavedViews } from './sqlite-saved-views.ts';
+import { createSqliteVisitorHistory } from './sqlite-visitor-history.ts';
 import { migrate } from './sqlite-schema.ts';
+import { createSqliteTeams } from './sqlite-teams.ts';
 import type { Store } from './store.ts';
 
 export type { SqliteStoreOptions };
@@ -35,5 +43,13 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ...createSqliteChat(ctx),
     ...createSqliteEvents(ctx),
     ...createSqliteEmailThreads(ctx),
+    ...createSqliteEmailOutbox(ctx),
+    ...createSqliteAttachments(ctx),
+    ...createSqliteHeldEmails(ctx),
+    ...createSqliteLabels(ctx),
+    ...createSqliteSavedViews(ctx),
+    ...createSqliteVisitorHistory(ctx),
+    ...createSqliteTeams(ctx),
+    ...createSqliteAssignment(ctx),
   };
 }

@@ -12,8 +12,12 @@
  * claimIfWaiting), one claim winner (claim), one message per clientId (appendMessage).
  */
 import type {
-  AgentRef, AgentStatus, CannedResponse, AttributeValue, Conversation, ConversationView, EventPayloads, EventType,
-  Message, MessagePage, Role, Site, SystemKind, User, Visitor, VisitorContext, WidgetConfig,
+  AssignmentSettings, Team, UpdateAssignmentRequest,
+} from '../../protocol/protocol.ts';
+import type { Attachment, AttachmentUsage } from '../../protocol/protocol.ts';
+import type {
+  AgentRef, AgentStatus, CannedResponse, AttributeValue, Conversation, ConversationLabels, ConversationView, EventPayloads, EventType,
+  Label, Message, MessageEmail, MessagePage, QueueFilter, Role, SavedView, Site, SystemKind, User, Visitor, VisitorContext, VisitorPage, WidgetConfig,
 } from '../../protocol/protocol.ts';
 
 /**
@@ -37,6 +41,19 @@ export class StoreUnavailableError extends Error {
 export class LastOwnerError extends Error {
   constructor(message = 'This is the only active owner; make someone else an owner first.') {
     super(message);
+  }
+}
+
+/**
+ * The store refused a change that would break a rule of the data (issue 14): a label, saved-view or
+ * team name already taken (whatever its case), a limit reached, or a merge of two visitors who cannot be
+ * one person. Checked in the change's own transaction; nothing was changed.
+ */
+export class RefusedError extends Error {
+  readonly reason: 'name-taken' | 'limit' | 'other-site' | 'identities-differ';
+  constructor(reason: RefusedError['reason'], message: string) {
+    super(message);
+    this.reason = reason;
   }
 }
 
@@ -94,9 +111,17 @@ export interface AppendMessageInput {
    * as for any reply to a colleague's conversation.
    */
   claimIfWaiting?: AgentRef;
+  /**
+   * Files the message carries (issue 13): each must be an unsent upload of this conversation by
+   * the same sender (the same agent, for agents), or nothing is stored and AttachmentUnusableError
+   * is thrown. They are taken in the message's own transaction, so no two messages share one.
+   */
+  attachmentIds?: string[];
 }
 
 export type ClaimOutcome = 'claimed' | 'already-yours' | 'taken' | 'not-claimable';
+/** assigned; not-waiting (someone has it, or it is resolved); manual (the site's rule); nobody-free (no online agent with room). */
+export type AutoAssignOutcome = 'assigned' | 'not-waiting' | 'manual' | 'nobody-free';
 
 export interface VisitorPatch {
   name?: string | null;
@@ -124,6 +149,13 @@ export interface ConversationQuery {
   userId: string;
   /** Matches message text, visitor name or email. */
   q?: string;
+  /** Only conversations with this label. */
+  labelId?: string;
+  /**
+   * The agent's teams: the 'waiting' view then leaves out conversations waiting for other teams
+   * (issue 14: a team's waiting conversations are its members' queue). Absent: no such filter.
+   */
+  teamIds?: string[];
   limit: number;
 }
 
@@ -200,7 +232,7 @@ export interface Store {
    * enabled owner. Checked in the same transaction as the change (on PostgreSQL with every enabled
    * owner's row locked), so of two owners demoting each other at once one is refused.
    */
-  updateUser(id: string, patch: { name?: string; role?: Role; disabled?: boolean; siteIds?: string[]; passwordHash?: string }): Promise<User>;
+  updateUser(id: string, patch: { name?: string; avatarUrl?: string | null; role?: Role; disabled?: boolean; siteIds?: string[]; passwordHash?: string }): Promise<User>;
   /** Ends every session of a user (disabled, password reset), or all but one (password changed in that one). */
   deleteUserSessions(userId: string, exceptTokenHash?: string): Promise<void>;
 
@@ -211,7 +243,8 @@ export interface Store {
   consumeInvite(tokenHash: string): Promise<Invite | null>;
 
   listCanned(siteIds: string[]): Promise<CannedResponse[]>;
-  createCanned(input: Omit<CannedResponse, 'id'>): Promise<CannedResponse>;
+  /** Null, changing nothing, when the site has a response with this shortcut already (one per shortcut, checked by the database). */
+  createCanned(input: Omit<CannedResponse, 'id'>): Promise<CannedResponse | null>;
   deleteCanned(siteId: string, id: string): Promise<boolean>;
 
   createSession(input: { tokenHash: string; userId: string; csrfToken: string; expiresAt: number }): Promise<void>;
@@ -219,6 +252,7 @@ export interface Store {
   deleteSession(tokenHash: string): Promise<void>;
 
   createVisitor(input: { siteId: string; tokenHash: string; context: Visitor['context'] }): Promise<Visitor>;
+  /** The visitor of a browser's token, or of a visitor merged into them since (mergeVisitors). */
   findVisitorByToken(siteId: string, tokenHash: string): Promise<Visitor | null>;
   getVisitor(id: string): Promise<Visitor | null>;
   updateVisitor(id: string, patch: VisitorPatch): Promise<Changed<Visitor>>;
@@ -266,6 +300,90 @@ export interface Store {
   /** Retention: deletes a site's conversations (and their events) with no activity since `before`. */
   deleteConversationsBefore(siteId: string, before: number): Promise<number>;
 
+  // Team inbox (issue 14): labels, saved views, a visitor's pages across visits, merging visitors.
+  /** Every label of these sites, by site, then name. */
+  listLabels(siteIds: string[]): Promise<Label[]>;
+  /**
+   * Logs `labels`. RefusedError 'name-taken' when the site has a label of this name in any case,
+   * 'limit' at LIMITS.labelsPerSite — both decided in the insert's transaction.
+   */
+  createLabel(input: Omit<Label, 'id'>): Promise<Changed<Label>>;
+  /** Null when the site has no such label. Logs `labels` when it changed; RefusedError 'name-taken' as createLabel. */
+  updateLabel(siteId: string, labelId: string, patch: { name?: string; color?: string }): Promise<Changed<Label> | null>;
+  /** Takes it off every conversation too, logging `labels` only (clients drop the id). False when unknown. */
+  deleteLabel(siteId: string, labelId: string): Promise<Changed<boolean>>;
+  /**
+   * Puts one label on a conversation or takes it off, and answers every label id it has then.
+   * Logs `conversation.labels` only when that changed something. Null when the label is not one
+   * of the conversation's site (or either does not exist).
+   */
+  setConversationLabel(conversationId: string, labelId: string, present: boolean): Promise<Changed<string[]> | null>;
+  conversationLabels(conversationIds: string[]): Promise<ConversationLabels>;
+  /** The user's saved views, by name. */
+  listSavedViews(userId: string): Promise<SavedView[]>;
+  /** RefusedError 'name-taken' (the user's own views, any case) or 'limit' (LIMITS.viewsPerAgent). */
+  createSavedView(input: { userId: string; name: string; filter: QueueFilter }): Promise<SavedView>;
+  /** False when the user has no such view. */
+  deleteSavedView(userId: string, viewId: string): Promise<boolean>;
+  /** Pages the visitor opened, most recent first (createVisitor and touchVisitor record them). */
+  visitorPages(visitorId: string): Promise<VisitorPage[]>;
+  /**
+   * Visitor `fromId` is `intoId` (one person, two browsers or two visits): in one transaction its
+   * conversations, pages and events become `intoId`'s, its details fill `intoId`'s gaps (name,
+   * email, identity, attributes; visits add up; first and last seen widen), its browser tokens
+   * then find `intoId` (findVisitorByToken), and `fromId` is deleted. Logs `visitor.merged`.
+   * Null when either is unknown; RefusedError 'other-site', or 'identities-differ' when both are
+   * verified as different people.
+   */
+  mergeVisitors(intoId: string, fromId: string): Promise<Changed<{ visitor: Visitor; moved: string[] }> | null>;
+
+  // Assignment (issue 14): who gets a waiting conversation. Every change of who has a conversation
+  // here takes the conversation's lock first, then the site's assignment row (PostgreSQL: FOR
+  // UPDATE), so auto-assignments of one site run one at a time across processes: the round-robin
+  // turn and each agent's load are read after the previous assignment committed.
+  /** The site's rule, alert threshold and capacities: manual, no alerts, no limits until set. */
+  getAssignmentSettings(siteId: string): Promise<AssignmentSettings>;
+  /** Applies the patch (a null capacity takes that agent's limit away) and answers the result. */
+  updateAssignmentSettings(siteId: string, patch: UpdateAssignmentRequest): Promise<AssignmentSettings>;
+  /** The teams of these sites, by site then name, members by id. */
+  listTeams(siteIds: string[]): Promise<Team[]>;
+  getTeam(teamId: string): Promise<Team | null>;
+  /**
+   * Logs `teams` (the site's list after the change). RefusedError 'name-taken' (any case) or
+   * 'limit' (LIMITS.teamsPerSite), decided in the insert's transaction.
+   */
+  createTeam(input: { siteId: string; name: string; memberIds: string[] }): Promise<Changed<Team>>;
+  /** Null when the site has no such team; logs `teams`; RefusedError 'name-taken' as createTeam. */
+  updateTeam(siteId: string, teamId: string, patch: { name?: string; memberIds?: string[] }): Promise<Changed<Team> | null>;
+  /**
+   * Its conversations stay, without a team (each open one logs conversation.updated), and `teams`
+   * is logged. False when the site has no such team.
+   */
+  deleteTeam(siteId: string, teamId: string): Promise<Changed<boolean>>;
+  /**
+   * The site's rule picks one of `online` (the agents present now, by presence) for a waiting
+   * conversation: a member of its team when it has one, with fewer open conversations of the site
+   * than their capacity. They take it exactly as a claim would (the "joined" message and
+   * conversation.updated), followed by conversation.assigned (via 'rule'), and the turn moves on —
+   * all in one transaction, so of two assignments at once each sees the other's.
+   */
+  autoAssign(conversationId: string, online: string[]): Promise<Changed<Conversation> & { outcome: AutoAssignOutcome }>;
+  /**
+   * Passes a conversation to a team of its site: nobody has it any more and it waits for the team
+   * (a 'transferred' system message naming the team, conversation.updated, conversation.assigned
+   * via 'transfer' by `by`); in the same transaction the rule gives it to an online member with
+   * room, as autoAssign. Nothing changes when it already waits for that team. Null when the site
+   * has no such team.
+   */
+  transferToTeam(conversationId: string, by: AgentRef, teamId: string, online: string[]): Promise<(Changed<Conversation> & { outcome: AutoAssignOutcome }) | null>;
+  /**
+   * Each waiting conversation that has waited, by `at` (the app clock's now), through one more
+   * period of its site's threshold since its last alert gets one conversation.unanswered, with unansweredAlerts the periods waited
+   * (a conversation waiting 5 periods when first checked gets one alert, not five). The count moves
+   * in the statement that checks it, so however many processes ask, each period alerts once.
+   */
+  alertUnanswered(at: number, limit: number): Promise<Changed<Conversation[]>>;
+
   /** Logs an event that is not tied to a row change (site config, visitor details). */
   appendEvent(event: Omit<LoggedEvent, 'id'>): Promise<LoggedEvent>;
   /**
@@ -296,6 +414,173 @@ export interface Store {
   sentEmail(messageId: string): Promise<SentEmail | null>;
   /** Every address this conversation's emails went to, lower-cased, without repeats. */
   emailRecipients(conversationId: string): Promise<string[]>;
+
+  // Held email (issue 12): replies that did not land by themselves wait here for an agent.
+  /**
+   * Holds an email for review, idempotent per conversation and clientId (the same email delivered
+   * twice is held once). value is null, and nothing is written, when the conversation already has
+   * a message with that clientId (the email was accepted before). Logs 'email.held'.
+   */
+  holdEmail(input: HoldEmailInput): Promise<Changed<HeldEmail | null> & { created: boolean }>;
+  /** The held email of these sites, newest first. */
+  listHeldEmails(siteIds: string[], limit: number): Promise<HeldEmail[]>;
+  getHeldEmail(id: string): Promise<HeldEmail | null>;
+  /**
+   * In one transaction: the held email stops being held and becomes the visitor's message in its
+   * conversation (with its clientId, so never twice; a visitor's message reopens a resolved
+   * conversation, as appendMessage does). Null when it is no longer held (accepted or discarded).
+   */
+  acceptHeldEmail(id: string): Promise<(Changed<Message> & { created: boolean }) | null>;
+  /** Null when it is no longer held. Logs 'email.released'. */
+  discardHeldEmail(id: string): Promise<Changed<HeldEmail> | null>;
+
+  // Email outbox (issue 12): what is to be emailed, claimed by one process at a time and marked
+  // sent once the mail server accepted it; what became of each agent reply (every change of it
+  // logs 'message.email' for agents in its own transaction); unsubscribes; each site's delays and
+  // each agent's alert choice; extra bearer tokens for a visitor who continues from an email.
+  /**
+   * Records what becomes of an agent's reply by email: 'suppressed', or 'pending' due at dueAt.
+   * Once per message: a later call (a retried send) returns what is stored and logs nothing.
+   * Null when the message is not an agent's reply the visitor sees.
+   */
+  noteReplyEmail(input: { messageId: string; suppressed: boolean; dueAt: number }): Promise<Changed<MessageEmail> | null>;
+  /** The email state of each agent reply of the conversation that has one, by seq. */
+  messageEmails(conversationId: string): Promise<MessageEmail[]>;
+  /**
+   * Turns pending replies into emails, for up to `limit` conversations whose earliest pending reply
+   * is due by `now`: under the conversation's lock, replies the visitor has read become 'seen'; if
+   * the earliest unread one is due, all unread ones go into one email (kind 'reply') to the
+   * visitor's address — or become 'no-address' / 'unsubscribed'. Answers how many emails it queued.
+   */
+  planReplyEmails(input: { now: number; messageIdDomain: string; limit: number }): Promise<{ queued: number; events: LoggedEvent[] }>;
+  /**
+   * Conversations an agent alert may be due for, oldest first: waiting, never answered, created
+   * after `since` and at least their site's alert delay before `now`, not alerted yet, and not of
+   * `exceptSiteIds` (sites with an agent online, whose waiting conversations must not crowd out
+   * the others').
+   */
+  alertCandidates(input: { now: number; since: number; exceptSiteIds: string[]; limit: number }): Promise<ConversationRef[]>;
+  /**
+   * Queues one alert for each enabled agent of the conversation's site (owners included) whose
+   * alerts are on — once per conversation, whichever process asks: 0 when it was alerted before or
+   * is no longer waiting unanswered (checked under its lock). Answers how many it queued.
+   */
+  queueAgentAlerts(input: { conversationId: string; now: number; messageIdDomain: string }): Promise<number>;
+  /** Queues a transcript of the conversation to `to`, once per clientId, at most maxPerConversation ever. */
+  queueTranscript(input: { conversationId: string; clientId: string; to: string; now: number; messageIdDomain: string; maxPerConversation: number }): Promise<'queued' | 'duplicate' | 'limit'>;
+  /**
+   * Claims up to `limit` emails due by `now` — pending, or being sent under a lease that ran out (its
+   * process died mid-send) — for `owner` until now + leaseMs, and counts the attempt. No two
+   * callers in any process hold the same email at once.
+   */
+  claimEmails(input: { now: number; owner: string; leaseMs: number; limit: number }): Promise<OutboxEmail[]>;
+  /** The mail server accepted it: sent for good, and its replies 'sent' at sentAt. Idempotent. */
+  emailSent(id: string, sentAt: number): Promise<LoggedEvent[]>;
+  /**
+   * `owner`'s attempt failed: pending again until retryAt, or failed for good (retryAt null); its
+   * replies 'failed'. Changes nothing when `owner` no longer holds it.
+   */
+  emailFailed(id: string, input: { owner: string; at: number; error: string; retryAt: number | null }): Promise<LoggedEvent[]>;
+  /** Not to be sent after all (its replies were read meanwhile, say): its replies take `state`. */
+  emailCancelled(id: string, input: { owner: string; at: number; state: 'seen' | 'no-address' | 'unsubscribed' }): Promise<LoggedEvent[]>;
+  /** The Message-IDs sent about this conversation to this address, oldest first: the thread's References. */
+  emailThread(conversationId: string, to: string): Promise<string[]>;
+  /** This address gets no more email of this site (any case). Idempotent. */
+  unsubscribe(siteId: string, address: string): Promise<void>;
+  isUnsubscribed(siteId: string, address: string): Promise<boolean>;
+  /** The site's delays: EMAIL_DEFAULTS until an owner changes them. */
+  emailSettings(siteId: string): Promise<EmailSettings>;
+  updateEmailSettings(siteId: string, patch: Partial<EmailSettings>): Promise<EmailSettings>;
+  /** Whether the user is emailed about conversations nobody answers: yes until they turn it off. */
+  emailAlertsEnabled(userId: string): Promise<boolean>;
+  setEmailAlerts(userId: string, enabled: boolean): Promise<void>;
+  /**
+   * One more bearer token for a visitor (a second device, from an email's link), kept with the
+   * browser tokens of merged visitors: findVisitorByToken finds the visitor by any of them, and the
+   * tokens the visitor had keep working.
+   */
+  addVisitorToken(visitorId: string, tokenHash: string): Promise<void>;
+
+  // Attachments (issue 13): the files' records. Their bytes are a FileStorage's (server/files/),
+  // under the attachment's id; what a message carries is copied into the message as it is sent.
+  /**
+   * Idempotent per conversation and clientId: a retried upload returns the stored record, created
+   * false, and the caller deletes the bytes it wrote for nothing. Throws for an unknown conversation.
+   */
+  createAttachment(input: NewAttachment): Promise<{ value: AttachmentRecord; created: boolean }>;
+  /** The upload a clientId already stored in a conversation, if any. */
+  findAttachment(conversationId: string, clientId: string): Promise<AttachmentRecord | null>;
+  /** Null when unknown, or gone with its conversation (or unsent for too long). */
+  getAttachment(id: string): Promise<AttachmentRecord | null>;
+  /** Files sent in a conversation (or in every conversation of a visitor), newest first; internal notes' only when asked. */
+  listAttachments(of: { conversationId: string } | { visitorId: string }, includeInternal: boolean): Promise<AttachmentRecord[]>;
+  /** What a site stores: every file not yet deleted, sent or not. */
+  attachmentUsage(siteId: string): Promise<AttachmentUsage>;
+  /**
+   * In one transaction, detaches uploads never sent since before `unsentBefore` (a message can no
+   * longer take them), then answers up to `limit` ids of detached files (those, and the files of
+   * deleted conversations): their bytes are to be deleted, then the records (forgetAttachments).
+   */
+  sweepAttachments(unsentBefore: number, limit: number): Promise<string[]>;
+  forgetAttachments(ids: string[]): Promise<void>;
+  /** Which of these ids have a record (detached ones included): bytes without one are leftovers of a crash. */
+  knownAttachments(ids: string[]): Promise<string[]>;
+}
+
+/** An attachment as the store keeps it: the file, where it was sent, and by whom. */
+export interface AttachmentRecord extends Attachment {
+  siteId: string;
+  conversationId: string;
+  /** The conversation's visitor (read through the conversation, so a merge of visitors carries it). */
+  visitorId: string;
+  clientId: string;
+  author: 'visitor' | 'agent';
+  agentId: string | null;
+  /** The message that carries it; null until sent. */
+  messageId: string | null;
+  internal: boolean;
+  createdAt: number;
+}
+
+export type NewAttachment = Pick<AttachmentRecord, 'id' | 'siteId' | 'conversationId' | 'clientId' | 'author' | 'agentId' | 'name' | 'type' | 'size'>;
+
+/**
+ * appendMessage was given a file that is not the sender's unsent upload in this conversation
+ * (unknown, another's, already sent, or detached after a day). Nothing was stored.
+ */
+export class AttachmentUnusableError extends Error {
+  constructor(message = 'One of the files is not an unsent upload of yours in this conversation; upload it again.') {
+    super(message);
+  }
+}
+
+/** An email of the outbox, as claimEmails hands it to the sender. */
+export interface OutboxEmail {
+  id: string;
+  kind: 'reply' | 'transcript' | 'agent-alert';
+  siteId: string;
+  conversationId: string;
+  to: string;
+  /** agent-alert: the agent it is for. */
+  userId: string | null;
+  /** The Message-ID header without angle brackets: the same on every attempt, so a resend is recognisable. */
+  messageId: string;
+  /** reply: the agent replies it carries, oldest first. */
+  messageIds: string[];
+  /** This one included. */
+  attempts: number;
+  createdAt: number;
+}
+
+export interface EmailSettings {
+  replyDelayMs: number;
+  alertDelayMs: number;
+}
+
+export type HeldEmail = import('../../protocol/protocol.ts').HeldEmail;
+export interface HoldEmailInput extends Pick<HeldEmail, 'conversationId' | 'from' | 'fromName' | 'subject' | 'text' | 'reason'> {
+  /** What the message will carry when accepted: derived from the email's Message-ID. */
+  clientId: string;
 }
 
 // The parts each engine composes its Store from (accounts, chat, events, and one per capability), named once so the
@@ -314,4 +599,17 @@ export type ChatMethods = Pick<Store,
   | 'claim' | 'transfer' | 'resolve' | 'reopen' | 'markRead'
   | 'exportConversations' | 'deleteVisitor' | 'deleteConversationsBefore'>;
 export type EventMethods = Pick<Store, 'appendEvent' | 'eventsAfter' | 'headCursor' | 'pruneEvents'>;
+export type LabelMethods = Pick<Store, 'listLabels' | 'createLabel' | 'updateLabel' | 'deleteLabel' | 'setConversationLabel' | 'conversationLabels'>;
+export type SavedViewMethods = Pick<Store, 'listSavedViews' | 'createSavedView' | 'deleteSavedView'>;
+export type VisitorHistoryMethods = Pick<Store, 'visitorPages' | 'mergeVisitors'>;
 export type EmailThreadMethods = Pick<Store, 'replyToken' | 'conversationByReplyToken' | 'recordSentEmail' | 'sentEmail' | 'emailRecipients'>;
+export type AttachmentMethods = Pick<Store,
+  | 'createAttachment' | 'findAttachment' | 'getAttachment' | 'listAttachments' | 'attachmentUsage' | 'sweepAttachments' | 'forgetAttachments' | 'knownAttachments'>;
+export type AssignmentMethods = Pick<Store,
+  | 'getAssignmentSettings' | 'updateAssignmentSettings' | 'autoAssign' | 'transferToTeam' | 'alertUnanswered'>;
+export type TeamMethods = Pick<Store, 'listTeams' | 'getTeam' | 'createTeam' | 'updateTeam' | 'deleteTeam'>;
+export type HeldEmailMethods = Pick<Store, 'holdEmail' | 'listHeldEmails' | 'getHeldEmail' | 'acceptHeldEmail' | 'discardHeldEmail'>;
+export type EmailOutboxMethods = Pick<Store,
+  | 'noteReplyEmail' | 'messageEmails' | 'planReplyEmails' | 'alertCandidates' | 'queueAgentAlerts' | 'queueTranscript'
+  | 'claimEmails' | 'emailSent' | 'emailFailed' | 'emailCancelled' | 'emailThread'
+  | 'unsubscribe' | 'isUnsubscribed' | 'emailSettings' | 'updateEmailSettings' | 'emailAlertsEnabled' | 'setEmailAlerts' | 'addVisitorToken'>;
