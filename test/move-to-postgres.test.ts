@@ -183,10 +183,11 @@ function moveTests(adminUrl: string): void {
 /** Rows per table the seed makes (meta without the log's own keys). */
 const EXPECTED = {
   meta: [2, 2], sites: [2, 2], users: [2, 2], site_members: [3, 3], sessions: [1, 1], invites: [1, 1],
-  canned_responses: [2, 2], visitors: [2, 2], conversations: [3, 3], messages: [9, 9],
+  canned_responses: [2, 2], visitors: [2, 2], conversations: [3, 3], messages: [10, 10], attachments: [1, 1],
   site_assignment: [1, 1], agent_capacity: [1, 1], teams: [1, 1], team_members: [1, 1],
   labels: [2, 2], conversation_labels: [1, 1], saved_views: [1, 1], visitor_pages: [2, 2], visitor_aliases: [1, 1],
   email_outbox: [2, 2], message_emails: [1, 1], email_unsubscribes: [1, 1], site_email_settings: [1, 1], agent_email_alerts: [1, 1], conversation_email_alerts: [1, 1],
+  email_threads: [1, 1], sent_emails: [1, 1], held_emails: [1, 1],
 };
 
 async function seed(store: Store): Promise<Seeded> {
@@ -245,6 +246,14 @@ async function seed(store: Store): Promise<Seeded> {
   await store.queueAgentAlerts({ conversationId: second.id, now: Date.now(), messageIdDomain: 'shop.test' });
   await store.unsubscribe(shop.id, 'Gone@Example.test');
   await store.updateEmailSettings(shop.id, { replyDelayMs: 600_000 });
+  // Email threads and held mail (issue 12): the first conversation's reply token, the email sent
+  // to Vera about it, and a stranger's answer held for review.
+  await store.replyToken(first.id);
+  await store.recordSentEmail({ messageId: 'reply-1@shop.test', conversationId: first.id, to: 'vera@example.test', sentAt: Date.now() });
+  await store.holdEmail({ conversationId: first.id, from: 'someone@else.test', fromName: 'Someone', subject: 'Re: your question', text: 'Is this about my order?', reason: 'unknown-sender', clientId: 'held-1' });
+  // Attachments (issue 13): a file Vera sent with a message (the record; its bytes are the file storage's).
+  await store.createAttachment({ id: 'f_seeded', siteId: shop.id, conversationId: first.id, clientId: 'file-1', author: 'visitor', agentId: null, name: 'receipt.pdf', type: 'application/pdf', size: 1234 });
+  await store.appendMessage({ conversationId: first.id, clientId: 'with-file', author: 'visitor', agentId: null, body: 'Here it is', internal: false, attachmentIds: ['f_seeded'] });
   // Assignment (issue 14): the shop's rule, alert threshold and one capacity, a team, and the
   // waiting conversation passed to it (nobody online: it waits for the team).
   await store.updateAssignmentSettings(shop.id, { rule: 'round-robin', unansweredAfterSeconds: 120, capacities: { [agent.id]: 3 } });
@@ -291,6 +300,11 @@ async function everything(store: Store, { shop, blog, owner, agent, visitors, co
     unsubscribed: await store.isUnsubscribed(shop.id, 'gone@example.test'),
     assignment: await Promise.all(siteIds.map((id) => store.getAssignmentSettings(id))),
     teams: await store.listTeams(siteIds),
+    byReplyToken: await store.conversationByReplyToken(await store.replyToken(conversationIds[0]!)),
+    sentEmail: await store.sentEmail('reply-1@shop.test'),
+    recipients: await store.emailRecipients(conversationIds[0]!),
+    heldEmails: await store.listHeldEmails(siteIds, 50),
+    files: await store.listAttachments({ conversationId: conversationIds[0]! }, true),
   };
 }
 
