@@ -19,16 +19,19 @@ import { connectionTrouble } from './pg-errors.ts';
 export { MoveError };
 
 /** Copied, parents before children. */
-const TABLES = ['meta', 'sites', 'users', 'site_members', 'sessions', 'invites', 'canned_responses',
+const TABLES = ['meta', 'sites', 'users', 'site_members', 'sessions', 'invites', 'canned_responses', 'api_tokens',
   'site_assignment', 'agent_capacity', 'teams', 'team_members', 'visitors', 'conversations', 'messages', 'attachments',
   'labels', 'conversation_labels', 'saved_views', 'visitor_pages', 'visitor_aliases',
   'email_outbox', 'message_emails', 'email_unsubscribes', 'site_email_settings', 'agent_email_alerts', 'conversation_email_alerts',
-  'email_threads', 'sent_emails', 'held_emails'];
+  'email_threads', 'sent_emails', 'held_emails', 'ratings',
+  'webhook_endpoints', 'webhook_deliveries', 'webhook_attempts'];
 /**
  * The log's tables, left behind on purpose (above), and the database file storage's (pg-files.ts):
- * attachments' records move, their bytes stay in DATA_DIR/attachments (ATTACHMENT_STORAGE=disk).
+ * attachments' records move here, their bytes after the rows (copy-files-into-postgres.ts).
+ * The webhooks' read position in the log stays too: the new log starts at 0, and so does it
+ * (endpoints then take every event of the new log: their own position names the old log's epoch).
  */
-const NOT_COPIED = { sqlite: ['events'], postgres: ['events', 'event_head', 'schema_migrations', 'file_blobs', 'file_chunks'] };
+const NOT_COPIED = { sqlite: ['events', 'webhook_cursor'], postgres: ['events', 'event_head', 'schema_migrations', 'file_blobs', 'file_chunks', 'webhook_cursor'] };
 /** Meta of the old log: its epoch and pruning mark describe events that do not move. */
 const LOG_META = ['log_epoch', 'events_pruned_through'];
 const ROWS = (table: string) => (table === 'meta' ? `key NOT IN (${LOG_META.map((k) => `'${k}'`).join(', ')})` : 'true');
