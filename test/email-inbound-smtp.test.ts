@@ -41,6 +41,8 @@ async function smtpDialog(port: number) {
   };
   await reply(); // the greeting
   return {
+    /** Hangs up, wherever the dialog is (a sender that vanishes mid-message). */
+    hangUp: () => socket.destroy(),
     write: (text: string) => new Promise<void>((resolve) => socket.write(text, () => resolve())),
     async say(command: string) {
       socket.write(`${command}\r\n`);
@@ -213,6 +215,35 @@ describe('email replies through the SMTP receiver', () => {
     } finally {
       pooled.close();
     }
+  });
+
+  it('says "try again later" while too many emails arrive at once, and takes them again once they are in or gone', async () => {
+    const thread = await openEmailThread(server);
+    const body = `${'x'.repeat(76)}\r\n`.repeat(Math.floor((MAX_BYTES * 0.9) / 78));
+    /** A sender that has sent most of an email and not its end yet. */
+    const midway = async (n: number) => {
+      const dialog = await smtpDialog(server.app.inboundSmtp!.port());
+      await dialog.say('EHLO sender.example');
+      assert.match(await dialog.say(`MAIL FROM:<crowd-${n}@example.com>`), /^250/);
+      assert.match(await dialog.say(`RCPT TO:<${thread.replyTo}>`), /^250/);
+      assert.match(await dialog.say('DATA'), /^354/);
+      await dialog.write(`From: crowd-${n}@example.com\r\nTo: ${thread.replyTo}\r\nSubject: Re: hello\r\nMessage-ID: <crowd-${n}@example.com>\r\n\r\n${body}`);
+      return dialog;
+    };
+    // Eight emails' worth of memory: the eighth sender is in, the ninth has to wait.
+    const senders = [];
+    for (let n = 0; n < 8; n++) senders.push(await midway(n));
+    const ninth = await midway(8);
+    assert.match(await ninth.say('.'), /^452 .*try again/);
+    // One of them vanishes mid-message: what it held is free again.
+    senders.shift()!.hangUp();
+    const tenth = await midway(9);
+    assert.match(await tenth.say('.'), /^250/);
+    for (const sender of senders) assert.match(await sender.say('.'), /^250/);
+    const bodies = (await thread.messages()).filter((m) => m.author === 'visitor' && m.body.startsWith('xxxx'));
+    assert.equal(bodies.length, 0, 'a stranger\'s emails are held, not added');
+    const held = (await thread.agent.call('/held-emails')).body.heldEmails.filter((h: { conversation: { id: string } }) => h.conversation.id === thread.conversation.id);
+    assert.equal(held.length, 8, 'the tenth and the seven that finished');
   });
 
   it('refuses a sender over its hourly budget for a while, and not the others', async () => {

@@ -1,11 +1,13 @@
 /**
  * Outbound email when things go wrong (issue 12): the mail server is down for a while, refuses for
- * a moment or for good, the server restarts (a real restart on the same database), a process dies
- * holding an email, two processes share the database. Each email goes out once, and agents see
- * what happened. Real SMTP on loopback (test/support/smtp-sink.ts), a manual clock.
+ * a moment or for good, or is slow; the server restarts (a real restart on the same database), a
+ * process dies holding an email, the database is locked just as the mail server took one, two
+ * processes share the database. Each email goes out once, and agents see what happened. Real SMTP
+ * on loopback (test/support/smtp-sink.ts), a manual clock.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { nanoid } from 'nanoid';
 import type { MessageEmail } from '../protocol/protocol.ts';
@@ -15,6 +17,7 @@ import { loginAgent, newVisitor, startServer, type TestServer } from './harness.
 import { createManualClock } from './support/manual-clock.ts';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 import { Teardown } from './teardown.ts';
+import { waitFor } from './wait-for.ts';
 
 const MINUTE = 60_000;
 
@@ -110,21 +113,80 @@ describe('outbound email through outages and restarts', () => {
     assert.equal(to('orphan@example.com').length, 1);
   });
 
-  it('sends each email from one of two processes sharing the database', async () => {
-    // A second server process on the same SQLite file, with the same clock.
+  /** A second server process on the same SQLite file, with the same clock. */
+  async function secondProcess(): Promise<{ app: App; close(): Promise<void> }> {
     const store = createSqliteStore({ path: join(server.dataDir, 'parley.db'), synchronous: 'NORMAL', now: () => clock.now() });
     await store.migrate();
-    const second = await buildApp({ config: { ...server.config, nodeName: 'second' }, store, clock });
+    const app = await buildApp({ config: { ...server.config, nodeName: 'second' }, store, clock }).catch(async (error) => {
+      await store.close();
+      throw error;
+    });
+    return { app, close: async () => { await app.close(); await store.close(); } };
+  }
+
+  it('marks an email the mail server took while the database was locked, and never sends it again', async () => {
+    const { state } = await unreadReply('locked@example.com', 'Sent just as the database was locked.');
+    const slow = sink.hold();
+    clock.advance(3 * MINUTE);
+    const round = server.app.outboundEmail!.tick();
+    await waitFor(() => slow.arrived() === 1, { message: 'the email at the mail server' });
+    // Another process takes the write lock; the mail server says 250 only then.
+    const locker = new DatabaseSync(join(server.dataDir, 'parley.db'));
+    try {
+      locker.exec('BEGIN IMMEDIATE');
+      slow.release();
+      await round;
+      assert.equal(to('locked@example.com').length, 1);
+      assert.equal((await state()).state, 'pending', 'the store could not take the mark');
+    } finally {
+      if (locker.isTransaction) locker.exec('ROLLBACK');
+      locker.close();
+    }
+    // Long after its claim ran out: marked sent, not sent again.
+    await pass(10 * MINUTE);
+    await pass(60 * MINUTE);
+    assert.equal((await state()).state, 'sent');
+    assert.equal(to('locked@example.com').length, 1, 'once');
+  });
+
+  it('sends each email once while a slow mail server keeps one process busy and another runs its rounds', async () => {
+    const slow = sink.hold();
+    let second: Awaited<ReturnType<typeof secondProcess>> | undefined;
+    try {
+      const replies = await Promise.all(['one', 'two', 'three'].map((n) => unreadReply(`slow-${n}@example.com`, `Slow reply ${n}`)));
+      // Due: this process's round starts (the clock runs its timer) and sends one email at a time.
+      clock.advance(3 * MINUTE);
+      await waitFor(() => slow.waiting() === 1, { message: 'the first email at the mail server' });
+      // The mail server takes four minutes to answer it; then the next email is on its way.
+      clock.advance(4 * MINUTE);
+      slow.next();
+      await waitFor(() => slow.arrived() === 2 && slow.waiting() === 1, { message: 'the second email at the mail server' });
+      // Two minutes later a second process runs its rounds: past the lease of a batch claimed at
+      // the start, within the lease of each email's own claim.
+      second = await secondProcess();
+      clock.advance(2 * MINUTE);
+      slow.release();
+      await Promise.all([server.app.outboundEmail!.tick(), second.app.outboundEmail!.tick()]);
+      await Promise.all([server.app.outboundEmail!.tick(), second.app.outboundEmail!.tick()]);
+      for (const n of ['one', 'two', 'three']) assert.equal(to(`slow-${n}@example.com`).length, 1, n);
+      for (const reply of replies) assert.equal((await reply.state()).state, 'sent');
+    } finally {
+      slow.release();
+      await second?.close();
+    }
+  });
+
+  it('sends each email from one of two processes sharing the database', async () => {
+    const second = await secondProcess();
     try {
       const replies = await Promise.all(['one', 'two', 'three'].map((n) => unreadReply(`pair-${n}@example.com`, `Reply ${n}`)));
       clock.advance(3 * MINUTE);
-      await Promise.all([server.app.outboundEmail!.tick(), second.outboundEmail!.tick()]);
-      await Promise.all([server.app.outboundEmail!.tick(), second.outboundEmail!.tick()]);
+      await Promise.all([server.app.outboundEmail!.tick(), second.app.outboundEmail!.tick()]);
+      await Promise.all([server.app.outboundEmail!.tick(), second.app.outboundEmail!.tick()]);
       for (const n of ['one', 'two', 'three']) assert.equal(to(`pair-${n}@example.com`).length, 1, n);
       for (const reply of replies) assert.equal((await reply.state()).state, 'sent');
     } finally {
       await second.close();
-      await store.close();
     }
   });
 });

@@ -235,6 +235,23 @@ describe('outbound email', () => {
     assert.equal(notTheirs.body.error.code, 'PARLEY_ERR_CONVERSATION_NOT_FOUND');
   });
 
+  it('sends one address only a few transcripts a day, however many conversations ask', async () => {
+    // Anyone can start conversations and type into them: transcripts must not be a way to mail a stranger.
+    const asked = [];
+    for (let n = 0; n < 6; n++) {
+      const { visitor, conversation } = await visitorAsks(null, `Buy cheap watches ${n}`);
+      asked.push(await visitor.call(`/conversations/${conversation.id}/transcript`, { method: 'POST', json: { clientId: `s${n}`, email: 'Stranger@Example.com' } }));
+    }
+    assert.deepEqual(asked.map((r) => r.status), [202, 202, 202, 202, 202, 429]);
+    assert.equal(asked[5]!.body.error.code, 'PARLEY_ERR_RATE_LIMITED');
+    assert.match(asked[5]!.body.error.message, /Stranger@Example\.com has been sent 5 transcripts from this site today/);
+    const toStranger = (e: ReceivedEmail) => e.envelope.to.some((address) => address.toLowerCase() === 'stranger@example.com');
+    await pass(1000);
+    await sink.waitFor(5, { matching: toStranger });
+    await pass(10 * MINUTE);
+    assert.equal(sink.received.filter(toStranger).length, 5);
+  });
+
   it('refuses a resume link that is forged, expired or of another site, and owner settings out of range', async () => {
     const { visitor, conversation } = await visitorAsks('late@example.com');
     await reply(conversation.id, 'Answer.');

@@ -3,7 +3,8 @@
  * visitor who left (test/support/smtp-sink.ts stands for the visitor's mail server), and the
  * visitor answers that very email — its Reply-To, its Message-ID, its text quoted under the answer
  * as a mail client does — into Parley's SMTP receiver. The other inbound tests seed the thread
- * through the store; this one goes through the outbox, so it also proves the two halves agree.
+ * through the store; this one goes through the outbox, so it also proves the two halves agree —
+ * including that an agent's alert about a conversation is no part of the visitor's thread.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -60,6 +61,29 @@ describe('an emailed reply answered by email', () => {
     const landed = await waitFor(async () => (await alice.call(`/conversations/${conversation.id}/messages?limit=100`)).body.messages
       .find((m: { author: string; body: string }) => m.author === 'visitor' && m.body.startsWith('Thank you!')));
     assert.equal(landed.body, 'Thank you! I will come by on Monday.');
+    assert.deepEqual((await alice.call('/held-emails')).body.heldEmails, []);
+  });
+
+  it('never takes an agent\'s answer to an alert email as the visitor\'s message', async () => {
+    const visitor = await newVisitor(server);
+    const conversation = await visitor.start();
+    await visitor.send(conversation.id, 'Is anyone there?');
+    // Nobody online: after the alert delay the site's agents are emailed about it.
+    for (let step = 0; step < 10 && !sink.received.some((e) => e.envelope.to.includes('alice@test.local')); step++) {
+      clock.advance(60_000);
+      await server.app.outboundEmail!.tick();
+    }
+    const [alert] = await sink.waitFor(1, { matching: (e) => e.envelope.to.includes('alice@test.local') && (e.mail.text ?? '').includes(conversation.id) });
+
+    // Alice answers the alert from her mail client, to the reply domain (say EMAIL_FROM is there).
+    const answering = mail.sendMail({
+      from: 'Alice <alice@test.local>', to: `reply@${REPLY_DOMAIN}`, subject: `Re: ${alert!.mail.subject}`,
+      inReplyTo: alert!.mail.messageId, references: alert!.mail.messageId, text: 'I am on it.',
+    });
+    await assert.rejects(answering, (error: { responseCode?: number }) => error.responseCode === 550);
+    const alice = await loginAgent(server, 'alice@test.local');
+    const messages = (await alice.call(`/conversations/${conversation.id}/messages?limit=100`)).body.messages;
+    assert.deepEqual(messages.map((m: { author: string; body: string }) => [m.author, m.body]), [['visitor', 'Is anyone there?']]);
     assert.deepEqual((await alice.call('/held-emails')).body.heldEmails, []);
   });
 });

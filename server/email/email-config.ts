@@ -17,9 +17,8 @@ export const messageIdDomain = (config: Pick<Config, 'emailFrom' | 'publicUrl'>)
 
 /**
  * The widget config a visitor gets: the site's, plus `emailReplies: true` exactly when replies can
- * be emailed, so the widget promises email only then. Object.assign: the field is the widget's
- * to declare (protocol.ts), and this compiles whether it is declared yet or not.
+ * be emailed, so the widget promises email only then.
  */
 export function visitorWidgetConfig(site: Pick<Site, 'widget'>, config: Pick<Config, 'smtpUrl'>): WidgetConfig {
-  return emailConfigured(config) ? Object.assign({}, site.widget, { emailReplies: true }) : site.widget;
+  return emailConfigured(config) ? { ...site.widget, emailReplies: true } : site.widget;
 }

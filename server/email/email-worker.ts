@@ -5,10 +5,14 @@
  * claimed with a lease first, so in a cluster each one goes out from one process only.
  *
  * Each email goes out once: claimed (a lease), sent, then marked sent once the mail server has
- * accepted it. One window remains, and is kept small rather than pretended away: a process that
- * dies after the server accepted an email and before the mark is committed leaves the claim to
- * run out, and the email is sent again, with the same Message-ID, which mail systems and readers
- * can recognise as the same email. A clean shutdown waits for the send in progress.
+ * accepted it. A claim is taken just before its send, one email at a time, and a send has a
+ * deadline shorter than the lease (mailer.ts), so no claim runs out while its email is still on
+ * its way. When the store refuses the mark (the database is away just then), this process keeps
+ * the accepted email in memory and marks it before it sends anything else, instead of sending it
+ * again once its claim runs out. One window remains, and is kept small rather than pretended away:
+ * a process that dies after the server accepted an email and before the mark is committed leaves
+ * the claim to run out, and the email is sent again, with the same Message-ID, which mail systems
+ * and readers can recognise as the same email. A clean shutdown waits for the send in progress.
  *
  * It must not send from a request: routes only record what should happen (the store's outbox).
  */
@@ -17,13 +21,13 @@ import type { Services } from '../services.ts';
 import { StoreUnavailableError, type OutboxEmail } from '../store/store.ts';
 import { composeEmail } from './compose-email.ts';
 import { messageIdDomain } from './email-config.ts';
-import { SendError, type Mailer } from './mailer.ts';
+import { SEND_DEADLINE_MS, SendError, type Mailer } from './mailer.ts';
 
 export interface EmailWorkerOptions {
   mailer: Mailer;
   /** How often it looks for work. */
   pollMs?: number;
-  /** How long a claim lasts: longer than any send takes (the mailer's timeouts), shorter than a retry's patience. */
+  /** How long a claim lasts: longer than any send may take (the mailer's SEND_DEADLINE_MS), shorter than a retry's patience. */
   leaseMs?: number;
   random?: () => number;
   log: { warn(details: object, message: string): void };
@@ -40,6 +44,8 @@ export const MAX_ATTEMPTS = 12;
 /** Alerts are about new conversations: one older than this is not "new" any more (say, when email was just turned on). */
 const ALERT_LOOKBACK_MS = 24 * 3600_000;
 const BATCH = 20;
+/** Emails one round sends at most; the next round (a few seconds later) goes on. */
+const SENDS_PER_ROUND = 100;
 
 /**
  * When to try again after `attempt` failures: 30 s doubling to at most an hour, with jitter so
@@ -55,7 +61,7 @@ export function startEmailWorker(services: Services, options: EmailWorkerOptions
   const { store, clock, config, presence } = services;
   const { mailer, log } = options;
   const pollMs = options.pollMs ?? 5000;
-  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const leaseMs = options.leaseMs ?? SEND_DEADLINE_MS + 3 * 60_000;
   const random = options.random ?? Math.random;
   const domain = messageIdDomain(config);
   // Its own name per start: a restarted process must not think it still holds what it held before.
@@ -64,6 +70,8 @@ export function startEmailWorker(services: Services, options: EmailWorkerOptions
   let again = false;
   let closed = false;
   let lastTrouble = 0;
+  /** Accepted by the mail server, not yet marked sent in the store (it was away): never sent again from here. */
+  const accepted = new Map<string, { email: OutboxEmail; sentAt: number }>();
 
   function trouble(error: unknown, what: string): void {
     // Storage trouble is reported once a minute; the next round simply tries again.
@@ -110,24 +118,37 @@ export function startEmailWorker(services: Services, options: EmailWorkerOptions
       await store.emailFailed(email.id, { owner, at: clock.now(), error: failure.message, retryAt: failure.permanent ? null : nextTry(email) });
       return;
     }
-    const sentAt = clock.now();
+    await markSent(email, clock.now());
+  }
+
+  async function markSent(email: OutboxEmail, sentAt: number): Promise<void> {
+    accepted.set(email.id, { email, sentAt });
     // The thread record first: a reply to this email must find its conversation even if the mark
-    // below is what a crash interrupts (both are idempotent).
-    await store.recordSentEmail({ messageId: email.messageId, conversationId: email.conversationId, to: email.to, sentAt });
+    // below is what a crash interrupts (both are idempotent). An agent's alert is no part of the
+    // visitor's thread: recorded, its address would count as the visitor's for replies (inbound.ts).
+    if (email.kind !== 'agent-alert') await store.recordSentEmail({ messageId: email.messageId, conversationId: email.conversationId, to: email.to, sentAt });
     await store.emailSent(email.id, sentAt);
+    accepted.delete(email.id);
+  }
+
+  /** What the store could not take before: marked first, so nothing of it is sent twice. */
+  async function markAccepted(): Promise<void> {
+    for (const { email, sentAt } of [...accepted.values()]) await markSent(email, sentAt);
   }
 
   const nextTry = (email: OutboxEmail) => (email.attempts >= MAX_ATTEMPTS ? null : clock.now() + retryDelay(email.attempts, random));
 
   async function sendDue(): Promise<void> {
-    for (let round = 0; round < 5 && !closed; round++) {
-      const due = await store.claimEmails({ now: clock.now(), owner, leaseMs, limit: BATCH });
-      for (const email of due) {
-        // Stopping: the rest of the batch is taken again once its claim runs out (nothing was sent of it).
-        if (closed) return;
-        await sendOne(email);
-      }
-      if (due.length < BATCH) return;
+    await markAccepted();
+    // One claim per send, taken just before it: a batch claimed at once would wait behind a slow
+    // mail server until its leases ran out, and another process would send it too.
+    for (let n = 0; n < SENDS_PER_ROUND && !closed; n++) {
+      const [email] = await store.claimEmails({ now: clock.now(), owner, leaseMs, limit: 1 });
+      if (!email) return;
+      // Our own claim, run out while the store was away after the mail server took it.
+      const done = accepted.get(email.id);
+      if (done) await markSent(done.email, done.sentAt);
+      else await sendOne(email);
     }
   }
 
@@ -163,6 +184,8 @@ export function startEmailWorker(services: Services, options: EmailWorkerOptions
       clock.clearInterval(timer);
       clock.clearTimeout(first);
       await running;
+      // The store may be back for what it refused during the last round.
+      if (accepted.size > 0) await markAccepted().catch((error) => trouble(error, 'marking sent emails'));
       mailer.close();
     },
   };

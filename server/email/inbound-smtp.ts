@@ -4,7 +4,8 @@
  * take as early as SMTP allows, with a reply a person can read in the bounce: another domain at
  * RCPT TO (no relaying), an unknown mailbox or a reply token nobody knows any more (the
  * conversation ended) at RCPT TO, a sender over its hourly budget at MAIL FROM, an email over
- * the size limit as it streams (what arrives past the limit is dropped, never buffered). What it
+ * the size limit as it streams (what arrives past the limit is dropped, never buffered), and for
+ * a while any email once the emails arriving at once would hold too much memory. What it
  * accepts goes to inbound.ts, which decides between the conversation and review.
  *
  * Started and stopped by buildApp (app.ts) with the HTTP server; it is not an open relay, takes no
@@ -72,21 +73,53 @@ export function createSmtpReceiver({ inbound, limit, config, log, closeTimeoutMs
     }
   }
 
+  /**
+   * Bytes of emails being received, over all connections. Each email is kept whole until it is read,
+   * so without a bound maxClients senders streaming maxBytes each (2 GB by default) could take the
+   * memory the chat needs: past eight emails' worth, an email is read to its end and answered "try
+   * again later" (452), which mail servers do.
+   */
+  const inFlightMax = 8 * maxBytes;
+  let inFlight = 0;
+
   function onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null, message?: string) => void): void {
     const chunks: Buffer[] = [];
     let size = 0;
+    let kept = 0;
+    let crowded = false;
+    const drop = () => {
+      inFlight -= kept;
+      kept = 0;
+      chunks.length = 0;
+    };
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBytes) chunks.length = 0; // over the limit: keep nothing more, but read to the end (SMTP answers after it)
-      else chunks.push(chunk);
+      if (size > maxBytes || crowded) return drop(); // keep nothing more, but read to the end (SMTP answers after it)
+      if (inFlight + chunk.length > inFlightMax) {
+        crowded = true;
+        return drop();
+      }
+      chunks.push(chunk);
+      kept += chunk.length;
+      inFlight += chunk.length;
     });
+    // A sender that vanishes mid-message: the stream is destroyed without an end.
+    stream.on('close', drop);
+    stream.on('error', drop);
     stream.on('end', () => {
       if (size > maxBytes || stream.sizeExceeded) {
+        drop();
         callback(refusal(552, `Message too large: this address takes emails of at most ${megabytes}, attachments included.`));
         return;
       }
+      if (crowded) {
+        callback(refusal(452, 'Too many emails arriving at once; please try again in a few minutes.'));
+        return;
+      }
       const { mailFrom, rcptTo } = session.envelope;
-      inbound.receive(Buffer.concat(chunks), { mailFrom: mailFrom ? mailFrom.address : null, rcptTo: rcptTo.map((to) => to.address) }).then((outcome) => {
+      const raw = Buffer.concat(chunks);
+      drop();
+      inbound.receive(raw, { mailFrom: mailFrom ? mailFrom.address : null, rcptTo: rcptTo.map((to) => to.address) }).then((outcome) => {
         const reply = answer(outcome);
         if ('error' in reply) callback(reply.error);
         else callback(null, reply.ok);

@@ -9,7 +9,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { INBOUND_PATHS, type InboundEmailResponse } from '../../protocol/protocol.ts';
-import { safeEqual } from '../auth/secrets.ts';
+import { safeEqual, sha256 } from '../auth/secrets.ts';
 import type { Config } from '../config.ts';
 import { ParleyError } from '../http/errors.ts';
 import { UnreadableEmailError, type Inbound } from './inbound.ts';
@@ -52,7 +52,8 @@ export async function inboundWebhook(app: FastifyInstance, { inbound, limit, con
   const authenticate = async (request: FastifyRequest) => {
     if (!secret) throw new ParleyError('NOT_FOUND', 'The inbound email webhook is off: set INBOUND_WEBHOOK_SECRET to turn it on.');
     const given = presented(request.headers.authorization);
-    if (given === null || !safeEqual(given, secret)) {
+    // Digests of equal length, compared in constant time: neither the secret nor its length shows in the timing.
+    if (given === null || !safeEqual(sha256(given), sha256(secret))) {
       throw new ParleyError('UNAUTHENTICATED', 'Missing or wrong secret: send Authorization: Bearer <INBOUND_WEBHOOK_SECRET>.');
     }
   };

@@ -35,13 +35,23 @@ export class SendError extends Error {
 }
 
 // Bounded, so a mail server that stops answering holds an email (and its lease) for seconds, not
-// nodemailer's default ten minutes.
+// nodemailer's default ten minutes: each step has its timeout, and the whole send a deadline.
 const TIMEOUTS = { connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 60_000 };
+/**
+ * The longest one send may take, however slowly the mail server trickles its answers. The outbox's
+ * lease must outlast it (email-worker.ts), or another process could take the email meanwhile.
+ */
+export const SEND_DEADLINE_MS = 2 * 60_000;
 
-export function createMailer(smtpUrl: string): Mailer {
-  const transport = nodemailer.createTransport({ url: smtpUrl, ...TIMEOUTS } as Parameters<typeof nodemailer.createTransport>[0]);
+/** One plain address, as the store keeps a visitor's: no display name, no list, nothing to inject. */
+const PLAIN_ADDRESS = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
+
+export function createMailer(smtpUrl: string, { deadlineMs = SEND_DEADLINE_MS }: { deadlineMs?: number } = {}): Mailer {
+  const transport = nodemailer.createTransport({ url: smtpUrl, ...TIMEOUTS });
   return {
     async send(email) {
+      // nodemailer would read "a@x, b@y" as two recipients: an address that is not one is refused for good.
+      if (!PLAIN_ADDRESS.test(email.to)) throw new SendError(`"${email.to}" is not an email address.`, true);
       try {
         await transport.sendMail({
           // Names and subjects come from people (a site's name, a visitor's): one line each, always.
@@ -55,6 +65,7 @@ export function createMailer(smtpUrl: string): Mailer {
           inReplyTo: email.inReplyTo ? `<${email.inReplyTo}>` : undefined,
           references: email.references?.map((id) => `<${id}>`),
           headers: email.headers,
+          signal: AbortSignal.timeout(deadlineMs),
         });
       } catch (error) {
         throw sendError(error);
@@ -68,7 +79,8 @@ const oneLine = (text: string) => text.replace(/[\r\n\t\u2028\u2029]+/g, ' ').tr
 
 /** What the failure was, in the words an agent can read, and whether to try again. */
 export function sendError(error: unknown): SendError {
-  const { responseCode, response, message } = (error ?? {}) as { responseCode?: number; response?: string; message?: string };
+  const { responseCode, response, message, code } = (error ?? {}) as { responseCode?: number; response?: string; message?: string; code?: string };
+  if (code === 'EABORT') return new SendError('The mail server did not finish taking the email before the send\'s deadline.', false);
   const permanent = typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
   const said = (response || message || String(error)).replace(/\s+/g, ' ').trim();
   return new SendError(said, permanent);

@@ -16,6 +16,12 @@ import * as s from './schemas.ts';
 
 /** How often one conversation's transcript may be emailed: enough for a visitor, too few to be a way to spam an address. */
 export const TRANSCRIPTS_PER_CONVERSATION = 5;
+/**
+ * How many transcripts one address gets from a site in a day, over all conversations: anyone can
+ * start conversations and type into them, so without this a transcript is a way to make the site's
+ * mail server send anything to anyone (and get its domain listed as a spammer's).
+ */
+export const TRANSCRIPTS_PER_ADDRESS_PER_DAY = 5;
 
 interface VisitorGuards {
   authenticate: (request: FastifyRequest) => Promise<void>;
@@ -57,10 +63,13 @@ export async function visitorEmailRoutes(app: FastifyInstance, services: Service
     }
     const outcome = await store.queueTranscript({
       conversationId: conversation.id, clientId: request.body.clientId, to, now: clock.now(),
-      messageIdDomain: messageIdDomain(config), maxPerConversation: TRANSCRIPTS_PER_CONVERSATION,
+      messageIdDomain: messageIdDomain(config), maxPerConversation: TRANSCRIPTS_PER_CONVERSATION, maxPerAddressPerDay: TRANSCRIPTS_PER_ADDRESS_PER_DAY,
     });
     if (outcome === 'limit') {
       throw new ParleyError('RATE_LIMITED', `This conversation's transcript has been emailed ${TRANSCRIPTS_PER_CONVERSATION} times already.`);
+    }
+    if (outcome === 'address-limit') {
+      throw new ParleyError('RATE_LIMITED', `${to} has been sent ${TRANSCRIPTS_PER_ADDRESS_PER_DAY} transcripts from this site today; try again tomorrow.`, { retryAfterSeconds: 3600 });
     }
     return reply.status(202).send({ to });
   });

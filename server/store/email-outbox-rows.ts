@@ -55,6 +55,14 @@ export function newOutboxIds(domain: string): { id: string; messageId: string } 
   return { id, messageId: `${id}@${domain}` };
 }
 
+/**
+ * How the store keys an address (unsubscribes, the recipients of a thread): case-insensitive, as
+ * mail systems treat them in practice, so "Vera@Example.com" and "vera@example.com" are one person.
+ */
+export const addressKey = (address: string) => address.trim().toLowerCase();
+
+export const DAY_MS = 24 * 3600_000;
+
 /** Errors are for people to read in the dashboard; a mail server may say a lot. */
 export const errorText = (error: string) => error.replace(/\s+/g, ' ').trim().slice(0, 500);
 

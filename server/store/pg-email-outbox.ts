@@ -7,7 +7,7 @@
  */
 import type { MessageEmail } from '../../protocol/protocol.ts';
 import {
-  alertDedupeKey, emailEvent, errorText, newOutboxIds, planReplies, recipientOf, replyDedupeKey, toEmailSettings, toMessageEmail,
+  addressKey, alertDedupeKey, DAY_MS, emailEvent, errorText, newOutboxIds, planReplies, recipientOf, replyDedupeKey, toEmailSettings, toMessageEmail,
   toOutboxEmail, transcriptDedupeKey, type PendingReply,
 } from './email-outbox-rows.ts';
 import type { PgDb, Tx } from './pg-db.ts';
@@ -49,7 +49,7 @@ export function createPgEmailOutbox({ now, one, all, tx }: PgDb): EmailOutboxMet
     let queued = 0;
     if (send) {
       const email = c.email == null ? null : String(c.email);
-      const unsubscribed = !!email && !!(await t.one('SELECT 1 FROM email_unsubscribes WHERE site_id = $1 AND address = $2', String(c.site_id), email.trim().toLowerCase()));
+      const unsubscribed = !!email && !!(await t.one('SELECT 1 FROM email_unsubscribes WHERE site_id = $1 AND address = $2', String(c.site_id), addressKey(email)));
       const recipient = recipientOf(email, unsubscribed);
       if ('instead' in recipient) {
         logged.push(...await changeReplies(t, 'me.message_id = ANY($1::text[])', ids(send), { state: recipient.instead, at, error: null, retryAt: null }));
@@ -130,15 +130,19 @@ export function createPgEmailOutbox({ now, one, all, tx }: PgDb): EmailOutboxMet
         return agents.length;
       });
     },
-    async queueTranscript({ conversationId, clientId, to, now: at, messageIdDomain, maxPerConversation }) {
+    async queueTranscript({ conversationId, clientId, to, now: at, messageIdDomain, maxPerConversation, maxPerAddressPerDay }) {
       return tx(async (t) => {
-        // The conversation's lock makes the count and the insert one step for every process.
+        // The conversation's lock makes the count and the insert one step for every process (the
+        // count per address spans conversations: approximate, as an abuse limit may be).
         const c = await t.one('SELECT site_id FROM conversations WHERE id = $1 FOR UPDATE', conversationId);
         if (!c) throw new Error(`conversation ${conversationId} does not exist`);
         const dedupeKey = transcriptDedupeKey(conversationId, clientId);
         if (await t.one('SELECT 1 FROM email_outbox WHERE dedupe_key = $1', dedupeKey)) return 'duplicate' as const;
         const sent = Number((await t.one("SELECT count(*) AS n FROM email_outbox WHERE conversation_id = $1 AND kind = 'transcript'", conversationId))!.n);
         if (sent >= maxPerConversation) return 'limit' as const;
+        const toAddress = Number((await t.one(`SELECT count(*) AS n FROM email_outbox WHERE site_id = $1 AND kind = 'transcript' AND lower(recipient) = $2
+          AND created_at > $3`, String(c.site_id), addressKey(to), at - DAY_MS))!.n);
+        if (toAddress >= maxPerAddressPerDay) return 'address-limit' as const;
         await insertEmail(t, { kind: 'transcript', siteId: String(c.site_id), conversationId, to, userId: null, messageIds: [], dedupeKey, at, domain: messageIdDomain });
         return 'queued' as const;
       });
@@ -168,14 +172,14 @@ export function createPgEmailOutbox({ now, one, all, tx }: PgDb): EmailOutboxMet
     async emailThread(conversationId, to) {
       // The record of what was sent (email threads, pg-email-threads.ts) is the thread.
       return (await all('SELECT message_id FROM sent_emails WHERE conversation_id = $1 AND recipient = $2 ORDER BY sent_at, message_id',
-        conversationId, to.toLowerCase())).map((row) => String(row.message_id));
+        conversationId, addressKey(to))).map((row) => String(row.message_id));
     },
     async unsubscribe(siteId, address) {
       await tx((t) => t.run('INSERT INTO email_unsubscribes (site_id, address, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-        siteId, address.trim().toLowerCase(), now()));
+        siteId, addressKey(address), now()));
     },
     async isUnsubscribed(siteId, address) {
-      return !!(await one('SELECT 1 FROM email_unsubscribes WHERE site_id = $1 AND address = $2', siteId, address.trim().toLowerCase()));
+      return !!(await one('SELECT 1 FROM email_unsubscribes WHERE site_id = $1 AND address = $2', siteId, addressKey(address)));
     },
     async emailSettings(siteId) {
       return toEmailSettings(await one('SELECT * FROM site_email_settings WHERE site_id = $1', siteId));

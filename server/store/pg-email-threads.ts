@@ -3,6 +3,7 @@
  * (sqlite-email-threads.ts). Processes asking for a token at once agree on one: the insert of all
  * but the first does nothing, and each then reads the row that won.
  */
+import { addressKey } from './email-outbox-rows.ts';
 import type { PgDb } from './pg-db.ts';
 import { newReplyToken, toConversationRef, toSentEmail } from './rows.ts';
 import type { EmailThreadMethods } from './store.ts';
@@ -23,7 +24,7 @@ export function createPgEmailThreads({ now, one, all, tx }: PgDb): EmailThreadMe
     },
     async recordSentEmail({ messageId, conversationId, to, sentAt }) {
       await tx((t) => t.run(`INSERT INTO sent_emails (message_id, conversation_id, recipient, sent_at) VALUES ($1, $2, $3, $4)
-        ON CONFLICT (message_id) DO NOTHING`, messageId, conversationId, to.toLowerCase(), sentAt));
+        ON CONFLICT (message_id) DO NOTHING`, messageId, conversationId, addressKey(to), sentAt));
     },
     async sentEmail(messageId) {
       const row = await one('SELECT * FROM sent_emails WHERE message_id = $1', messageId);

@@ -3,14 +3,13 @@
  * the conversation they claim, or to discard. Holding and accepting lock the conversation first
  * (lock order, pg-db.ts) — the lock every send takes — so of an email held again while it is being
  * accepted, or accepted twice at once, one outcome wins, and an email is never both held and landed.
+ * Accepting appends by appendMessage's own code (pg-chat-rows.ts appendInTx), in that transaction.
  */
 import { acceptedMessage, heldEvent, releasedEvent, toHeldEmail } from './held-email-rows.ts';
-import { conversationEvent, insertMessage, messageEvent, mustConversation, readMessage } from './pg-chat-rows.ts';
+import { appendInTx, readMessage } from './pg-chat-rows.ts';
 import type { PgDb, Tx } from './pg-db.ts';
 import { newId, toConversationRef } from './rows.ts';
-import type { ConversationRef, HeldEmailMethods, LoggedEvent } from './store.ts';
-
-type NewEvent = Omit<LoggedEvent, 'id'>;
+import type { ConversationRef, HeldEmailMethods } from './store.ts';
 
 export function createPgHeldEmails({ now, one, all, tx }: PgDb): HeldEmailMethods {
   const lockConversation = async (t: Tx, id: string): Promise<ConversationRef | null> => {
@@ -54,22 +53,11 @@ export function createPgHeldEmails({ now, one, all, tx }: PgDb): HeldEmailMethod
         const before = await lockConversation(t, String(claimed.conversation_id));
         const { rows: [row] } = await t.run('DELETE FROM held_emails WHERE id = $1 RETURNING *', id);
         if (!before || !row) return null;
-        const held = toHeldEmail(row);
-        const already = await landed(t, held.conversationId, String(row.client_id));
-        const logged: NewEvent[] = [];
-        let message = already;
-        if (!message) {
-          message = (await insertMessage(t, before, acceptedMessage(row), null, now()))!;
-          logged.push(messageEvent(before, message));
-          // A visitor's message reopens a resolved conversation: appendMessage's rule, in this transaction.
-          if (before.status === 'resolved') {
-            await t.run(`UPDATE conversations SET status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END,
-                resolved_at = NULL WHERE id = $1`, before.id);
-            logged.push(conversationEvent(await mustConversation(t, before.id), 'conversation.updated'));
-          }
-        }
-        logged.push(releasedEvent(held, before.visitorId, 'accepted'));
-        return { value: message, created: !already, events: await t.logEvents(logged) };
+        // appendMessage itself, in this transaction: the same clientId lands once, and the same
+        // rules apply (a visitor's message reopens a resolved conversation, its wait starting now).
+        const landed = await appendInTx(t, acceptedMessage(row), now());
+        const events = await t.logEvents([...landed.events, releasedEvent(toHeldEmail(row), before.visitorId, 'accepted')]);
+        return { value: landed.value, created: landed.created, events };
       });
     },
     async discardHeldEmail(id) {

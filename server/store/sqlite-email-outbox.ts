@@ -7,7 +7,7 @@
  */
 import type { MessageEmail } from '../../protocol/protocol.ts';
 import {
-  alertDedupeKey, emailEvent, errorText, newOutboxIds, planReplies, recipientOf, replyDedupeKey, toEmailSettings, toMessageEmail,
+  addressKey, alertDedupeKey, DAY_MS, emailEvent, errorText, newOutboxIds, planReplies, recipientOf, replyDedupeKey, toEmailSettings, toMessageEmail,
   toOutboxEmail, transcriptDedupeKey, type PendingReply,
 } from './email-outbox-rows.ts';
 import { toConversationRef } from './rows.ts';
@@ -53,7 +53,7 @@ export function createSqliteEmailOutbox({ now, one, all, run, write, logEvent }:
     const events = seen.length ? changeReplies(these(seen), ids(seen), { state: 'seen', at, error: null, retryAt: null }) : [];
     if (!send) return { queued: 0, events };
     const email = c.email == null ? null : String(c.email);
-    const unsubscribed = !!email && !!one('SELECT 1 FROM email_unsubscribes WHERE site_id = ? AND address = ?', String(c.site_id), email.trim().toLowerCase());
+    const unsubscribed = !!email && !!one('SELECT 1 FROM email_unsubscribes WHERE site_id = ? AND address = ?', String(c.site_id), addressKey(email));
     const recipient = recipientOf(email, unsubscribed);
     if ('instead' in recipient) {
       events.push(...changeReplies(these(send), ids(send), { state: recipient.instead, at, error: null, retryAt: null }));
@@ -126,7 +126,7 @@ export function createSqliteEmailOutbox({ now, one, all, run, write, logEvent }:
         return agents.length;
       });
     },
-    async queueTranscript({ conversationId, clientId, to, now: at, messageIdDomain, maxPerConversation }) {
+    async queueTranscript({ conversationId, clientId, to, now: at, messageIdDomain, maxPerConversation, maxPerAddressPerDay }) {
       return write(() => {
         const dedupeKey = transcriptDedupeKey(conversationId, clientId);
         if (one('SELECT 1 FROM email_outbox WHERE dedupe_key = ?', dedupeKey)) return 'duplicate' as const;
@@ -134,6 +134,9 @@ export function createSqliteEmailOutbox({ now, one, all, run, write, logEvent }:
         if (sent >= maxPerConversation) return 'limit' as const;
         const c = one('SELECT site_id FROM conversations WHERE id = ?', conversationId);
         if (!c) throw new Error(`conversation ${conversationId} does not exist`);
+        const toAddress = Number(one(`SELECT count(*) AS n FROM email_outbox WHERE site_id = ? AND kind = 'transcript' AND lower(recipient) = ?
+          AND created_at > ?`, String(c.site_id), addressKey(to), at - DAY_MS)!.n);
+        if (toAddress >= maxPerAddressPerDay) return 'address-limit' as const;
         insertEmail({ kind: 'transcript', siteId: String(c.site_id), conversationId, to, userId: null, messageIds: [], dedupeKey, at, domain: messageIdDomain });
         return 'queued' as const;
       });
@@ -172,14 +175,14 @@ export function createSqliteEmailOutbox({ now, one, all, run, write, logEvent }:
     async emailThread(conversationId, to) {
       // The record of what was sent (email threads, sqlite-email-threads.ts) is the thread.
       return all('SELECT message_id FROM sent_emails WHERE conversation_id = ? AND recipient = ? ORDER BY sent_at, message_id',
-        conversationId, to.toLowerCase()).map((row) => String(row.message_id));
+        conversationId, addressKey(to)).map((row) => String(row.message_id));
     },
     async unsubscribe(siteId, address) {
       await write(() => run('INSERT INTO email_unsubscribes (site_id, address, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-        siteId, address.trim().toLowerCase(), now()));
+        siteId, addressKey(address), now()));
     },
     async isUnsubscribed(siteId, address) {
-      return !!one('SELECT 1 FROM email_unsubscribes WHERE site_id = ? AND address = ?', siteId, address.trim().toLowerCase());
+      return !!one('SELECT 1 FROM email_unsubscribes WHERE site_id = ? AND address = ?', siteId, addressKey(address));
     },
     async emailSettings(siteId) {
       return toEmailSettings(one('SELECT * FROM site_email_settings WHERE site_id = ?', siteId));

@@ -4,6 +4,7 @@
  * their conversation (ON DELETE CASCADE), so a reply to a deleted conversation matches nothing.
  */
 import { newReplyToken, toConversationRef, toSentEmail } from './rows.ts';
+import { addressKey } from './email-outbox-rows.ts';
 import type { SqliteDb } from './sqlite-db.ts';
 import type { EmailThreadMethods } from './store.ts';
 
@@ -23,7 +24,7 @@ export function createSqliteEmailThreads({ now, one, all, run, write }: SqliteDb
     },
     async recordSentEmail({ messageId, conversationId, to, sentAt }) {
       await write(() => run(`INSERT INTO sent_emails (message_id, conversation_id, recipient, sent_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (message_id) DO NOTHING`, messageId, conversationId, to.toLowerCase(), sentAt));
+        ON CONFLICT (message_id) DO NOTHING`, messageId, conversationId, addressKey(to), sentAt));
     },
     async sentEmail(messageId) {
       const row = one('SELECT * FROM sent_emails WHERE message_id = ?', messageId);

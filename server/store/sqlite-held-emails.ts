@@ -1,17 +1,18 @@
 /**
  * The SQLite store's held email (issue 12): email replies waiting for an agent to accept into the
  * conversation they claim, or to discard. Each change and its events are one write job; accepting
- * appends the visitor's message in that same job, so an email is never both held and landed.
+ * appends the visitor's message in that same job, by appendMessage's own code (sqlite-chat-rows.ts),
+ * so an email is never both held and landed, and lands like any message of the visitor's.
  */
 import { acceptedMessage, heldEvent, releasedEvent, toHeldEmail } from './held-email-rows.ts';
-import { newId, toMessage } from './rows.ts';
+import { newId } from './rows.ts';
 import { createChatRows, MESSAGE_SELECT } from './sqlite-chat-rows.ts';
 import type { SqliteDb } from './sqlite-db.ts';
-import type { HeldEmailMethods, LoggedEvent } from './store.ts';
+import type { HeldEmailMethods } from './store.ts';
 
 export function createSqliteHeldEmails(ctx: SqliteDb): HeldEmailMethods {
   const { now, one, all, run, write, logEvent } = ctx;
-  const { conversationRef, mustConversation, conversationEvent, insertMessage } = createChatRows(ctx);
+  const { conversationRef, appendInJob } = createChatRows(ctx);
   const landed = (conversationId: string, clientId: string) =>
     one(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.client_id = ?`, conversationId, clientId);
 
@@ -42,28 +43,14 @@ export function createSqliteHeldEmails(ctx: SqliteDb): HeldEmailMethods {
     },
     async acceptHeldEmail(id) {
       return write(() => {
-        const row = one('SELECT * FROM held_emails WHERE id = ?', id);
+        const row = one('SELECT h.*, c.visitor_id FROM held_emails h JOIN conversations c ON c.id = h.conversation_id WHERE h.id = ?', id);
         if (!row) return null;
         const held = toHeldEmail(row);
         run('DELETE FROM held_emails WHERE id = ?', id);
-        // The conversation exists: held email goes with it (ON DELETE CASCADE).
-        const before = conversationRef(held.conversationId)!;
-        const events: LoggedEvent[] = [];
-        const already = landed(held.conversationId, String(row.client_id));
-        let message = already ? toMessage(already) : null;
-        if (!message) {
-          const inserted = insertMessage(before, acceptedMessage(row));
-          message = inserted.message;
-          events.push(inserted.event);
-          // A visitor's message reopens a resolved conversation: appendMessage's rule, in this job.
-          if (before.status === 'resolved') {
-            run(`UPDATE conversations SET status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END,
-                resolved_at = NULL WHERE id = ?`, before.id);
-            events.push(conversationEvent(mustConversation(before.id), 'conversation.updated'));
-          }
-        }
-        events.push(logEvent(releasedEvent(held, before.visitorId, 'accepted')));
-        return { value: message, created: !already, events };
+        // appendMessage itself, in this job: the same clientId lands once, and the same rules apply
+        // (a visitor's message reopens a resolved conversation, its wait starting now).
+        const landed = appendInJob(acceptedMessage(row));
+        return { value: landed.value, created: landed.created, events: [...landed.events, logEvent(releasedEvent(held, String(row.visitor_id), 'accepted'))] };
       });
     },
     async discardHeldEmail(id) {

@@ -170,12 +170,29 @@ export function emailOutboxConformance(name: string, open: () => Promise<Store>)
 
     it('queues a transcript once per request and at most a few per conversation', async () => {
       const { store, conversation } = await seeded();
-      const ask = (clientId: string) => store.queueTranscript({ conversationId: conversation.id, clientId, to: 'vera@example.com', now: 100, messageIdDomain: DOMAIN, maxPerConversation: 2 });
+      const ask = (clientId: string) => store.queueTranscript({ conversationId: conversation.id, clientId, to: 'vera@example.com', now: 100, messageIdDomain: DOMAIN, maxPerConversation: 2, maxPerAddressPerDay: 10 });
       assert.deepEqual(await Promise.all([ask('t1'), ask('t1')]).then((r) => r.sort()), ['duplicate', 'queued']);
       assert.equal(await ask('t2'), 'queued');
       assert.equal(await ask('t3'), 'limit');
       const emails = await store.claimEmails({ now: 100, owner: 'p1', leaseMs: MINUTE, limit: 10 });
       assert.deepEqual(emails.map((e) => [e.kind, e.to]), [['transcript', 'vera@example.com'], ['transcript', 'vera@example.com']]);
+      await store.close();
+    });
+
+    it('queues at most a few transcripts a day to one address from a site, over all its conversations', async () => {
+      const { store, site, other, visitor, conversation } = await seeded();
+      const { value: second } = await store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'conv-2' });
+      const otherVisitor = await store.createVisitor({ siteId: other.id, tokenHash: 'hash-other', context: {} });
+      const { value: elsewhere } = await store.startConversation({ siteId: other.id, visitorId: otherVisitor.id, clientId: 'conv-3' });
+      const ask = (conversationId: string, clientId: string, to: string, now: number) =>
+        store.queueTranscript({ conversationId, clientId, to, now, messageIdDomain: DOMAIN, maxPerConversation: 5, maxPerAddressPerDay: 2 });
+      const day = 24 * 60 * MINUTE;
+      assert.equal(await ask(conversation.id, 't1', 'victim@example.com', 1000), 'queued');
+      assert.equal(await ask(second.id, 't2', 'Victim@Example.com', 2000), 'queued');
+      assert.equal(await ask(second.id, 't3', 'victim@example.com', 3000), 'address-limit', 'whatever the case, whichever conversation');
+      assert.equal(await ask(second.id, 't4', 'someone@example.com', 3000), 'queued', 'another address');
+      assert.equal(await ask(elsewhere.id, 't5', 'victim@example.com', 3000), 'queued', 'another site counts its own');
+      assert.equal(await ask(second.id, 't6', 'victim@example.com', 1000 + day), 'queued', 'a day after the first');
       await store.close();
     });
 

@@ -8,9 +8,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatEventId, parseEventId } from '../../protocol/protocol.ts';
 import type { HoldEmailInput, Store } from '../../server/store/store.ts';
-import { seedStore } from './store-seed.ts';
+import { createManualClock } from './manual-clock.ts';
+import { seedStore, type OpenStore } from './store-seed.ts';
 
-export function heldEmailConformance(name: string, open: () => Promise<Store>): void {
+export function heldEmailConformance(name: string, open: OpenStore): void {
   const fromStart = async (store: Store) => formatEventId(parseEventId(await store.headCursor())!.epoch, 0);
   const email = (conversationId: string, overrides: Partial<HoldEmailInput> = {}): HoldEmailInput => ({
     conversationId, clientId: 'email-abc', from: 'mallory@example.net', fromName: 'Mallory', subject: 'Re: your question',
@@ -42,9 +43,10 @@ export function heldEmailConformance(name: string, open: () => Promise<Store>): 
     });
 
     it('lists the newest first', async () => {
-      const { store, site, conversation } = await seedStore(open);
+      const clock = createManualClock();
+      const { store, site, conversation } = await seedStore(open, { now: () => clock.now() });
       const a = await store.holdEmail(email(conversation.id, { clientId: 'email-a' }));
-      await new Promise((r) => setTimeout(r, 3));
+      clock.advance(1000);
       const b = await store.holdEmail(email(conversation.id, { clientId: 'email-b' }));
       assert.deepEqual((await store.listHeldEmails([site.id], 50)).map((h) => h.id), [b.value!.id, a.value!.id]);
       assert.deepEqual((await store.listHeldEmails([site.id], 1)).map((h) => h.id), [b.value!.id]);
@@ -97,6 +99,22 @@ export function heldEmailConformance(name: string, open: () => Promise<Store>): 
       assert.equal(after!.status, 'assigned');
       assert.equal(after!.assignee?.id, alice.id);
       assert.equal(after!.resolvedAt, null);
+      await store.close();
+    });
+
+    it('puts a resolved conversation nobody holds back in the queue, waiting from the moment its held email is accepted', async () => {
+      const clock = createManualClock();
+      const { store, conversation, alice } = await seedStore(open, { now: () => clock.now() });
+      clock.advance(60_000);
+      await store.resolve(conversation.id, alice);
+      const { value: held } = await store.holdEmail(email(conversation.id));
+      clock.advance(60_000);
+      const accepted = await store.acceptHeldEmail(held!.id);
+      const after = await store.getConversation(conversation.id);
+      assert.deepEqual([after!.status, after!.assignee, after!.resolvedAt], ['waiting', null, null]);
+      // As when the visitor writes in the chat (appendMessage): its wait starts with this message,
+      // not when the conversation first waited.
+      assert.deepEqual([after!.waitingSince, accepted!.value.createdAt], [clock.now(), clock.now()]);
       await store.close();
     });
 

@@ -2,7 +2,7 @@
  * A real SMTP server on loopback for tests (smtp-server), keeping every email it accepts, parsed
  * (mailparser). Generic: it knows nothing of Parley. A test points SMTP_URL at `sink.url`, makes
  * the mail server go away (`stop`: the port refuses connections) and come back on the same port
- * (`start`), or answer every email with an SMTP error (`refuse`).
+ * (`start`), answer every email with an SMTP error (`refuse`), or take its time answering (`hold`).
  */
 import { createServer } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -26,6 +26,12 @@ export interface SmtpSink {
   waitFor(count: number, options?: { matching?: (email: ReceivedEmail) => boolean; timeoutMs?: number }): Promise<ReceivedEmail[]>;
   /** Answers every email with this SMTP reply from now on (451: try later, 550: never); null accepts again. */
   refuse(code: number | null, text?: string): void;
+  /**
+   * A slow mail server: from now on each email is received whole and then waits for its answer
+   * (250) until released — `next()` answers the oldest waiting, `release()` all of them and ends
+   * the hold. `arrived()` counts the emails that came while holding, `waiting()` those unanswered.
+   */
+  hold(): { arrived(): number; waiting(): number; next(): void; release(): void };
   /** Closes the port, as a mail server that is down: connections are refused. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -46,6 +52,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const port = await freePort();
   const received: ReceivedEmail[] = [];
   let refusal: { code: number; text: string } | null = null;
+  let holding: { arrived: number; waiting: Array<() => void> } | null = null;
   let server: SMTPServer | null = null;
 
   const make = () => new SMTPServer({
@@ -61,6 +68,14 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (holding) {
+          holding.arrived++;
+          holding.waiting.push(() => answer());
+        } else {
+          answer();
+        }
+      });
+      const answer = () => {
         if (refusal) {
           const error = Object.assign(new Error(refusal.text), { responseCode: refusal.code });
           return callback(error);
@@ -71,7 +86,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
           received.push({ envelope: { from, to: session.envelope.rcptTo.map((r) => r.address) }, raw, mail });
           callback();
         }, (error: Error) => callback(error));
-      });
+      };
     },
   });
 
@@ -86,6 +101,19 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     refuse(code, text = code && code >= 500 ? 'Mailbox unavailable' : 'Try again later') {
       refusal = code === null ? null : { code, text };
+    },
+    hold() {
+      const held: { arrived: number; waiting: Array<() => void> } = { arrived: 0, waiting: [] };
+      holding = held;
+      return {
+        arrived: () => held.arrived,
+        waiting: () => held.waiting.length,
+        next: () => held.waiting.shift()?.(),
+        release: () => {
+          if (holding === held) holding = null;
+          for (const answer of held.waiting.splice(0)) answer();
+        },
+      };
     },
     async start() {
       if (server) return;
