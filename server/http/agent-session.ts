@@ -1,9 +1,11 @@
 /**
  * Agent sessions: the cookie that login and redeem set, and the hook that checks it (and the CSRF
- * token on every state change) for the agent and admin APIs.
+ * token on every state change) for the agent and admin APIs — or, for a server calling with
+ * `Authorization: Bearer`, the owner's API token in its place (auth/api-tokens.ts, issue 15).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CSRF_HEADER, SESSION_COOKIE, type MeResponse, type User } from '../../protocol/protocol.ts';
+import { authenticateApiToken, sentBearer, type AgentPrincipal } from '../auth/api-tokens.ts';
 import { randomToken, safeEqual, sha256 } from '../auth/secrets.ts';
 import { streamKey } from '../realtime/revoke.ts';
 import type { Services } from '../services.ts';
@@ -11,13 +13,19 @@ import { ParleyError } from './errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    agent: { user: User; csrfToken: string; tokenHash: string; expiresAt: number } | null;
+    agent: AgentPrincipal | null;
   }
 }
 
 /** onRequest hook: a live session for an enabled user, and the CSRF token on anything but GET. */
-export function requireAgent({ store, clock }: Services) {
+export function requireAgent(services: Services) {
+  const { store, clock } = services;
+  const byApiToken = authenticateApiToken(services);
   return async (request: FastifyRequest): Promise<void> => {
+    if (sentBearer(request)) {
+      request.agent = await byApiToken(request);
+      return;
+    }
     const token = request.cookies[SESSION_COOKIE];
     const tokenHash = token ? sha256(token) : null;
     const session = tokenHash ? await store.getSession(tokenHash) : null;

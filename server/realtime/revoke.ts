@@ -38,8 +38,9 @@ export function createRevoker(bus: Bus, hub: StreamHub, store: Store, onError: (
   async function recheck(): Promise<void> {
     for (const { key, tag } of hub.streams()) {
       const [kind, id] = key.split(':') as [string, string];
+      // An agent's stream is tagged by its session, or by the API token it was opened with (issue 15).
       const allowed = kind === 'agent'
-        ? tag !== undefined && !!(await store.getSession(tag)) && !(await store.getUser(id))?.disabled
+        ? tag !== undefined && (!!(await store.getSession(tag)) || (await store.findApiToken(tag))?.revokedAt === null) && !(await store.getUser(id))?.disabled
         : kind === 'visitor' ? !!(await store.getVisitor(id)) : true;
       if (!allowed) hub.closeKey(key, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } }, tag);
     }

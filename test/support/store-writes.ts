@@ -18,6 +18,7 @@ const READS = new Set<keyof Store>([
   'getInvite', 'listCanned', 'getSession', 'findVisitorByToken', 'getVisitor', 'getConversation', 'getConversationRef',
   'latestConversation', 'listVisitorConversations', 'listConversations', 'findMessage', 'listMessages',
   'exportConversations', 'eventsAfter', 'headCursor', 'conversationByReplyToken', 'sentEmail', 'emailRecipients',
+  'listApiTokens', 'findApiToken',
   // Not data: the store's life cycle and its commit listener.
   'migrate', 'close', 'onCommit',
 ]);
