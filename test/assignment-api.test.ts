@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { SWEEP_MS } from '../server/assign/assigner.ts';
 import { UNANSWERED_CHECK_MS } from '../server/assign/unanswered-alerts.ts';
+import { StoreUnavailableError } from '../server/store/store.ts';
 import { newVisitor, loginAgent, startServer, type TestServer } from './harness.ts';
 import type { SseConnection } from './sse-client.ts';
 import { createManualClock } from './support/manual-clock.ts';
@@ -181,6 +183,33 @@ describe('assignment rules', () => {
     await settings({ rule: 'round-robin' });
     assert.equal(await assigned(id), 'Bob');
   });
+
+  it('shows the visitor nothing of the team\'s bookkeeping: no team, wait or alert count live, replayed, polled or asked for', async () => {
+    await resolveEverything();
+    await settings({ rule: 'manual' });
+    const team = (await owner.admin(`/sites/${server.site.id}/teams`, { method: 'POST', json: { name: 'Tier 2', memberIds: [idOf(bob)] } })).body.team;
+    const visitor = await newVisitor(server);
+    const live = await visitor.stream(visitor.cursor);
+    teardown.add(live, (open) => open.close());
+    const { id } = await visitor.start();
+    assert.equal((await alice.call(`/conversations/${id}/team`, { method: 'POST', json: { teamId: team.id } })).status, 200);
+    const bookkeeping = (c: { team: unknown; waitingSince: unknown; unansweredAlerts: unknown }) => [c.team, c.waitingSince, c.unansweredAlerts];
+    const passed = await live.until((event) => event.event === 'conversation.updated' && event.data.conversation.id === id);
+    assert.deepEqual(bookkeeping(passed.data.conversation), [null, null, 0], 'live');
+    const agentsSee = (await alice.call(`/conversations/${id}`)).body.conversation;
+    assert.equal(agentsSee.team.name, 'Tier 2', 'agents do see it');
+
+    const replay = await visitor.stream(visitor.cursor);
+    teardown.add(replay, (open) => open.close());
+    const replayed = await replay.until((event) => event.event === 'conversation.updated' && event.data.conversation.id === id);
+    assert.deepEqual(bookkeeping(replayed.data.conversation), [null, null, 0], 'replayed');
+    const polled = (await visitor.call(`/events?cursor=${encodeURIComponent(visitor.cursor)}&wait=0`)).body.events
+      .filter((event: { type: string }) => event.type.startsWith('conversation.'));
+    assert.ok(polled.length > 0);
+    for (const event of polled) assert.deepEqual(bookkeeping(event.data.conversation), [null, null, 0], `polled ${event.type}`);
+    for (const c of (await visitor.call('/conversations')).body.conversations) assert.deepEqual(bookkeeping(c), [null, null, 0], 'asked for');
+    assert.ok(!JSON.stringify([live.events, polled]).includes('conversation.assigned'), 'nor the agents\' news of it');
+  });
 });
 
 describe('unanswered alerts', () => {
@@ -229,5 +258,31 @@ describe('unanswered alerts', () => {
     await wait(180);
     assert.equal(alerts().length, 2, 'answered: no more alerts');
     assert.ok(!visitorStream.events.some((event) => event.event === 'conversation.unanswered'), 'the visitor never hears of it');
+  });
+  it('gives a conversation whose assignment failed (the database busy a moment) to an online agent at the next sweep, with no other news', async () => {
+    const owner = await loginAgent(server, 'owner@test.local');
+    const bob = await loginAgent(server, 'bob@test.local');
+    assert.equal((await owner.admin(`/sites/${server.site.id}/assignment`, { method: 'PATCH', json: { rule: 'round-robin', unansweredAfterSeconds: null } })).status, 200);
+    teardown.add(await bob.stream(), (open) => open.close());
+    await waitFor(() => server.app.services.presence.onlineAgents(server.site.id).includes(bob.me.user.id), { message: 'Bob online' });
+    const { store } = server;
+    const autoAssign = store.autoAssign;
+    let failures = 0;
+    store.autoAssign = async (...args) => {
+      if (failures++ === 0) throw new StoreUnavailableError('busy', 'The database is busy.');
+      return autoAssign.apply(store, args);
+    };
+    teardown.add(null, () => { store.autoAssign = autoAssign; });
+    const visitor = await newVisitor(server);
+    const { id } = await visitor.start();
+    await server.app.services.assigner.settled();
+    assert.equal(failures, 1, 'the drain the new conversation started met the busy database');
+    assert.equal((await store.getConversation(id))!.status, 'waiting');
+    clock.advance(SWEEP_MS - 1);
+    await server.app.services.assigner.settled();
+    assert.equal((await store.getConversation(id))!.status, 'waiting', 'not before the sweep');
+    clock.advance(1);
+    // Bob, or Alice whose dashboard the case above left open: whoever's turn it is.
+    await waitFor(async () => (await store.getConversation(id))!.status === 'assigned', { message: 'given to an agent by the sweep' });
   });
 });

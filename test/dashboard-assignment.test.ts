@@ -115,6 +115,39 @@ describe('assignment in the dashboard', () => {
       await row(bob, third).waitFor({ state: 'detached' });
     }));
 
+  it('tells the agent a new conversation is given to once, with its first words, and the colleague nothing', () =>
+    withScreenshotsOnFailure('assignment-new-once', pages, async () => {
+      const owner = await loginAgent(server, 'owner@test.local');
+      await owner.admin(`/sites/${server.site.id}/assignment`, { method: 'PATCH', json: { capacities: { [server.alice.id]: null, [server.bob.id]: null } } });
+      const hide = (page: Page, hidden: boolean) => page.evaluate((value) => {
+        (window as any).__hidden = value;
+        (window as any).__notes = [];
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, hidden);
+      await Promise.all([hide(alice, true), hide(bob, true)]);
+      const visitor = await newVisitor(server);
+      const { id } = await visitor.start();
+      await visitor.send(id, 'Hello, my parcel is late');
+      // Round-robin: the last one went to Alice, so this one is Bob's.
+      await waitFor(async () => (await server.store.getConversation(id))?.assignee?.name === 'Bob', { message: 'Bob has it' });
+      // A later message is the marker: everything about the start has been told by the time it is.
+      await waitFor(async () => (await notes(bob)).length > 0, { message: 'Bob told' });
+      await visitor.send(id, 'Order 7731');
+      await waitFor(async () => (await notes(bob)).some((n) => n.title === 'New message'), { message: 'the later message told' });
+      const told = await notes(bob);
+      assert.deepEqual(told.map((n) => n.title), ['A conversation was assigned to you', 'New message'], 'created, given, first words: one notification');
+      assert.match(told[0]!.body, /Hello, my parcel is late/);
+      // Alice's marker: the next new conversation is hers; nothing came before it of Bob's.
+      const next = await newVisitor(server);
+      const theirs = (await next.start()).id;
+      await next.send(theirs, 'Do you have size 44?');
+      await waitFor(async () => (await notes(alice)).length > 0, { message: 'Alice told of hers' });
+      assert.deepEqual((await notes(alice)).map((n) => n.title), ['A conversation was assigned to you'], 'nothing of Bob\'s new conversation');
+      assert.match((await notes(alice))[0]!.body, /size 44/);
+      await Promise.all([hide(alice, false), hide(bob, false)]);
+      await owner.admin(`/sites/${server.site.id}/assignment`, { method: 'PATCH', json: { capacities: { [server.alice.id]: 1, [server.bob.id]: 1 } } });
+    }));
+
   it('tells the agent a conversation is transferred to: a toast, and a desktop notification while the tab is hidden', () =>
     withScreenshotsOnFailure('assignment-transfer', pages, async () => {
       // No limits now: the turn alone decides.

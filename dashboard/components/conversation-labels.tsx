@@ -8,6 +8,7 @@ import type { Conversation } from '../../protocol/protocol.ts';
 import { useController } from '../controller-context.ts';
 import { hasLabel, labelsBySite, labelsOf } from '../state/labels.ts';
 import { LabelChip } from './label-chip.tsx';
+import { Popover } from './popover.tsx';
 
 export function ConversationLabels({ conversation }: { conversation: Conversation }) {
   const controller = useController();
@@ -48,35 +49,12 @@ export function ConversationLabels({ conversation }: { conversation: Conversatio
 function LabelMenu({ conversation, onClose }: { conversation: Conversation; onClose: () => void }) {
   const controller = useController();
   const [typed, setTyped] = useState('');
-  const root = useRef<HTMLDivElement>(null);
   const filter = useRef<HTMLInputElement>(null);
   const available = labelsBySite.value.get(conversation.siteId) ?? [];
   const shown = available.filter((label) => label.name.toLowerCase().includes(typed.trim().toLowerCase()));
-  useEffect(() => {
-    // Opened from the button or the `l` key: the keyboard is in the menu at once.
-    filter.current?.focus();
-    // A click anywhere else closes it, like any menu.
-    const away = (event: MouseEvent) => {
-      if (root.current && !root.current.parentElement!.contains(event.target as Node)) onClose();
-    };
-    document.addEventListener('mousedown', away);
-    return () => document.removeEventListener('mousedown', away);
-  }, []);
+  // Opened from the button or the `l` key: the keyboard is in the filter at once.
   return (
-    <div
-      ref={root}
-      id="label-menu"
-      class="popover label-menu"
-      role="group"
-      aria-label="Labels for this conversation"
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') {
-          event.preventDefault();
-          event.stopPropagation();
-          onClose();
-        }
-      }}
-    >
+    <Popover id="label-menu" class="label-menu" label="Labels for this conversation" focus={filter} onClose={onClose}>
       <input ref={filter} type="search" class="popover-filter" placeholder="Find a label" aria-label="Find a label" value={typed} onInput={(e) => setTyped(e.currentTarget.value)} />
       {shown.length === 0 ? <p class="muted small">No label matches.</p> : (
         <ul class="label-options">
@@ -95,6 +73,6 @@ function LabelMenu({ conversation, onClose }: { conversation: Conversation; onCl
           ))}
         </ul>
       )}
-    </div>
+    </Popover>
   );
 }

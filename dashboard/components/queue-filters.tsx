@@ -2,13 +2,14 @@
  * Under the queue's search (issue 14): the label filter, and the agent's saved views — open one,
  * delete one, or save what the queue shows now (view, label, search) under a name.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { LIMITS, type SavedView } from '../../protocol/protocol.ts';
 import { useController } from '../controller-context.ts';
 import { labelFilter, labels, labelsBySite } from '../state/labels.ts';
 import { query, VIEWS } from '../state/queue.ts';
 import { activeView, views } from '../state/saved-views.ts';
 import { sitesById } from '../state/session.ts';
+import { Popover } from './popover.tsx';
 
 export function QueueFilters() {
   const controller = useController();
@@ -64,33 +65,11 @@ function SavedViewsMenu({ onClose }: { onClose: () => void }) {
   const controller = useController();
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const root = useRef<HTMLDivElement>(null);
   const first = useRef<HTMLInputElement>(null);
   const labelName = (id: string) => labels.value.get(id)?.name ?? 'a deleted label';
   const active = activeView.value?.id;
-  useEffect(() => {
-    first.current?.focus();
-    const away = (event: MouseEvent) => {
-      if (root.current && !root.current.parentElement!.contains(event.target as Node)) onClose();
-    };
-    document.addEventListener('mousedown', away);
-    return () => document.removeEventListener('mousedown', away);
-  }, []);
   return (
-    <div
-      ref={root}
-      id="saved-views-menu"
-      class="popover views-menu"
-      role="group"
-      aria-label="Saved views"
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') {
-          event.preventDefault();
-          event.stopPropagation();
-          onClose();
-        }
-      }}
-    >
+    <Popover id="saved-views-menu" class="views-menu" label="Saved views" focus={first} onClose={onClose}>
       {views.value.length === 0 ? <p class="muted small">No saved views yet. Pick a view, a label or a search, then save it here.</p> : (
         <ul class="view-options">
           {views.value.map((view) => (
@@ -121,6 +100,6 @@ function SavedViewsMenu({ onClose }: { onClose: () => void }) {
         </div>
         {error && <p class="error small" role="alert">{error}</p>}
       </form>
-    </div>
+    </Popover>
   );
 }

@@ -5,7 +5,7 @@ import { useController } from '../controller-context.ts';
 import { formatDuration } from '../lib/format.ts';
 import { now } from '../state/clock.ts';
 import { openId } from '../state/conversation.ts';
-import { counts, cursorId, loading, query, searchHits, unreadOf, view, viewOf, visible, VIEWS } from '../state/queue.ts';
+import { counts, cursorId, loading, query, searchHits, searchWithin, unreadOf, view, viewOf, visible, VIEWS } from '../state/queue.ts';
 import { sitesById, user } from '../state/session.ts';
 import { visitorLabel } from '../lib/visitor-label.ts';
 import { isOverdue, TeamBadge, UnansweredMark } from './assignment-marks.tsx';
@@ -15,8 +15,11 @@ import { QueueFilters } from './queue-filters.tsx';
 export function QueuePanel() {
   const controller = useController();
   const list = visible.value;
-  // A search spans every view (issue 14): no tab is the current one meanwhile, and choosing one ends it.
+  // A search spans every view (issue 14): no tab is the current one meanwhile, and choosing one
+  // ends it. A saved view's search looks in its own view: that tab then is the current one.
   const searching = searchHits.value !== null;
+  const scope = searching && searchWithin.value !== 'all' ? VIEWS.find((v) => v.id === searchWithin.value) ?? null : null;
+  const where = scope ? scope.label : 'all conversations';
   return (
     <section class="queue" aria-label="Conversations">
       <div class="queue-head">
@@ -26,7 +29,7 @@ export function QueuePanel() {
               key={item.id}
               type="button"
               role="tab"
-              aria-selected={!searching && view.value === item.id}
+              aria-selected={searching ? scope?.id === item.id : view.value === item.id}
               class="view-tab"
               onClick={() => { if (query.value) void controller.search(''); void controller.setView(item.id); }}
             >
@@ -45,8 +48,8 @@ export function QueuePanel() {
         />
         <QueueFilters />
       </div>
-      {searching && <p class="search-scope muted small" role="status">{list.length === 1 ? '1 result' : `${list.length} results`} in all conversations</p>}
-      <ul class="queue-list" role="listbox" aria-label={searching ? 'Search results in all conversations' : `${VIEWS.find((v) => v.id === view.value)?.label} conversations`}>
+      {searching && <p class="search-scope muted small" role="status">{list.length === 1 ? '1 result' : `${list.length} results`} in {where}</p>}
+      <ul class="queue-list" role="listbox" aria-label={searching ? `Search results in ${where}` : `${VIEWS.find((v) => v.id === view.value)?.label} conversations`}>
         {list.map((conversation) => (
           <QueueItem key={conversation.id} conversation={conversation} searching={searching} onOpen={() => void controller.open(conversation.id)} />
         ))}

@@ -9,9 +9,9 @@ import { LIMITS, type Conversation, type ConversationView, type WireEvent } from
 import { ApiError } from '../api.ts';
 import { createAssignmentApi } from '../assignment-api.ts';
 import { createInboxApi } from '../inbox-api.ts';
-import { createAssignmentAlerts } from '../live/assignment-alerts.ts';
 import { applyEvent } from '../live/apply-event.ts';
-import { colleaguesLoaded } from '../state/agents.ts';
+import { createConversationNews } from '../live/conversation-news.ts';
+import { colleagues, colleaguesLoaded } from '../state/agents.ts';
 import { availableLoaded } from '../state/canned.ts';
 import { teamsLoaded } from '../state/assignment.ts';
 import * as conversation from '../state/conversation.ts';
@@ -19,7 +19,6 @@ import * as labels from '../state/labels.ts';
 import * as queue from '../state/queue.ts';
 import { viewsLoaded } from '../state/saved-views.ts';
 import { routeChanged, routePath } from '../state/route.ts';
-import * as session from '../state/session.ts';
 import { pageVisible, showToast } from '../state/ui.ts';
 import { messageOf, type ControllerDeps } from './deps.ts';
 
@@ -27,36 +26,24 @@ export function createInboxIntents(deps: ControllerDeps, hooks: { beforeOpen: ()
   const { api } = deps;
   const inboxApi = createInboxApi(api.call);
   const assignmentApi = createAssignmentApi(api.call);
-  // Passed to you or your team, or unanswered too long (issue 14).
-  const alerts = createAssignmentAlerts(deps, (id) => void open(id));
+  // New, written to, passed to you or your team, given by the rule, unanswered: each told once (issue 14).
+  const news = createConversationNews(deps, (id) => void open(id));
   const readSent = new Map<string, number>();
   let searchTimer: unknown = null;
-
-  /**
-   * Conversations that started empty: their first visitor message, which follows at once, is their
-   * announcement. One notification per new conversation, with something to read in it (issue 14:
-   * "New conversation" then "New message" for the same first words was two).
-   */
-  const startedEmpty = new Set<string>();
-  const announce = (id: string, body: string | null) =>
-    deps.notifier.notify('New conversation', body?.slice(0, 120) ?? 'A visitor is waiting', id, () => void open(id));
 
   function handleEvent(event: WireEvent): void {
     applyEvent(event, {
       now: deps.now,
-      onAssigned: alerts.onAssigned,
-      onUnanswered: alerts.onUnanswered,
-      onNewConversation: (c) => (c.lastSeq > 0 ? announce(c.id, c.preview) : void startedEmpty.add(c.id)),
-      onVisitorMessage: (message) => {
-        if (startedEmpty.delete(message.conversationId)) return announce(message.conversationId, message.body);
-        const c = queue.conversations.value.get(message.conversationId);
-        const mine = c?.assignee?.id === session.user.value?.id;
-        const watching = conversation.openId.value === message.conversationId && pageVisible.value;
-        if (!watching && (mine || c?.status === 'waiting')) {
-          deps.notifier.notify('New message', message.body.slice(0, 120), message.conversationId, () => void open(message.conversationId));
-        }
-      },
+      onNewConversation: news.onCreated,
+      onVisitorMessage: news.onVisitorMessage,
+      onAssigned: news.onAssigned,
+      onUnanswered: news.onUnanswered,
     });
+    // Someone not in the list came online (invited, or given one of our sites, since it was loaded):
+    // the list is asked for again, so transfers and the Agents page show them (issue 14).
+    if (event.type === 'presence' && !colleagues.value.some((agent) => agent.id === event.data.agentId)) {
+      api.agents().then((result) => colleaguesLoaded(result.agents), () => {});
+    }
   }
 
   async function loadQueue(replace: boolean): Promise<string> {
@@ -171,7 +158,7 @@ export function createInboxIntents(deps: ControllerDeps, hooks: { beforeOpen: ()
     resync,
     markReadWhenSeen,
     /** Signed out: forget what was read, so the next session reports it afresh. */
-    forget: () => { readSent.clear(); startedEmpty.clear(); alerts.forget(); },
+    forget: () => { readSent.clear(); news.forget(); },
 
     open,
     moveCursor: queue.moveCursor,
@@ -199,15 +186,16 @@ export function createInboxIntents(deps: ControllerDeps, hooks: { beforeOpen: ()
     /**
      * Debounced: the server searches message text, visitor name and email, in every conversation
      * the agent may see (view 'all'), whichever tab is open: results say their view (queue.viewOf).
+     * A saved view's search looks in its own view (`within`).
      */
-    search(text: string, now = false): Promise<void> {
-      queue.queryChanged(text);
+    search(text: string, now = false, within: ConversationView = 'all'): Promise<void> {
+      queue.queryChanged(text, within);
       deps.clearTimeout(searchTimer);
       if (!text.trim()) return Promise.resolve();
       return new Promise((resolve) => {
         searchTimer = deps.setTimeout(async () => {
           try {
-            const result = await api.conversations('all', text, labels.labelFilter.value);
+            const result = await api.conversations(within, text, labels.labelFilter.value);
             if (queue.query.value !== text) return;
             batch(() => {
               listed(result);

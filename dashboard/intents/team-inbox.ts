@@ -43,14 +43,21 @@ export function createTeamInboxIntents(deps: ControllerDeps, inbox: InboxIntents
     }
   }
 
-  /** The queue shows what the filter says: the view's list, with the label and search applied. */
+  /**
+   * The queue shows what the filter says: the view's list, with the label and search applied. With
+   * a search the view is where it looks ('all', as a search typed in the box: every view), so a
+   * saved view shows again exactly what it showed when saved.
+   */
   async function applyFilter(filter: QueueFilter): Promise<void> {
+    const searching = filter.q.trim() !== '';
     batch(() => {
       labels.labelFilterChanged(filter.labelId);
-      queue.queryChanged(filter.q);
-      if (!filter.q.trim()) queue.searchLoaded(null);
+      queue.queryChanged(filter.q, filter.view);
+      if (!searching) queue.searchLoaded(null);
     });
-    await inbox.setView(filter.view);
+    if (!searching) return inbox.setView(filter.view);
+    if (filter.view !== 'all') queue.viewChanged(filter.view);
+    await inbox.search(filter.q, true, filter.view);
   }
 
   return {
@@ -69,14 +76,15 @@ export function createTeamInboxIntents(deps: ControllerDeps, inbox: InboxIntents
     /** Only conversations with this label (null: all), in the view and search as they are. */
     async filterByLabel(labelId: string | null): Promise<void> {
       saved.viewActive(null);
-      await applyFilter({ view: queue.view.value, labelId, q: queue.query.value });
+      await applyFilter({ view: queue.shownView.value, labelId, q: queue.query.value });
     },
 
     // Saved views -----------------------------------------------------------------------------
 
     /** Saves what the queue shows now (view, label, search) under a name. */
     saveView: (name: string) => attempt(async () => {
-      const filter: QueueFilter = { view: queue.view.value, labelId: labels.labelFilter.value, q: queue.query.value.trim() };
+      // What the queue shows: while searching, every view (or the saved view's the search came from).
+      const filter: QueueFilter = { view: queue.shownView.value, labelId: labels.labelFilter.value, q: queue.query.value.trim() };
       saved.viewSaved((await api.saveView({ name: name.trim(), filter })).view);
     }),
 

@@ -6,7 +6,8 @@
 import { useState } from 'preact/hooks';
 import type { AdminSite, Role } from '../../protocol/protocol.ts';
 import { useController } from '../controller-context.ts';
-import { user } from '../state/session.ts';
+import { colleagues, presenceOf } from '../state/agents.ts';
+import { status, user } from '../state/session.ts';
 import { sites } from '../state/sites.ts';
 import { members, shownLink } from '../state/team.ts';
 import type { TeamMember } from './admin-api.ts';
@@ -61,7 +62,7 @@ function MemberRow({ member, me, siteNames, run }: { member: TeamMember; me: boo
         </select>
       </td>
       <td class="small">{member.role === 'owner' ? <span class="muted">All sites</span> : member.siteIds.map((id) => siteNames.get(id) ?? id).join(', ') || <span class="muted">None</span>}</td>
-      <td>{member.disabled ? <span class="pill off">Disabled</span> : <span class={`pill ${member.status === 'online' ? 'on' : ''}`}>{member.status === 'online' ? 'Online' : 'Away'}</span>}</td>
+      <td>{member.disabled ? <span class="pill off">Disabled</span> : <Presence member={member} />}</td>
       <td class="row-actions">
         <button type="button" class="ghost" aria-label={`Reset password of ${who}`} onClick={() => void run(() => controller.settings.passwordReset(member.id, member.email))}>Reset password</button>
         {member.disabled
@@ -70,6 +71,19 @@ function MemberRow({ member, me, siteNames, run }: { member: TeamMember; me: boo
       </td>
     </tr>
   );
+}
+
+/**
+ * Whether they are there, live: the status they chose and whether a dashboard of theirs is
+ * connected, as the transfer list says it (state/agents.ts, kept current by `presence` events);
+ * you, as your own status says, since you are here. An account on none of your sites is in no list
+ * of colleagues: nobody can reach them anyway.
+ */
+function Presence({ member }: { member: TeamMember }) {
+  const colleague = member.id === user.value?.id ? { ...member, status: status.value, connected: true }
+    : colleagues.value.find((agent) => agent.id === member.id);
+  const state = colleague ? presenceOf(colleague) : 'offline';
+  return <span class={`pill ${state === 'online' ? 'on' : ''}`}>{state === 'online' ? 'Online' : state === 'away' ? 'Away' : 'Offline'}</span>;
 }
 
 function InviteForm({ defaultSiteId }: { defaultSiteId: string }) {

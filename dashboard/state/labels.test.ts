@@ -54,9 +54,13 @@ describe('labels state', () => {
     queue.viewChanged('open');
     labels.labelsLoaded([label('l1', 'Refund')]);
     labels.labelFilterChanged('l1');
-    queue.queryChanged('refund ');
+    // As opening the view searches: within its tab.
+    queue.queryChanged('refund ', 'open');
     assert.equal(activeView.value?.id, 'w1');
-    queue.queryChanged('refunds');
+    queue.queryChanged('refunds', 'open');
+    assert.equal(activeView.value, null);
+    // The same words typed in the box look in every view: not what the view shows.
+    queue.queryChanged('refund');
     assert.equal(activeView.value, null);
   });
 });

@@ -35,6 +35,23 @@ describe('queue search', () => {
     assert.deepEqual(queue.visible.value.map((c) => c.id), ['waiting', 'other']);
   });
 
+  it('shows a saved view\'s search only within its view, and says what the queue shows for saving it again', () => {
+    assert.equal(queue.shownView.value, 'waiting', 'no search: the tab');
+    queue.queryChanged('refund');
+    queue.searchLoaded(['waiting', 'mine', 'bobs', 'done']);
+    assert.equal(queue.shownView.value, 'all', 'a typed search looks in every view');
+    queue.queryChanged('refund', 'mine');
+    assert.equal(queue.shownView.value, 'mine', 'a saved view\'s search, its results not in yet');
+    queue.searchLoaded(['mine']);
+    assert.deepEqual(queue.visible.value.map((c) => c.id), ['mine']);
+    assert.equal(queue.shownView.value, 'mine');
+    // A hit that leaves the view (resolved meanwhile) leaves the results, as it leaves the tab.
+    queue.conversationChanged({ ...queue.conversations.value.get('mine')!, status: 'resolved' });
+    assert.deepEqual(queue.visible.value, []);
+    queue.queryChanged('');
+    assert.equal(queue.shownView.value, 'waiting', 'the search ended: the tab again');
+  });
+
   it('names the one view each result lives in', () => {
     const views = ['waiting', 'mine', 'bobs', 'done'].map((id) => queue.viewOf(queue.conversations.value.get(id)!, 'alice').label);
     assert.deepEqual(views, ['Waiting', 'Mine', 'Open · Bob', 'Resolved']);

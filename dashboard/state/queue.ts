@@ -14,6 +14,11 @@ export const view = signal<ConversationView>('waiting');
 export const query = signal('');
 /** Ids the server matched for the current search; null when not searching. */
 export const searchHits = signal<ReadonlySet<string> | null>(null);
+/**
+ * Where the current search looks: every conversation the agent may see for a search typed in the
+ * box (issue 14, whatever the tab), or the view a saved view names with its search.
+ */
+export const searchWithin = signal<ConversationView>('all');
 export const loading = signal(false);
 /** The row j/k move through; Enter opens it. */
 export const cursorId = signal<string | null>(null);
@@ -44,15 +49,19 @@ export function viewOf(conversation: Conversation, myId: string | null): { id: C
   return { id: 'open', label: conversation.assignee ? `Open · ${conversation.assignee.name}` : 'Open' };
 }
 
+/** The view the queue shows now: the tab's, or while there is a search (its results loaded or not), where it looks. */
+export const shownView = computed<ConversationView>(() => (query.value.trim() ? searchWithin.value : view.value));
+
 export const unreadOf = (conversation: Conversation): number => Math.max(0, conversation.lastSeq - conversation.agentReadSeq);
 
 export const visible = computed<Conversation[]>(() => {
   const myId = user.value?.id ?? null;
   const hits = searchHits.value;
   const label = labelFilter.value;
-  // A search looks at every conversation the agent may see, whatever the tab (issue 14): each
-  // result says which view it is in (viewOf).
-  const list = [...conversations.value.values()].filter((c) => (hits ? hits.has(c.id) : belongsTo(c, view.value, myId)) && (!label || hasLabel(c.id, label)));
+  // A search looks where searchWithin says, whatever the tab (issue 14): each result says which
+  // view it is in (viewOf). A hit that has since left a saved view's view leaves its results.
+  const list = [...conversations.value.values()].filter((c) =>
+    (hits ? hits.has(c.id) && belongsTo(c, searchWithin.value, myId) : belongsTo(c, view.value, myId)) && (!label || hasLabel(c.id, label)));
   // Waiting: whoever has waited longest first. Elsewhere, and for search results: most recent activity first.
   return view.value === 'waiting' && !hits
     ? list.sort((a, b) => (a.waitingSince ?? a.createdAt) - (b.waitingSince ?? b.createdAt))
@@ -135,8 +144,10 @@ export function viewChanged(next: ConversationView): void {
   view.value = next;
 }
 
-export function queryChanged(text: string): void {
+/** A search typed (looking in every view), or a saved view's (looking `within` its view), or none (''). */
+export function queryChanged(text: string, within: ConversationView = 'all'): void {
   query.value = text;
+  searchWithin.value = text.trim() ? within : 'all';
   if (!text.trim()) searchHits.value = null;
 }
 

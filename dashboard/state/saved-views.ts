@@ -2,7 +2,7 @@
 import { computed, signal } from '@preact/signals';
 import type { SavedView } from '../../protocol/protocol.ts';
 import { labelFilter } from './labels.ts';
-import { query, view } from './queue.ts';
+import { query, shownView } from './queue.ts';
 
 export const views = signal<SavedView[]>([]);
 /** The view last opened or saved. */
@@ -13,7 +13,7 @@ export const activeView = computed(() => {
   const chosen = views.value.find((v) => v.id === activeViewId.value);
   if (!chosen) return null;
   const { filter } = chosen;
-  return filter.view === view.value && filter.labelId === labelFilter.value && filter.q === query.value.trim() ? chosen : null;
+  return filter.view === shownView.value && filter.labelId === labelFilter.value && filter.q === query.value.trim() ? chosen : null;
 });
 
 const byName = (a: SavedView, b: SavedView) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' });

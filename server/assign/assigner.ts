@@ -3,8 +3,9 @@
  * conversations go to online agents with room, oldest first. It runs ("drains" a site) whenever
  * that may now succeed — a conversation starts waiting (new, reopened with nobody on it, passed to
  * a team, its team deleted), a slot frees (resolved, transferred away), an agent comes online, the
- * owner changes the rule, capacities or teams — and each conversation is given by one store call
- * (autoAssign) that decides and claims in one transaction.
+ * owner changes the rule, capacities or teams — and, as a backstop, every SWEEP_MS for each site
+ * with an agent online. Each conversation is given by one store call (autoAssign) that decides and
+ * claims in one transaction.
  *
  * Every process hears every committed event (store.onCommit follows the whole log), so with
  * several processes each drains: the store serializes assignments per site, and whoever comes
@@ -14,11 +15,18 @@
  */
 import type { Clock } from '../clock.ts';
 import type { Presence } from '../realtime/presence.ts';
-import type { LoggedEvent, Store } from '../store/store.ts';
+import { GoneError, type LoggedEvent, type Store } from '../store/store.ts';
 import { startUnansweredAlerts } from './unanswered-alerts.ts';
 
 /** Waiting conversations looked at per round of a drain. */
 const BATCH = 50;
+/**
+ * How often every site with an agent online is drained without being asked, as a backstop: a
+ * drain that failed (the database busy for a moment), a process that died mid-drain, or a bus
+ * outage that lost the news must not leave a conversation waiting beside a free agent until the
+ * next event — nor conversations that waited while this process was starting.
+ */
+export const SWEEP_MS = 30_000;
 
 export interface Assigner {
   /** Gives the site's waiting conversations to whoever can take them now; settles when done. */
@@ -47,7 +55,10 @@ export function createAssigner({ store, presence, clock, onError }: { store: Sto
       if (closed) return false;
       const scope = conversation.team?.id ?? '';
       if (full.has(scope)) continue;
-      const { outcome } = await store.autoAssign(conversation.id, presence.onlineAgents(siteId));
+      // Deleted meanwhile (its visitor's data, retention): nothing to give, the others still are.
+      const outcome = await store.autoAssign(conversation.id, presence.onlineAgents(siteId)).then(
+        (assigned) => assigned.outcome,
+        (error: unknown) => { if (error instanceof GoneError) return 'not-waiting' as const; throw error; });
       if (outcome === 'manual') return false;
       if (outcome === 'nobody-free') full.add(scope);
       if (outcome === 'assigned') assigned++;
@@ -94,6 +105,9 @@ export function createAssigner({ store, presence, clock, onError }: { store: Sto
     for (const siteId of siteIds) void drain(siteId);
   });
   const alerts = startUnansweredAlerts(store, clock, onError);
+  const sweep = clock.setInterval(() => {
+    for (const siteId of presence.onlineSites()) void drain(siteId);
+  }, SWEEP_MS);
 
   return {
     drain,
@@ -108,6 +122,7 @@ export function createAssigner({ store, presence, clock, onError }: { store: Sto
     close() {
       closed = true;
       stopArrivals();
+      clock.clearInterval(sweep);
       alerts.stop();
     },
   };

@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ERROR, LIMITS, type ErrorBody, type ErrorName } from '../../protocol/protocol.ts';
-import { StoreUnavailableError } from '../store/store.ts';
+import { GoneError, StoreUnavailableError } from '../store/store.ts';
 
 export class ParleyError extends Error {
   readonly kind: ErrorName;
@@ -33,6 +33,17 @@ const STORAGE: Record<StoreUnavailableError['reason'], { kind: ErrorName; messag
 export function fromStore(error: StoreUnavailableError): ParleyError {
   const { kind, message, retryAfterSeconds } = STORAGE[error.reason];
   return new ParleyError(kind, message, { retryAfterSeconds });
+}
+
+/**
+ * What was there when the request looked is gone by the time it wrote (deleted, or a visitor
+ * merged into another): "not found", as it would have been a moment later. A visitor's own request
+ * never gets this far (visitor-gone.ts answers it as whoever its token finds now).
+ */
+export function fromGone(error: GoneError): ParleyError {
+  return error.what === 'visitor'
+    ? new ParleyError('VISITOR_NOT_FOUND', 'This visitor no longer exists: their data was deleted, or they were merged into another visitor.')
+    : new ParleyError('CONVERSATION_NOT_FOUND', 'This conversation no longer exists: it was deleted meanwhile.');
 }
 
 /**
@@ -76,7 +87,10 @@ function fromFastify(error: FastifyError): ParleyError {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof StoreUnavailableError) logStorageOnce(request, error);
-    const parley = error instanceof ParleyError ? error : error instanceof StoreUnavailableError ? fromStore(error) : fromFastify(error);
+    const parley = error instanceof ParleyError ? error
+      : error instanceof StoreUnavailableError ? fromStore(error)
+      : error instanceof GoneError ? fromGone(error)
+      : fromFastify(error);
     if (parley.kind === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
     const headers = parley.details?.retryAfterSeconds ? { 'retry-after': String(parley.details.retryAfterSeconds) } : {};
     return reply.status(parley.status).headers(headers).send(parley.toBody());

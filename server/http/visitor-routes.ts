@@ -14,11 +14,15 @@ import { topics } from '../bus/bus.ts';
 import { requestedCursor } from '../realtime/cursor.ts';
 import { streamKey } from '../realtime/revoke.ts';
 import { serveLongPoll } from '../realtime/long-poll.ts';
+import { forVisitor } from '../realtime/visitor-view.ts';
 import type { Services } from '../services.ts';
 import { visitorWidgetConfig } from '../email/email-config.ts';
 import { ParleyError } from './errors.ts';
+import { followGoneVisitors, visitorUnknown } from './visitor-gone.ts';
+import { GoneError } from '../store/store.ts';
 import { visitorEmailRoutes } from './visitor-email-routes.ts';
 import { visitorAttachmentRoutes } from './visitor-attachment-routes.ts';
+import { visitorRatingRoutes } from './visitor-rating-routes.ts';
 import { originAllowed } from './origins.ts';
 import * as s from './schemas.ts';
 
@@ -115,7 +119,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     const visitor = await store.findVisitorByToken(request.site!.id, request.tokenHash);
     // Its own code, so a widget can tell "forget this visitor" (issue 14: their data was deleted,
     // or the database replaced) from a request that forgot its header.
-    if (!visitor) throw new ParleyError('VISITOR_UNKNOWN', 'No visitor has this token (any more): their data may have been deleted. Open a new session without it.');
+    if (!visitor) throw visitorUnknown();
     request.visitor = visitor;
   };
 
@@ -148,11 +152,20 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     const site = request.site!;
     const context = { ...request.body?.context, userAgent: String(request.headers['user-agent'] ?? '').slice(0, 500) };
     let token = bearer(request);
-    let visitor = request.tokenHash ? await store.findVisitorByToken(site.id, request.tokenHash) : null;
-    if (visitor) {
-      // One store operation (issue 10): tabs or nodes opening at once count a return once.
-      visitor = (await store.touchVisitor(visitor.id, { context, at: clock.now(), newVisitAfterMs: NEW_VISIT_AFTER_MS })).value;
-    } else {
+    const known = () => (request.tokenHash ? store.findVisitorByToken(site.id, request.tokenHash) : Promise.resolve(null));
+    // One store operation (issue 10): tabs or nodes opening at once count a return once. A visitor
+    // merged into another or deleted between the look-up and the touch is whoever the token finds now.
+    const touch = async (found: Visitor | null, again = true): Promise<Visitor | null> => {
+      if (!found) return null;
+      try {
+        return (await store.touchVisitor(found.id, { context, at: clock.now(), newVisitAfterMs: NEW_VISIT_AFTER_MS })).value;
+      } catch (error) {
+        if (!(error instanceof GoneError) || !again) throw error;
+        return touch(await known(), false);
+      }
+    };
+    let visitor = await touch(await known());
+    if (!visitor) {
       // An unknown token (say, after the database was reset) quietly starts a fresh visitor.
       token = randomToken();
       visitor = await store.createVisitor({ siteId: site.id, tokenHash: sha256(token), context });
@@ -166,12 +179,14 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       availability: { online: presence.siteOnline(site.id) },
       // A site that requires verified identities shows nothing of a visitor's history until they
       // have proven who they are (the token alone may be a shared computer's).
-      conversation: site.widget.requireVerifiedIdentity && !visitor.verified ? null : await store.latestConversation(visitor.id),
+      conversation: site.widget.requireVerifiedIdentity && !visitor.verified ? null : await store.latestConversation(visitor.id).then((c) => c && forVisitor(c)),
       cursor,
     };
   });
 
   app.register(async (authed) => {
+    // Before any route: a visitor merged away or deleted mid-request is answered as its token says now.
+    followGoneVisitors(authed, store);
     authed.addHook('preHandler', authenticate);
     // Identifying is how an unverified visitor becomes verified, so that route alone is exempt.
     authed.addHook('preHandler', async (request) => {
@@ -179,6 +194,8 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     });
     // Files (issue 13): upload to and list the visitor's own conversations, under the hooks above.
     await authed.register((scope) => visitorAttachmentRoutes(scope, services));
+    // Satisfaction (issue 15): the rating of the visitor's own conversations.
+    await authed.register((scope) => visitorRatingRoutes(scope, services));
 
     authed.patch<{ Body: { name?: string; email?: string; attributes?: Record<string, never>; context?: Visitor['context']; identity?: { id: string; hash: string } } }>(
       VISITOR_PATHS.visitor, {
@@ -225,14 +242,14 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     });
 
     authed.get(VISITOR_PATHS.conversations, async (request) => ({
-      conversations: await store.listVisitorConversations(request.visitor!.id),
+      conversations: (await store.listVisitorConversations(request.visitor!.id)).map(forVisitor),
     }));
 
     authed.post<{ Body: { clientId: string } }>(VISITOR_PATHS.conversations, {
       schema: { body: s.object({ clientId: s.clientId }, ['clientId']) },
     }, async (request) => {
       const result = await store.startConversation({ siteId: request.site!.id, visitorId: request.visitor!.id, clientId: request.body.clientId });
-      return { conversation: (result).value };
+      return { conversation: forVisitor(result.value) };
     });
 
     authed.get<{ Params: { conversationId: string }; Querystring: { after?: number; before?: number; limit: number } }>(VISITOR_PATHS.messages, {
@@ -266,7 +283,7 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       schema: { params: s.conversationParams, body: s.object({ seq: s.seq }, ['seq']) },
     }, async (request) => {
       const conversation = await ownConversation(request);
-      return { conversation: (await store.markRead(conversation.id, 'visitor', request.body.seq)).value };
+      return { conversation: forVisitor((await store.markRead(conversation.id, 'visitor', request.body.seq)).value) };
     });
 
     authed.post(VISITOR_PATHS.streamTicket, async (request): Promise<StreamTicketResponse> => {

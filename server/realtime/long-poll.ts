@@ -7,8 +7,8 @@ import { LIMITS, type EventBatch, type WireEvent } from '../../protocol/protocol
 import type { Bus } from '../bus/bus.ts';
 import type { Clock } from '../clock.ts';
 import type { Services } from '../services.ts';
-import type { EventScope, Store } from '../store/store.ts';
-import { toWire } from './publish.ts';
+import type { EventScope, LoggedEvent, Store } from '../store/store.ts';
+import { wireFor } from './publish.ts';
 
 export interface LongPollRequest {
   scope: EventScope;
@@ -33,10 +33,11 @@ export async function longPoll(store: Store, bus: Bus, clock: Clock, request: Lo
   try {
     const first = await store.eventsAfter(request.scope, request.cursor, LIMITS.eventBatchMax);
     if (first.reset) return { events: [{ id: first.cursor, type: 'reset', data: { reason: first.reset } }], cursor: first.cursor };
-    if (first.events.length > 0) return { events: first.events.map(toWire), cursor: first.cursor };
+    const wire = (event: LoggedEvent) => wireFor(request.scope, event);
+    if (first.events.length > 0) return { events: first.events.map(wire), cursor: first.cursor };
     await woken;
     const next = await store.eventsAfter(request.scope, first.cursor, LIMITS.eventBatchMax);
-    return { events: [...ephemeral, ...next.events.map(toWire)], cursor: next.cursor };
+    return { events: [...ephemeral, ...next.events.map(wire)], cursor: next.cursor };
   } finally {
     clock.clearTimeout(timer);
     for (const off of unsubscribe) off();

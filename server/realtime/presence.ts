@@ -215,6 +215,8 @@ export function createPresence(bus: Bus, clock: Clock, graceMs: number, node = `
   return {
     siteOnline,
     onlineAgents,
+    /** The sites some agent is online for now, on any process (the assigner's periodic sweep). */
+    onlineSites: (): string[] => [...onlineSites()],
 
     /** Calls `listener` with the sites an agent came online for, on any process; returns the function that stops it. */
     onAgentsOnline(listener: (siteIds: string[]) => void): () => void {

@@ -16,7 +16,7 @@ import type { Bus } from '../bus/bus.ts';
 import type { Clock } from '../clock.ts';
 import { ParleyError } from '../http/errors.ts';
 import type { EventScope, Store } from '../store/store.ts';
-import { toWire } from './publish.ts';
+import { wireFor } from './publish.ts';
 import { formatSse, SSE_HEARTBEAT } from './sse.ts';
 
 export interface StreamRequest {
@@ -170,7 +170,7 @@ export function createStreamHub(options: StreamHubOptions) {
         return;
       }
       for (const event of batch.events) {
-        send(stream, toWire(event));
+        send(stream, wireFor(request.scope, event));
         // Pause while the client reads, so what waits in memory for one stream stays small.
         if (stream.raw.writableLength > maxBuffered / 4) await drained(stream);
         if (stream.closed) return;

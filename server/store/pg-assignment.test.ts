@@ -5,9 +5,8 @@
  * only with TEST_DATABASE_URL; every schema made here is dropped afterwards.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, describe, it } from 'node:test';
-import { Client } from 'pg';
+import { describe, it } from 'node:test';
+import { pgSchemas } from '../../test/support/pg-schemas.ts';
 import { defaultWidgetConfig } from '../site-defaults.ts';
 import { createPgStore } from './pg-store.ts';
 import type { Store } from './store.ts';
@@ -16,27 +15,11 @@ const url = process.env.TEST_DATABASE_URL;
 if (url) pgAssignmentTests(url);
 
 function pgAssignmentTests(url: string): void {
-  const schemas: string[] = [];
-  const stores: Store[] = [];
-  after(async () => {
-    await Promise.allSettled(stores.map((store) => store.close()));
-    const admin = new Client({ connectionString: url });
-    await admin.connect();
-    try {
-      for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    } finally {
-      await admin.end();
-    }
-  });
-  const open = (schema: string): Store => {
-    const store = createPgStore({ url, schema });
-    stores.push(store);
-    return store;
-  };
+  const pg = pgSchemas(url);
+  const open = (schema: string): Store => pg.closeAfter(createPgStore({ url, schema }));
   /** Two processes on a fresh schema, a site with two agents, and `n` waiting conversations. */
   async function twoProcesses(n: number) {
-    const schema = `parley_test_${randomBytes(5).toString('hex')}`;
-    schemas.push(schema);
+    const schema = pg.fresh();
     const a = open(schema);
     const b = open(schema);
     await a.migrate();

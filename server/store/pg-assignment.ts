@@ -83,7 +83,9 @@ export function createPgAssignment({ now, one, all, tx }: PgDb): AssignmentMetho
     async transferToTeam(conversationId, by, teamId, online) {
       return tx(async (t) => {
         const before = await lockConversation(t, conversationId);
-        const team = await t.one('SELECT id, name FROM teams WHERE id = $1 AND site_id = $2', teamId, before.siteId);
+        // KEY SHARE, as setting team_id's foreign key would take it, but first: a deletion of the
+        // team in flight is waited for, then answered as "no such team", not a key violation.
+        const team = await t.one('SELECT id, name FROM teams WHERE id = $1 AND site_id = $2 FOR KEY SHARE', teamId, before.siteId);
         if (!team) return null;
         const moved = await applyChange(t, before, 'transferred', by, {
           set: "status = 'waiting', assignee_id = NULL, team_id = $2, resolved_at = NULL, waiting_since = $3, unanswered_alerts = 0",

@@ -8,7 +8,7 @@
 import type { Attachment } from '../../protocol/protocol.ts';
 import { ATTACHMENT_SELECT, filesPreview, inOrder, toAttachmentRecord } from './attachment-rows.ts';
 import type { PgDb, Tx } from './pg-db.ts';
-import { AttachmentUnusableError, type AppendMessageInput, type AttachmentMethods, type ConversationRef } from './store.ts';
+import { AttachmentUnusableError, GoneError, type AppendMessageInput, type AttachmentMethods, type ConversationRef } from './store.ts';
 
 export function createPgAttachments({ now, one, all, tx }: PgDb): AttachmentMethods {
   const byClientId = async (read: Pick<Tx, 'one'>, conversationId: string, clientId: string) => {
@@ -18,6 +18,8 @@ export function createPgAttachments({ now, one, all, tx }: PgDb): AttachmentMeth
   return {
     async createAttachment(input) {
       return tx(async (t) => {
+        // The foreign key's lock, taken first: a conversation deleted meanwhile is GoneError, not a key violation.
+        if (!(await t.one('SELECT 1 FROM conversations WHERE id = $1 FOR KEY SHARE', input.conversationId))) throw new GoneError('conversation', input.conversationId);
         const { count } = await t.run(`INSERT INTO attachments (id, site_id, conversation_id, client_id, author, agent_id, name, type, size, created_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (conversation_id, client_id) DO NOTHING`,
           input.id, input.siteId, input.conversationId, input.clientId, input.author, input.agentId, input.name, input.type, input.size, now());

@@ -1,14 +1,15 @@
 /**
  * What every chat write of the PostgreSQL store shares: reading a conversation or message back
  * with its joins, locking a conversation, inserting the next message of a conversation, a status
- * or assignee change with its system message (claims, transfers, the assignment rule), and the
- * events that describe them. Callers hold the transaction; nothing here logs or commits.
+ * or assignee change with its system message (claims, transfers, the assignment rule), appending
+ * a message (appendMessage's rules, for every caller that must append inside its own
+ * transaction), and the events that describe them. Callers hold the transaction; nothing here logs or commits.
  */
 import type { AgentRef, Conversation, Message, SystemKind } from '../../protocol/protocol.ts';
 import { attachToMessage } from './pg-attachments.ts';
 import type { Param, Tx } from './pg-db.ts';
 import { newId, PREVIEW_CHARS, systemText, toConversation, toMessage } from './rows.ts';
-import type { AppendMessageInput, ConversationRef, LoggedEvent } from './store.ts';
+import { GoneError, type AppendMessageInput, type ConversationRef, type LoggedEvent } from './store.ts';
 
 export const CONVERSATION_SELECT = `SELECT c.*, u.name AS assignee_name, u.avatar_url AS assignee_avatar,
   cv.name AS visitor_name, cv.email AS visitor_email, ct.name AS team_name
@@ -28,7 +29,7 @@ export async function readConversation(read: Reader, id: string): Promise<Conver
 
 export async function mustConversation(read: Reader, id: string): Promise<Conversation> {
   const found = await readConversation(read, id);
-  if (!found) throw new Error(`conversation ${id} does not exist`);
+  if (!found) throw new GoneError('conversation', id);
   return found;
 }
 
@@ -39,7 +40,7 @@ export async function mustConversation(read: Reader, id: string): Promise<Conver
  */
 export async function lockConversation(t: Tx, id: string): Promise<Conversation> {
   const row = await t.one(`${CONVERSATION_SELECT} WHERE c.id = $1 FOR UPDATE OF c`, id);
-  if (!row) throw new Error(`conversation ${id} does not exist`);
+  if (!row) throw new GoneError('conversation', id);
   return toConversation(row);
 }
 
@@ -123,4 +124,53 @@ export async function applyChange(t: Tx, before: ConversationRef, kind: SystemKi
   }, await agentRefOf(t, agent?.id ?? null), at))!;
   const after = await mustConversation(t, before.id);
   return { after, events: [messageEvent(before, message), conversationEvent(after, 'conversation.updated')] };
+}
+
+/**
+ * appendMessage inside a transaction the caller holds, its events returned for the caller to log
+ * (last, with its own): one message per clientId, claim then send (issue 10), and a visitor's
+ * message reopens a resolved conversation. Also how an accepted held email lands (pg-held-emails.ts).
+ */
+export async function appendInTx(t: Tx, input: AppendMessageInput, at: number): Promise<{ value: Message; created: boolean; claimed: boolean; events: NewEvent[] }> {
+  // One statement: lock the conversation, look up the clientId, and name the agent.
+  const row = await t.one(`SELECT c.id, c.site_id, c.visitor_id, c.status, c.last_seq,
+      (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.client_id = $2) AS existing,
+      (SELECT u.name FROM users u WHERE u.id = $3) AS agent_name,
+      (SELECT u.avatar_url FROM users u WHERE u.id = $3) AS agent_avatar
+    FROM conversations c WHERE c.id = $1 FOR UPDATE`, input.conversationId, input.clientId, input.agentId);
+  if (!row) throw new GoneError('conversation', input.conversationId);
+  const stored = async () => ({ value: (await readMessage(t, 'm.conversation_id = $1 AND m.client_id = $2', input.conversationId, input.clientId!))!, created: false, claimed: false, events: [] });
+  if (row.existing != null) return stored();
+  let before: ConversationRef = { id: String(row.id), siteId: String(row.site_id), visitorId: String(row.visitor_id), status: String(row.status) as Conversation['status'], lastSeq: Number(row.last_seq) };
+  const agent = input.agentId === null || row.agent_name == null ? null
+    : { id: input.agentId, name: String(row.agent_name), avatarUrl: row.agent_avatar == null ? null : String(row.agent_avatar) };
+  // Claim then send, in this one transaction under the conversation's lock (issue 10): the
+  // status is the locked row's, so nobody can take it between the claim and the reply.
+  const events: NewEvent[] = [];
+  let claimed = false;
+  if (input.claimIfWaiting && before.status === 'waiting') {
+    // The look-up of the clientId above ran on the statement's snapshot, from before any wait
+    // for the lock: look again, so that a retry or a note that took this clientId meanwhile
+    // is answered as stored rather than claimed for (a retry writes nothing).
+    if (input.clientId !== null && await t.one('SELECT 1 FROM messages WHERE conversation_id = $1 AND client_id = $2', before.id, input.clientId)) return stored();
+    const took = await applyChange(t, before, 'joined', input.claimIfWaiting, claimChange(input.claimIfWaiting), at);
+    if (took) {
+      events.push(...took.events);
+      before = took.after;
+      claimed = true;
+    }
+  }
+  const message = await insertMessage(t, before, input, agent, at);
+  if (!message) {
+    // Cannot happen: under the lock, with the clientId looked up again, nothing else inserts.
+    if (claimed) throw new Error(`the clientId ${input.clientId} was taken in ${before.id} while it was locked`);
+    return stored();
+  }
+  events.push(messageEvent(before, message));
+  if (input.author === 'visitor' && before.status === 'resolved') {
+    await t.run(`UPDATE conversations SET status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END,
+        resolved_at = NULL, ${startsWaiting('$2')} WHERE id = $1`, before.id, at);
+    events.push(conversationEvent(await mustConversation(t, before.id), 'conversation.updated'));
+  }
+  return { value: message, created: true, claimed, events };
 }

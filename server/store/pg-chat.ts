@@ -6,13 +6,13 @@
  */
 import type { AgentRef, Conversation, Message, SystemKind, Visitor } from '../../protocol/protocol.ts';
 import {
-  applyChange, assignedEvent, claimChange, CONVERSATION_SELECT, conversationEvent, insertMessage, lockConversation, MESSAGE_SELECT, messageEvent,
+  appendInTx, applyChange, assignedEvent, claimChange, CONVERSATION_SELECT, conversationEvent, lockConversation, MESSAGE_SELECT,
   mustConversation, readConversation, readMessage, startsWaiting, type Change,
 } from './pg-chat-rows.ts';
 import type { Param, PgDb, Tx } from './pg-db.ts';
 import { recordPage } from './pg-visitor-history.ts';
 import { likePattern, newId, toConversation, toMessage, toVisitor } from './rows.ts';
-import type { Changed, ClaimOutcome, ConversationQuery, ConversationRef, LoggedEvent, ChatMethods } from './store.ts';
+import { GoneError, type Changed, type ClaimOutcome, type ConversationQuery, type ConversationRef, type LoggedEvent, type ChatMethods } from './store.ts';
 
 type NewEvent = Omit<LoggedEvent, 'id'>;
 
@@ -71,7 +71,9 @@ export function createPgChat(db: PgDb): ChatMethods {
       return tx(async (t) => {
         // Locked: two processes merging attributes at once must not lose one of them. NO KEY UPDATE
         // lets the visitor start a conversation meanwhile; deleting the visitor still waits.
-        const before = toVisitor((await t.one('SELECT * FROM visitors WHERE id = $1 FOR NO KEY UPDATE', id))!);
+        const locked = await t.one('SELECT * FROM visitors WHERE id = $1 FOR NO KEY UPDATE', id);
+        if (!locked) throw new GoneError('visitor', id);
+        const before = toVisitor(locked);
         const after: Visitor = {
           ...before,
           ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
@@ -91,7 +93,7 @@ export function createPgChat(db: PgDb): ChatMethods {
         // newVisit compare with. The UPDATE decides the count from the row as it is then, never
         // from a read before it (issue 10): tabs on several nodes count a return once.
         const locked = await t.one('SELECT * FROM visitors WHERE id = $1 FOR NO KEY UPDATE', id);
-        if (!locked) throw new Error(`visitor ${id} does not exist`);
+        if (!locked) throw new GoneError('visitor', id);
         const before = toVisitor(locked);
         const { rows: [row] } = await t.run(`UPDATE visitors SET context = context || $2::jsonb,
             visits = visits + CASE WHEN last_seen_at < $3::bigint - $4::bigint THEN 1 ELSE 0 END,
@@ -108,6 +110,9 @@ export function createPgChat(db: PgDb): ChatMethods {
         const byClientId = () => t.one(`${CONVERSATION_SELECT} WHERE c.visitor_id = $1 AND c.client_id = $2`, visitorId, clientId);
         const existing = await byClientId();
         if (existing) return { value: toConversation(existing), created: false, events: [] };
+        // KEY SHARE, as the foreign key would take it, but first: a deletion or a merge of the
+        // visitor in flight is waited for, and then said as GoneError rather than a key violation.
+        if (!(await t.one('SELECT 1 FROM visitors WHERE id = $1 FOR KEY SHARE', visitorId))) throw new GoneError('visitor', visitorId);
         const id = newId('c');
         const { count } = await t.run(`INSERT INTO conversations (id, site_id, visitor_id, client_id, status, created_at)
             VALUES ($1, $2, $3, $4, 'waiting', $5) ON CONFLICT (visitor_id, client_id) DO NOTHING`, id, siteId, visitorId, clientId, now());
@@ -155,48 +160,8 @@ export function createPgChat(db: PgDb): ChatMethods {
 
     async appendMessage(input) {
       return tx(async (t) => {
-        // One statement: lock the conversation, look up the clientId, and name the agent.
-        const row = await t.one(`SELECT c.id, c.site_id, c.visitor_id, c.status, c.last_seq,
-            (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.client_id = $2) AS existing,
-            (SELECT u.name FROM users u WHERE u.id = $3) AS agent_name,
-            (SELECT u.avatar_url FROM users u WHERE u.id = $3) AS agent_avatar
-          FROM conversations c WHERE c.id = $1 FOR UPDATE`, input.conversationId, input.clientId, input.agentId);
-        if (!row) throw new Error(`conversation ${input.conversationId} does not exist`);
-        const stored = async () => ({ value: (await readMessage(t, 'm.conversation_id = $1 AND m.client_id = $2', input.conversationId, input.clientId!))!, created: false, claimed: false, events: [] });
-        if (row.existing != null) return stored();
-        let before: ConversationRef = { id: String(row.id), siteId: String(row.site_id), visitorId: String(row.visitor_id), status: String(row.status) as Conversation['status'], lastSeq: Number(row.last_seq) };
-        const agent = input.agentId === null || row.agent_name == null ? null
-          : { id: input.agentId, name: String(row.agent_name), avatarUrl: row.agent_avatar == null ? null : String(row.agent_avatar) };
-        // Claim then send, in this one transaction under the conversation's lock (issue 10): the
-        // status is the locked row's, so nobody can take it between the claim and the reply.
-        const logged: NewEvent[] = [];
-        let claimed = false;
-        if (input.claimIfWaiting && before.status === 'waiting') {
-          // The look-up of the clientId above ran on the statement's snapshot, from before any wait
-          // for the lock: look again, so that a retry or a note that took this clientId meanwhile
-          // is answered as stored rather than claimed for (a retry writes nothing).
-          if (input.clientId !== null && await t.one('SELECT 1 FROM messages WHERE conversation_id = $1 AND client_id = $2', before.id, input.clientId)) return stored();
-          const took = await applyChange(t, before, 'joined', input.claimIfWaiting, claimChange(input.claimIfWaiting), now());
-          if (took) {
-            logged.push(...took.events);
-            before = took.after;
-            claimed = true;
-          }
-        }
-        const message = await insertMessage(t, before, input, agent, now());
-        if (!message) {
-          // Cannot happen: under the lock, with the clientId looked up again, nothing else inserts.
-          if (claimed) throw new Error(`the clientId ${input.clientId} was taken in ${before.id} while it was locked`);
-          return stored();
-        }
-        let reopened: Conversation | null = null;
-        if (input.author === 'visitor' && before.status === 'resolved') {
-          await t.run(`UPDATE conversations SET status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END,
-              resolved_at = NULL, ${startsWaiting('$2')} WHERE id = $1`, before.id, now());
-          reopened = await mustConversation(t, before.id);
-        }
-        const events = await t.logEvents([...logged, messageEvent(before, message), ...(reopened ? [conversationEvent(reopened, 'conversation.updated')] : [])]);
-        return { value: message, created: true, claimed, events };
+        const appended = await appendInTx(t, input, now());
+        return { ...appended, events: await t.logEvents(appended.events) };
       });
     },
     async findMessage(conversationId, clientId) {

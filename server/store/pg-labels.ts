@@ -66,9 +66,10 @@ export function createPgLabels({ now, all, tx }: PgDb): LabelMethods {
     async setConversationLabel(conversationId, labelId, present) {
       return tx(async (t) => {
         const conversation = await t.one('SELECT site_id, visitor_id FROM conversations WHERE id = $1 FOR UPDATE', conversationId);
-        const label = await t.one('SELECT site_id FROM labels WHERE id = $1', labelId);
+        // KEY SHARE, as the insert's foreign key would take it, but before it: a deletion of the
+        // label in flight is waited for and then answered as "no such label", not a key violation.
+        const label = await t.one('SELECT site_id FROM labels WHERE id = $1 FOR KEY SHARE', labelId);
         if (!conversation || !label || label.site_id !== conversation.site_id) return null;
-        // The label may be deleted meanwhile: the insert then adds nothing (its foreign key waits for that delete).
         const { count } = present
           ? await t.run(`INSERT INTO conversation_labels (conversation_id, label_id, created_at)
               SELECT $1, id, $3 FROM labels WHERE id = $2 ON CONFLICT DO NOTHING`, conversationId, labelId, now())

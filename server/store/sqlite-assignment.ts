@@ -10,7 +10,7 @@ import { toAssignmentSettings } from './assignment-rows.ts';
 import { pickAgent, type Member } from './assignment-pick.ts';
 import { createChatRows } from './sqlite-chat-rows.ts';
 import type { SqliteDb } from './sqlite-db.ts';
-import type { AssignmentMethods, AutoAssignOutcome, Changed, LoggedEvent } from './store.ts';
+import { GoneError, type AssignmentMethods, type AutoAssignOutcome, type Changed, type LoggedEvent } from './store.ts';
 
 type Assigned = Changed<Conversation> & { outcome: AutoAssignOutcome };
 
@@ -33,7 +33,7 @@ export function createSqliteAssignment(ctx: SqliteDb): AssignmentMethods {
   /** The rule's pick for a waiting conversation, claimed; the caller holds the write job. */
   function assignInJob(conversationId: string, online: string[]): Assigned {
     const row = one('SELECT site_id, status, team_id FROM conversations WHERE id = ?', conversationId);
-    if (!row) throw new Error(`conversation ${conversationId} does not exist`);
+    if (!row) throw new GoneError('conversation', conversationId);
     const unchanged = (outcome: AutoAssignOutcome): Assigned => ({ value: mustConversation(conversationId), events: [], outcome });
     if (row.status !== 'waiting') return unchanged('not-waiting');
     const siteId = String(row.site_id);

@@ -8,7 +8,7 @@
 import type { Attachment } from '../../protocol/protocol.ts';
 import { ATTACHMENT_SELECT, filesPreview, inOrder, toAttachmentRecord } from './attachment-rows.ts';
 import type { SqliteDb } from './sqlite-db.ts';
-import { AttachmentUnusableError, type AppendMessageInput, type AttachmentMethods, type ConversationRef } from './store.ts';
+import { AttachmentUnusableError, GoneError, type AppendMessageInput, type AttachmentMethods, type ConversationRef } from './store.ts';
 
 const marks = (list: unknown[]) => list.map(() => '?').join(', ');
 
@@ -22,6 +22,7 @@ export function createSqliteAttachments({ now, one, all, run, write }: SqliteDb)
       return write(() => {
         const existing = byClientId(input.conversationId, input.clientId);
         if (existing) return { value: existing, created: false };
+        if (!one('SELECT 1 FROM conversations WHERE id = ?', input.conversationId)) throw new GoneError('conversation', input.conversationId);
         run(`INSERT INTO attachments (id, site_id, conversation_id, client_id, author, agent_id, name, type, size, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           input.id, input.siteId, input.conversationId, input.clientId, input.author, input.agentId, input.name, input.type, input.size, now());

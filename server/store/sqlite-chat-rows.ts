@@ -8,7 +8,7 @@ import type { AgentRef, Conversation, Message, SystemKind } from '../../protocol
 import { newId, PREVIEW_CHARS, systemText, toConversation, toMessage } from './rows.ts';
 import type { Param, SqliteDb } from './sqlite-db.ts';
 import { attachToMessage } from './sqlite-attachments.ts';
-import type { AppendMessageInput, Changed, ConversationRef, LoggedEvent } from './store.ts';
+import { GoneError, type AppendMessageInput, type Changed, type ConversationRef, type LoggedEvent } from './store.ts';
 
 export const CONVERSATION_SELECT = `SELECT c.*, u.name AS assignee_name, u.avatar_url AS assignee_avatar,
   cv.name AS visitor_name, cv.email AS visitor_email, ct.name AS team_name
@@ -35,7 +35,7 @@ export function createChatRows(ctx: SqliteDb) {
   };
   const mustConversation = (id: string): Conversation => {
     const found = conversation(id);
-    if (!found) throw new Error(`conversation ${id} does not exist`);
+    if (!found) throw new GoneError('conversation', id);
     return found;
   };
   /** Just what a send needs, without the joins of a full conversation: the hot path again. */
@@ -92,9 +92,37 @@ export function createChatRows(ctx: SqliteDb) {
   /** A claim: only of a waiting conversation (claim, a reply that takes one, the assignment rule). */
   const claimChange = (agent: AgentRef): Change => ({ set: "status = 'assigned', assignee_id = ?", params: [agent.id], guard: "status = 'waiting'" });
 
+  /**
+   * appendMessage inside a write job the caller holds: one message per clientId, claim then send
+   * (issue 10: the join is the message right before the reply), and a visitor's message reopens a
+   * resolved conversation. Also how an accepted held email lands (sqlite-held-emails.ts), in its job.
+   */
+  function appendInJob(input: AppendMessageInput): Changed<Message> & { created: boolean; claimed: boolean } {
+    if (input.clientId !== null) {
+      const existing = one('SELECT id FROM messages WHERE conversation_id = ? AND client_id = ?', input.conversationId, input.clientId);
+      if (existing) return { value: message(String(existing.id)), created: false, claimed: false, events: [] };
+    }
+    let before = conversationRef(input.conversationId);
+    if (!before) throw new GoneError('conversation', input.conversationId);
+    const events: LoggedEvent[] = [];
+    const took = input.claimIfWaiting && before.status === 'waiting' ? applyChange(before.id, 'joined', input.claimIfWaiting, claimChange(input.claimIfWaiting)) : null;
+    if (took) {
+      events.push(...took.events);
+      before = took.value;
+    }
+    const { message: stored, event } = insertMessage(before, input);
+    events.push(event);
+    if (input.author === 'visitor' && before.status === 'resolved') {
+      run(`UPDATE conversations SET status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END,
+          resolved_at = NULL, ${STARTS_WAITING} WHERE id = ?`, now(), before.id);
+      events.push(conversationEvent(mustConversation(before.id), 'conversation.updated'));
+    }
+    return { value: stored, created: true, claimed: took !== null, events };
+  }
+
   /** Someone else gave the conversation to an agent or a team: for the receiver's notification (agents only). */
   const assignedEvent = (c: Conversation, via: 'transfer' | 'rule', by: AgentRef | null) =>
     logEvent({ type: 'conversation.assigned', data: { conversation: c, via, by }, siteId: c.siteId, visitorId: c.visitorId, audience: 'agents' });
 
-  return { conversation, mustConversation, conversationRef, message, conversationEvent, insertMessage, applyChange, claimChange, assignedEvent };
+  return { conversation, mustConversation, conversationRef, message, conversationEvent, insertMessage, applyChange, claimChange, assignedEvent, appendInJob };
 }

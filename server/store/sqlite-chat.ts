@@ -9,11 +9,11 @@ import { likePattern, newId, toConversation, toMessage, toVisitor } from './rows
 import { CONVERSATION_SELECT, createChatRows, MESSAGE_SELECT, STARTS_WAITING, type Change } from './sqlite-chat-rows.ts';
 import type { Param, SqliteDb } from './sqlite-db.ts';
 import { recordPage } from './sqlite-visitor-history.ts';
-import type { Changed, ClaimOutcome, ConversationQuery, LoggedEvent, ChatMethods } from './store.ts';
+import { GoneError, type Changed, type ClaimOutcome, type ConversationQuery, type ChatMethods } from './store.ts';
 
 export function createSqliteChat(ctx: SqliteDb): ChatMethods {
   const { now, one, all, run, write, logEvent } = ctx;
-  const { conversation, mustConversation, conversationRef, message, conversationEvent, insertMessage, applyChange, claimChange, assignedEvent } = createChatRows(ctx);
+  const { conversation, mustConversation, conversationRef, conversationEvent, applyChange, claimChange, assignedEvent, appendInJob } = createChatRows(ctx);
 
   /** applyChange in a transaction of its own. */
   const changeConversation = (id: string, kind: SystemKind, agent: AgentRef | null, change: Change) =>
@@ -50,7 +50,9 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
     },
     async updateVisitor(id, patch) {
       return write(() => {
-        const before = toVisitor(one('SELECT * FROM visitors WHERE id = ?', id)!);
+        const row = one('SELECT * FROM visitors WHERE id = ?', id);
+        if (!row) throw new GoneError('visitor', id);
+        const before = toVisitor(row);
         const after: Visitor = {
           ...before,
           ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
@@ -67,7 +69,7 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
     async touchVisitor(id, { context, at, newVisitAfterMs }) {
       return write(() => {
         const row = one('SELECT * FROM visitors WHERE id = ?', id);
-        if (!row) throw new Error(`visitor ${id} does not exist`);
+        if (!row) throw new GoneError('visitor', id);
         const before = toVisitor(row);
         // The count is decided by the row as it is in this job, never by a read before it (issue 10).
         run(`UPDATE visitors SET context = ?, visits = visits + CASE WHEN last_seen_at < ? - ? THEN 1 ELSE 0 END,
@@ -83,6 +85,7 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
       return write(() => {
         const existing = one('SELECT id FROM conversations WHERE visitor_id = ? AND client_id = ?', visitorId, clientId);
         if (existing) return { value: mustConversation(String(existing.id)), created: false, events: [] };
+        if (!one('SELECT 1 FROM visitors WHERE id = ?', visitorId)) throw new GoneError('visitor', visitorId);
         const id = newId('c');
         run(`INSERT INTO conversations (id, site_id, visitor_id, client_id, status, created_at) VALUES (?, ?, ?, ?, 'waiting', ?)`,
           id, siteId, visitorId, clientId, now());
@@ -127,29 +130,7 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
     },
 
     async appendMessage(input) {
-      return write(() => {
-        if (input.clientId !== null) {
-          const existing = one('SELECT id FROM messages WHERE conversation_id = ? AND client_id = ?', input.conversationId, input.clientId);
-          if (existing) return { value: message(String(existing.id)), created: false, claimed: false, events: [] };
-        }
-        let before = conversationRef(input.conversationId);
-        if (!before) throw new Error(`conversation ${input.conversationId} does not exist`);
-        const events: LoggedEvent[] = [];
-        // Claim then send, in this one job (issue 10): the join is the message right before the reply.
-        const took = input.claimIfWaiting && before.status === 'waiting' ? applyChange(before.id, 'joined', input.claimIfWaiting, claimChange(input.claimIfWaiting)) : null;
-        if (took) {
-          events.push(...took.events);
-          before = took.value;
-        }
-        const { message: stored, event } = insertMessage(before, input);
-        events.push(event);
-        if (input.author === 'visitor' && before.status === 'resolved') {
-          run(`UPDATE conversations SET status = CASE WHEN assignee_id IS NULL THEN 'waiting' ELSE 'assigned' END,
-              resolved_at = NULL, ${STARTS_WAITING} WHERE id = ?`, now(), before.id);
-          events.push(conversationEvent(mustConversation(before.id), 'conversation.updated'));
-        }
-        return { value: stored, created: true, claimed: took !== null, events };
-      });
+      return write(() => appendInJob(input));
     },
     async findMessage(conversationId, clientId) {
       const row = one(`${MESSAGE_SELECT} WHERE m.conversation_id = ? AND m.client_id = ?`, conversationId, clientId);

@@ -15,6 +15,12 @@ import type {
   AssignmentSettings, Team, UpdateAssignmentRequest,
 } from '../../protocol/protocol.ts';
 import type { Attachment, AttachmentUsage } from '../../protocol/protocol.ts';
+import type { ApiToken } from '../../protocol/api-tokens.ts';
+import type { Rating, RatingScale, ReportFigures } from '../../protocol/protocol.ts';
+import type {
+  WebhookAttempt, WebhookDelivery, WebhookDeliveryDetail, WebhookDeliveryFilter, WebhookDeliveryType, WebhookEndpoint, WebhookEventType,
+} from '../../protocol/protocol.ts';
+import type { BreakerPolicy } from './webhook-rows.ts';
 import type {
   AgentRef, AgentStatus, CannedResponse, AttributeValue, Conversation, ConversationLabels, ConversationView, EventPayloads, EventType,
   Label, Message, MessageEmail, MessagePage, QueueFilter, Role, SavedView, Site, SystemKind, User, Visitor, VisitorContext, VisitorPage, WidgetConfig,
@@ -54,6 +60,20 @@ export class RefusedError extends Error {
   constructor(reason: RefusedError['reason'], message: string) {
     super(message);
     this.reason = reason;
+  }
+}
+
+/**
+ * A write named a visitor or a conversation that no longer exists: deleted (an owner deleted the
+ * visitor's data, retention), or a visitor merged into another, between the caller's read and the
+ * write. Nothing was written. Not a bug: the API answers it as "not found", and a visitor's request
+ * as whoever its token finds now (http/visitor-gone.ts).
+ */
+export class GoneError extends Error {
+  readonly what: 'visitor' | 'conversation';
+  constructor(what: GoneError['what'], id: string) {
+    super(`${what} ${id} does not exist (any more)`);
+    this.what = what;
   }
 }
 
@@ -255,6 +275,8 @@ export interface Store {
   /** The visitor of a browser's token, or of a visitor merged into them since (mergeVisitors). */
   findVisitorByToken(siteId: string, tokenHash: string): Promise<Visitor | null>;
   getVisitor(id: string): Promise<Visitor | null>;
+  // The writes below that name a visitor or a conversation throw GoneError when it no longer
+  // exists (deleted or merged away since the caller looked), on every engine, writing nothing.
   updateVisitor(id: string, patch: VisitorPatch): Promise<Changed<Visitor>>;
   /**
    * A visitor is back (a session opened): merges the context, moves lastSeenAt forward (never
@@ -466,8 +488,15 @@ export interface Store {
    * is no longer waiting unanswered (checked under its lock). Answers how many it queued.
    */
   queueAgentAlerts(input: { conversationId: string; now: number; messageIdDomain: string }): Promise<number>;
-  /** Queues a transcript of the conversation to `to`, once per clientId, at most maxPerConversation ever. */
-  queueTranscript(input: { conversationId: string; clientId: string; to: string; now: number; messageIdDomain: string; maxPerConversation: number }): Promise<'queued' | 'duplicate' | 'limit'>;
+  /**
+   * Queues a transcript of the conversation to `to`, once per clientId, at most maxPerConversation
+   * ever, and at most maxPerAddressPerDay to one address (any case) from the conversation's site in
+   * the 24 hours before `now` — conversations are cheap, so the per-conversation cap alone would let
+   * anyone send an address as many as they like ('address-limit'; approximate across processes).
+   */
+  queueTranscript(input: {
+    conversationId: string; clientId: string; to: string; now: number; messageIdDomain: string; maxPerConversation: number; maxPerAddressPerDay: number;
+  }): Promise<'queued' | 'duplicate' | 'limit' | 'address-limit'>;
   /**
    * Claims up to `limit` emails due by `now` — pending, or being sent under a lease that ran out (its
    * process died mid-send) — for `owner` until now + leaseMs, and counts the attempt. No two
@@ -505,7 +534,7 @@ export interface Store {
   // under the attachment's id; what a message carries is copied into the message as it is sent.
   /**
    * Idempotent per conversation and clientId: a retried upload returns the stored record, created
-   * false, and the caller deletes the bytes it wrote for nothing. Throws for an unknown conversation.
+   * false, and the caller deletes the bytes it wrote for nothing. GoneError for a conversation that no longer exists.
    */
   createAttachment(input: NewAttachment): Promise<{ value: AttachmentRecord; created: boolean }>;
   /** The upload a clientId already stored in a conversation, if any. */
@@ -525,6 +554,123 @@ export interface Store {
   forgetAttachments(ids: string[]): Promise<void>;
   /** Which of these ids have a record (detached ones included): bytes without one are leftovers of a crash. */
   knownAttachments(ids: string[]): Promise<string[]>;
+
+  // API tokens (issue 15): what a server sends as `Bearer parley_pat_…`. Kept by SHA-256 only;
+  // revoked ones stay (revokedAt set) so a revoked token is told so, not that it is unknown.
+  /**
+   * RefusedError 'limit' when LIMITS.apiTokensMax unrevoked tokens exist already, decided in the
+   * insert's transaction. siteIds null: every site, including later ones.
+   */
+  createApiToken(input: NewApiToken): Promise<ApiTokenRecord>;
+  /** Every token, revoked ones too, newest first. */
+  listApiTokens(): Promise<ApiTokenRecord[]>;
+  /** The token with this SHA-256, revoked or not; null when there is none. */
+  findApiToken(tokenHash: string): Promise<ApiTokenRecord | null>;
+  /** Sets revokedAt (once: a second call changes nothing) and answers the token; null when unknown. */
+  revokeApiToken(id: string, at: number): Promise<ApiTokenRecord | null>;
+  /**
+   * Records a use at `at` unless one was recorded after `unlessSince`: one cheap conditional write
+   * per token per period, however many requests or processes use it. True when it wrote.
+   */
+  touchApiToken(id: string, at: number, unlessSince: number): Promise<boolean>;
+
+  // Satisfaction (issue 15): one rating per conversation, given by its visitor.
+  /**
+   * Stores the visitor's rating of a conversation that has been resolved (even if reopened since),
+   * with whoever has it now as its agent, and logs `rating.submitted` (agents), in one transaction.
+   * The same clientId again returns the stored rating, created false, and logs nothing; another
+   * clientId replaces it. Null, storing nothing, when the conversation was never resolved.
+   */
+  rateConversation(input: RateInput): Promise<(Changed<Rating> & { created: boolean }) | null>;
+  getRating(conversationId: string): Promise<Rating | null>;
+  /** The ratings of every conversation of the visitor, newest first. */
+  visitorRatings(visitorId: string): Promise<Rating[]>;
+
+  // Reports (issue 15), computed by the database from covering indexes.
+  /** The figures of the sites' conversations started, and ratings given, within the days of `input`. */
+  report(input: ReportInput): Promise<StoreReport>;
+
+  // Webhooks (issue 15): each site's endpoints, the deliveries the event log makes for them (a
+  // durable queue: claimed with a lease, retried, dead-lettered), and every attempt, for the log.
+  /** The site's endpoints, oldest first, with their health and counts. */
+  listWebhookEndpoints(siteId: string): Promise<WebhookEndpoint[]>;
+  getWebhookEndpoint(siteId: string, endpointId: string): Promise<WebhookEndpoint | null>;
+  /** Sites with an endpoint (on or off): none means the webhooks' worker has nothing to do. */
+  webhookSiteIds(): Promise<string[]>;
+  /**
+   * It gets the events logged after this call. RefusedError 'limit' at WEBHOOK_LIMITS.endpointsPerSite,
+   * decided in the insert's transaction.
+   */
+  createWebhookEndpoint(input: NewWebhookEndpoint): Promise<WebhookEndpoint>;
+  /** Null when the site has no such endpoint. */
+  updateWebhookEndpoint(siteId: string, endpointId: string, patch: Partial<Omit<NewWebhookEndpoint, 'siteId'>>): Promise<WebhookEndpoint | null>;
+  /** Its deliveries and their attempts go with it. False when the site has no such endpoint. */
+  deleteWebhookEndpoint(siteId: string, endpointId: string): Promise<boolean>;
+  /** The endpoint with the secret its deliveries are signed with. */
+  webhookSecret(endpointId: string): Promise<string | null>;
+  /** Closes a paused endpoint's circuit breaker; what it has waiting is due at `now`. Null when unknown. */
+  resumeWebhookEndpoint(siteId: string, endpointId: string, now: number): Promise<WebhookEndpoint | null>;
+  /**
+   * Turns logged events into deliveries, in one transaction that moves a cursor kept in the
+   * database: reads up to `limit` events after it, queues a delivery for each enabled endpoint of
+   * the event's site that subscribed to what it means (webhook-fan-out.ts), due at `now` and
+   * dead-lettered after now + retryForMs, and moves the cursor past them. One process at a time
+   * does it (a second one finds the cursor taken and answers busy), and no event is queued twice
+   * for an endpoint (unique per endpoint and event id). `more`: there are more events to read.
+   */
+  fanOutWebhooks(input: { now: number; limit: number; retryForMs: number }): Promise<{ queued: number; more: boolean; busy: boolean }>;
+  /** Queues a 'webhook.test' delivery, due now, tried once. Null when the site has no such endpoint. */
+  queueTestDelivery(siteId: string, endpointId: string, now: number): Promise<WebhookDelivery | null>;
+  /**
+   * Dead-letters what has passed its deadline, then claims up to `limit` due deliveries for `owner`
+   * until now + leaseMs, counting the attempt: of each endpoint's deliveries with the same order key
+   * only the oldest open one, at most perEndpoint on their way per endpoint (those of every
+   * process counted), a paused endpoint only its probe, a disabled one nothing but tests
+   * (pickClaims). No two callers in any process hold the same delivery, nor claim for the same
+   * endpoint at once.
+   */
+  claimWebhookDeliveries(input: { now: number; owner: string; leaseMs: number; limit: number; perEndpoint: number }): Promise<WebhookClaim[]>;
+  /**
+   * Records an attempt (always: it happened) and, when `owner` still holds the delivery, its
+   * outcome: delivered; pending again at retryAt; dead-lettered (failed with retryAt null). The
+   * endpoint's breaker moves (breakerAfter) unless the attempt was interrupted or a test that
+   * failed. `paused`: this attempt paused the endpoint.
+   */
+  recordWebhookAttempt(input: WebhookAttemptInput): Promise<{ status: WebhookDelivery['status'] | null; paused: boolean }>;
+  /** The endpoint's deliveries, newest first, each with its latest attempt; `cursor` is a page's `next`. */
+  listWebhookDeliveries(endpointId: string, query: { filter: WebhookDeliveryFilter; cursor: string | null; limit: number }): Promise<{ deliveries: WebhookDelivery[]; next: string | null }>;
+  getWebhookDelivery(endpointId: string, deliveryId: string): Promise<WebhookDeliveryDetail | null>;
+  /**
+   * Sends a delivery again with the same ids: pending, due now, attempts from 0, retried until now
+   * + retryForMs. One on its way or already waiting is left as it is. Null when unknown.
+   */
+  replayWebhookDelivery(endpointId: string, deliveryId: string, input: { now: number; retryForMs: number }): Promise<WebhookDelivery | null>;
+  /** replayWebhookDelivery for every dead-lettered delivery of the endpoint (not failed tests); answers how many. */
+  replayDeadWebhooks(endpointId: string, input: { now: number; retryForMs: number }): Promise<number>;
+  /** Forgets deliveries (with their attempts) delivered or dead-lettered before `before`. */
+  pruneWebhookDeliveries(before: number): Promise<number>;
+}
+
+export interface RateInput {
+  conversationId: string;
+  clientId: string;
+  score: number;
+  scale: RatingScale;
+  comment: string | null;
+}
+
+export interface ReportInput {
+  siteIds: string[];
+  /** Ascending: day i is [bounds[i], bounds[i + 1]), so at least two; the period is their span. */
+  bounds: number[];
+}
+
+/** ReportFigures by day (aligned with the bounds), by agent (null: nobody), by site, and in all. */
+export interface StoreReport {
+  days: ReportFigures[];
+  agents: Array<ReportFigures & { agentId: string | null }>;
+  sites: Array<ReportFigures & { siteId: string }>;
+  total: ReportFigures;
 }
 
 /** An attachment as the store keeps it: the file, where it was sent, and by whom. */
@@ -613,3 +759,55 @@ export type EmailOutboxMethods = Pick<Store,
   | 'noteReplyEmail' | 'messageEmails' | 'planReplyEmails' | 'alertCandidates' | 'queueAgentAlerts' | 'queueTranscript'
   | 'claimEmails' | 'emailSent' | 'emailFailed' | 'emailCancelled' | 'emailThread'
   | 'unsubscribe' | 'isUnsubscribed' | 'emailSettings' | 'updateEmailSettings' | 'emailAlertsEnabled' | 'setEmailAlerts' | 'addVisitorToken'>;
+export type RatingMethods = Pick<Store, 'rateConversation' | 'getRating' | 'visitorRatings'>;
+export type ReportMethods = Pick<Store, 'report'>;
+export type ApiTokenMethods = Pick<Store, 'createApiToken' | 'listApiTokens' | 'findApiToken' | 'revokeApiToken' | 'touchApiToken'>;
+
+/** An API token as the store keeps it: the wire shape, and the SHA-256 it is found by (never sent). */
+export interface ApiTokenRecord extends ApiToken {
+  tokenHash: string;
+}
+export type NewApiToken = Pick<ApiTokenRecord, 'name' | 'scope' | 'siteIds' | 'hint' | 'tokenHash'> & { createdBy: string };
+
+export interface NewWebhookEndpoint {
+  siteId: string;
+  url: string;
+  description: string;
+  events: WebhookEventType[];
+  enabled: boolean;
+  secret: string;
+}
+
+/** A claimed delivery, with what sending it needs. */
+export interface WebhookClaim {
+  id: string;
+  endpointId: string;
+  siteId: string;
+  url: string;
+  secret: string;
+  eventId: string;
+  type: WebhookDeliveryType;
+  body: string;
+  /** This one included. */
+  attempts: number;
+  deadlineAt: number;
+  /** The one delivery tried to see whether a paused endpoint is back. */
+  probe: boolean;
+}
+
+export interface WebhookAttemptInput extends WebhookAttempt {
+  deliveryId: string;
+  owner: string;
+  /** Cut short by this process stopping: not the receiver's failure, so the breaker does not count it. */
+  interrupted: boolean;
+  /** When a failed attempt is tried again; null: dead-letter it. */
+  retryAt: number | null;
+  /** It was the claim's probe of a paused endpoint (WebhookClaim.probe). */
+  probe: boolean;
+  breaker: BreakerPolicy;
+}
+
+export type WebhookMethods = Pick<Store,
+  | 'listWebhookEndpoints' | 'getWebhookEndpoint' | 'webhookSiteIds' | 'createWebhookEndpoint' | 'updateWebhookEndpoint' | 'deleteWebhookEndpoint'
+  | 'webhookSecret' | 'resumeWebhookEndpoint' | 'fanOutWebhooks' | 'queueTestDelivery' | 'claimWebhookDeliveries' | 'recordWebhookAttempt'
+  | 'listWebhookDeliveries' | 'getWebhookDelivery' | 'replayWebhookDelivery' | 'replayDeadWebhooks' | 'pruneWebhookDeliveries'>;

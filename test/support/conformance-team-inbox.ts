@@ -173,6 +173,30 @@ export function teamInboxConformance(name: string, open: () => Promise<Store>): 
       await store.close();
     });
 
+    it('carries into the merged visitor what the other capabilities keep of the one merged away: files, held email, reply emails, email-link devices', async () => {
+      const { store, site, visitor: a, alice } = await seedStore(open);
+      const b = await store.createVisitor({ siteId: site.id, tokenHash: 'hash-b', context: {} });
+      await store.updateVisitor(b.id, { email: 'ann@example.com' });
+      const { value: c } = await store.startConversation({ siteId: site.id, visitorId: b.id, clientId: 'b-1' });
+      const upload = await store.createAttachment({ id: 'f_merge', siteId: site.id, conversationId: c.id, clientId: 'up-1', author: 'visitor', agentId: null, name: 'receipt.png', type: 'image/png', size: 10 });
+      await store.appendMessage({ conversationId: c.id, clientId: 'm1', author: 'visitor', agentId: null, body: '', internal: false, attachmentIds: [upload.value.id] });
+      const held = await store.holdEmail({ conversationId: c.id, from: 'ann@other.example', fromName: null, subject: 'Re: order', text: 'It is me', reason: 'unknown-sender', clientId: 'email-1' });
+      const reply = await store.appendMessage({ conversationId: c.id, clientId: 'r1', author: 'agent', agentId: alice.id, body: 'On its way', internal: false });
+      await store.noteReplyEmail({ messageId: reply.value.id, suppressed: false, dueAt: Date.now() + 60_000 });
+      await store.addVisitorToken(b.id, 'hash-b-phone');
+      await store.unsubscribe(site.id, 'ann@example.com');
+
+      await store.mergeVisitors(a.id, b.id);
+      assert.deepEqual((await store.listAttachments({ visitorId: a.id }, false)).map((f) => f.id), ['f_merge'], 'their files are the merged visitor\'s');
+      assert.equal((await store.getAttachment('f_merge'))!.visitorId, a.id);
+      assert.deepEqual((await store.listHeldEmails([site.id], 10)).map((h) => [h.id, h.conversationId]), [[held.value!.id, c.id]]);
+      assert.deepEqual((await store.messageEmails(c.id)).map((e) => [e.messageId, e.state]), [[reply.value.id, 'pending']]);
+      assert.equal((await store.findVisitorByToken(site.id, 'hash-b-phone'))?.id, a.id, 'the device that came from an email link');
+      assert.equal((await store.getVisitor(a.id))!.email, 'ann@example.com');
+      assert.equal(await store.isUnsubscribed(site.id, 'ann@example.com'), true, 'an unsubscribe is the address\'s, whoever it is');
+      await store.close();
+    });
+
     it('follows a chain of merges, and refuses visitors of two sites or two verified people without changing anything', async () => {
       const { store, site, other, visitor: a } = await seedStore(open);
       const b = await store.createVisitor({ siteId: site.id, tokenHash: 'hash-b', context: {} });

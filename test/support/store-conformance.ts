@@ -1,23 +1,29 @@
 /**
  * The behaviour every Store implementation must have, written once (test support, not product
  * code: it imports node:test). Each engine's test file (server/store/*-store.test.ts) calls
- * `storeConformance(name, open)` with a factory for a fresh, empty store.
+ * `storeConformance(name, open)` with a factory for a fresh, empty store (reading time from
+ * `options.now` when given, so cases where times matter move an injected clock).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventIdAfter, formatEventId, parseEventId, type AgentRef } from '../../protocol/protocol.ts';
 import { LastOwnerError, type Store } from '../../server/store/store.ts';
+import { apiTokenConformance } from './conformance-api-tokens.ts';
 import { assignmentConformance } from './conformance-assignment.ts';
 import { emailOutboxConformance } from './conformance-email-outbox.ts';
 import { attachmentConformance } from './conformance-attachments.ts';
 import { emailThreadConformance } from './conformance-email-threads.ts';
 import { ownAccountConformance } from './conformance-own-account.ts';
 import { heldEmailConformance } from './conformance-held-emails.ts';
-import { seedStore } from './store-seed.ts';
+import { seedStore, type OpenStore } from './store-seed.ts';
 import { teamInboxConformance } from './conformance-team-inbox.ts';
+import { goneConformance } from './conformance-gone.ts';
+import { ratingConformance } from './conformance-ratings.ts';
+import { reportConformance } from './conformance-reports.ts';
+import { webhookConformance } from './conformance-webhooks.ts';
 import { waitFor } from '../wait-for.ts';
 
-export function storeConformance(name: string, open: () => Promise<Store>): void {
+export function storeConformance(name: string, open: OpenStore): void {
   const seeded = () => seedStore(open);
   /** The cursor before the first event of this store's log. */
   const fromStart = async (store: Store) => formatEventId(parseEventId(await store.headCursor())!.epoch, 0);
@@ -437,4 +443,9 @@ export function storeConformance(name: string, open: () => Promise<Store>): void
   heldEmailConformance(name, open);
   teamInboxConformance(name, open);
   assignmentConformance(name, open);
+  goneConformance(name, open);
+  apiTokenConformance(name, open);
+  ratingConformance(name, open);
+  reportConformance(name, open);
+  webhookConformance(name, open);
 }
