@@ -12,7 +12,7 @@ import {
 } from './email-outbox-rows.ts';
 import type { PgDb, Tx } from './pg-db.ts';
 import { toConversationRef } from './rows.ts';
-import type { EmailOutboxMethods, LoggedEvent } from './store.ts';
+import { GoneError, type EmailOutboxMethods, type LoggedEvent } from './store.ts';
 
 type Change = Pick<MessageEmail, 'state' | 'at' | 'error' | 'retryAt'>;
 type NewEvent = Omit<LoggedEvent, 'id'>;
@@ -135,7 +135,7 @@ export function createPgEmailOutbox({ now, one, all, tx }: PgDb): EmailOutboxMet
         // The conversation's lock makes the count and the insert one step for every process (the
         // count per address spans conversations: approximate, as an abuse limit may be).
         const c = await t.one('SELECT site_id FROM conversations WHERE id = $1 FOR UPDATE', conversationId);
-        if (!c) throw new Error(`conversation ${conversationId} does not exist`);
+        if (!c) throw new GoneError('conversation', conversationId);
         const dedupeKey = transcriptDedupeKey(conversationId, clientId);
         if (await t.one('SELECT 1 FROM email_outbox WHERE dedupe_key = $1', dedupeKey)) return 'duplicate' as const;
         const sent = Number((await t.one("SELECT count(*) AS n FROM email_outbox WHERE conversation_id = $1 AND kind = 'transcript'", conversationId))!.n);

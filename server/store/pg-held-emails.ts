@@ -9,7 +9,7 @@ import { acceptedMessage, heldEvent, releasedEvent, toHeldEmail } from './held-e
 import { appendInTx, readMessage } from './pg-chat-rows.ts';
 import type { PgDb, Tx } from './pg-db.ts';
 import { newId, toConversationRef } from './rows.ts';
-import type { ConversationRef, HeldEmailMethods } from './store.ts';
+import { GoneError, type ConversationRef, type HeldEmailMethods } from './store.ts';
 
 export function createPgHeldEmails({ now, one, all, tx }: PgDb): HeldEmailMethods {
   const lockConversation = async (t: Tx, id: string): Promise<ConversationRef | null> => {
@@ -23,7 +23,7 @@ export function createPgHeldEmails({ now, one, all, tx }: PgDb): HeldEmailMethod
     async holdEmail(input) {
       return tx(async (t) => {
         const conversation = await lockConversation(t, input.conversationId);
-        if (!conversation) throw new Error(`conversation ${input.conversationId} does not exist`);
+        if (!conversation) throw new GoneError('conversation', input.conversationId);
         if (await landed(t, input.conversationId, input.clientId)) return { value: null, created: false, events: [] };
         const { rows: [inserted] } = await t.run(`INSERT INTO held_emails (id, site_id, conversation_id, client_id, sender, sender_name, subject, body, reason, received_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (conversation_id, client_id) DO NOTHING RETURNING *`,

@@ -12,7 +12,7 @@ import {
 } from './email-outbox-rows.ts';
 import { toConversationRef } from './rows.ts';
 import type { SqliteDb } from './sqlite-db.ts';
-import type { EmailOutboxMethods, LoggedEvent } from './store.ts';
+import { GoneError, type EmailOutboxMethods, type LoggedEvent } from './store.ts';
 
 type Change = Pick<MessageEmail, 'state' | 'at' | 'error' | 'retryAt'>;
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -133,7 +133,7 @@ export function createSqliteEmailOutbox({ now, one, all, run, write, logEvent }:
         const sent = Number(one("SELECT count(*) AS n FROM email_outbox WHERE conversation_id = ? AND kind = 'transcript'", conversationId)!.n);
         if (sent >= maxPerConversation) return 'limit' as const;
         const c = one('SELECT site_id FROM conversations WHERE id = ?', conversationId);
-        if (!c) throw new Error(`conversation ${conversationId} does not exist`);
+        if (!c) throw new GoneError('conversation', conversationId);
         const toAddress = Number(one(`SELECT count(*) AS n FROM email_outbox WHERE site_id = ? AND kind = 'transcript' AND lower(recipient) = ?
           AND created_at > ?`, String(c.site_id), addressKey(to), at - DAY_MS)!.n);
         if (toAddress >= maxPerAddressPerDay) return 'address-limit' as const;

@@ -8,7 +8,7 @@ import { acceptedMessage, heldEvent, releasedEvent, toHeldEmail } from './held-e
 import { newId } from './rows.ts';
 import { createChatRows, MESSAGE_SELECT } from './sqlite-chat-rows.ts';
 import type { SqliteDb } from './sqlite-db.ts';
-import type { HeldEmailMethods } from './store.ts';
+import { GoneError, type HeldEmailMethods } from './store.ts';
 
 export function createSqliteHeldEmails(ctx: SqliteDb): HeldEmailMethods {
   const { now, one, all, run, write, logEvent } = ctx;
@@ -20,7 +20,7 @@ export function createSqliteHeldEmails(ctx: SqliteDb): HeldEmailMethods {
     async holdEmail(input) {
       return write(() => {
         const conversation = conversationRef(input.conversationId);
-        if (!conversation) throw new Error(`conversation ${input.conversationId} does not exist`);
+        if (!conversation) throw new GoneError('conversation', input.conversationId);
         if (landed(input.conversationId, input.clientId)) return { value: null, created: false, events: [] };
         const existing = one('SELECT * FROM held_emails WHERE conversation_id = ? AND client_id = ?', input.conversationId, input.clientId);
         if (existing) return { value: toHeldEmail(existing), created: false, events: [] };
