@@ -32,6 +32,8 @@ export const OPTIONAL: Record<string, string> = {
   visitor: 'the visitor PATCH, shared by identify, prechat and away (loaded with the first of them)',
   forget: 'forgetting a visitor on this device: an identity switch, or a visitor the server no longer knows (deleted)',
   signin: "an anonymous visitor on a site that requires verified identities (the note, and the developer's console line)",
+  email: "email continuity (issue 12): an email's link (parley_resume in the address), or a resolved conversation's transcript offer where the server sends email",
+  rating: 'satisfaction (issue 15): a resolved conversation shown in the panel, on a site that asks for ratings',
 };
 const optionalOf = (file: string) => Object.keys(OPTIONAL).find((prefix) => new RegExp(`^${prefix}-[A-Za-z0-9_-]{8}\\.js$`).test(file));
 

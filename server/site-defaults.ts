@@ -1,5 +1,5 @@
 /** What a new site starts with; the owner changes any of it in the dashboard. */
-import type { AttachmentSettings, WidgetConfig } from '../protocol/protocol.ts';
+import type { AttachmentSettings, RatingSettings, WidgetConfig } from '../protocol/protocol.ts';
 
 /**
  * Files (issue 13): on for visitors, up to 10 MB, images, PDF, plain text and office documents.
@@ -19,12 +19,19 @@ export const DEFAULT_ATTACHMENTS: AttachmentSettings = {
   ],
 };
 
+/**
+ * Satisfaction (issue 15): asked with five stars, in the widget's own words. Sites made before
+ * ratings existed got the same through a migration (SQLite 12, PostgreSQL 10).
+ */
+export const DEFAULT_RATING: RatingSettings = { enabled: true, scale: 'five', question: '' };
+
 export function defaultWidgetConfig(teamName: string): Omit<WidgetConfig, 'siteId'> {
   return {
     teamName,
     avatarUrl: null,
     greeting: 'Hi there! Ask us anything — we are happy to help.',
-    awayMessage: 'We are away right now. Leave your email and we will get back to you.',
+    // Promises no email: whether one can be sent is the server's to say, and the widget's own words say it (issue 12).
+    awayMessage: 'We are away right now. Leave us a message and we will answer as soon as we are back.',
     color: '#4f46e5',
     position: 'right',
     launcherLabel: 'Chat with us',
@@ -35,5 +42,6 @@ export function defaultWidgetConfig(teamName: string): Omit<WidgetConfig, 'siteI
     businessHours: null,
     requireVerifiedIdentity: false,
     attachments: { ...DEFAULT_ATTACHMENTS, types: [...DEFAULT_ATTACHMENTS.types] },
+    rating: { ...DEFAULT_RATING },
   };
 }

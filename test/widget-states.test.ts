@@ -131,7 +131,8 @@ describe('widget states', () => {
       await page.locator('parley-widget').waitFor({ state: 'attached' });
       const launcher = page.getByRole('button', { name: /chat with us/i });
       // The panel chunk decides (it knows the hours); wait until it has loaded and said so.
-      await page.waitForFunction(() => document.querySelector('parley-widget')!.shadowRoot!.querySelectorAll('style').length > 1);
+      // (Mounted: its container beside the loader's style and launcher.)
+      await page.waitForFunction(() => document.querySelector('parley-widget')!.shadowRoot!.children.length > 2);
       assert.equal(await launcher.isVisible(), false, 'no launcher while closed');
       await configure({ businessHours: null });
       await launcher.waitFor({ state: 'visible' });

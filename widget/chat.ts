@@ -12,7 +12,7 @@
 import { batch, computed, signal } from '@preact/signals-core';
 import type { isOpen } from '../protocol/business-hours.ts';
 import {
-  API, type Conversation, type LIMITS, type Message, type OpenSessionResponse, type WidgetConfig, type WireEvent,
+  API, type Conversation, type LIMITS, type Message, type OpenSessionResponse, type RESUME_PARAM, type WidgetConfig, type WireEvent,
 } from '../protocol/protocol.ts';
 
 import type { OutboxItem, SendResult } from '../client/outbox.ts';
@@ -86,6 +86,8 @@ export function createChat(options: ChatOptions) {
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   /** Starting over as a new visitor because the server no longer knows this one: nothing to alarm anyone about (forget.ts). */
   const lost = signal(false);
+  /** One calm line from an optional chunk, [English, Chinese] (resume.ts: an email's link that no longer works). */
+  const note = signal<string[] | null>(null);
   const forget = () => {
     lost.value = true;
     session.post({ t: 'v' });
@@ -178,7 +180,9 @@ export function createChat(options: ChatOptions) {
         online.value = (event.data as { online: boolean }).online;
         break;
       case 'config':
-        config.value = (event.data as { config: WidgetConfig }).config;
+        // The event carries the site's settings only, not what the server adds to them (docs/protocol.md
+        // "Outbound email"): whether it sends email (emailReplies) stays as the session said.
+        config.value = { ...config.value, ...(event.data as { config: WidgetConfig }).config };
         break;
     }
   }
@@ -270,7 +274,8 @@ export function createChat(options: ChatOptions) {
     deps: { fetch: request },
   });
   const { outbox, status } = session;
-  void session.start();
+  // An email's link (issue 12): resume.ts exchanges it, then starts the session itself.
+  void (location.search.includes('parley_resume' satisfies typeof RESUME_PARAM) ? import('./email.ts').then((m) => m.resume(chat), session.start) : session.start());
 
   /** Server messages and local (unsent) ones, in order; a local item disappears once its echo arrives. */
   const lines = computed<Line[]>(() => {
@@ -305,7 +310,7 @@ export function createChat(options: ChatOptions) {
 
   let lastTypingSent = 0;
   const chat = {
-    config, online, away, hours, visitor, conversation, messages, agentTyping, status, lines, outbox, lost, locked,
+    config, online, away, hours, visitor, conversation, messages, agentTyping, status, lines, outbox, lost, locked, note,
     /** Only the leader tab holds the stream, sends the outbox, plays sounds and badges the title. */
     leads: session.leads,
     /** Pre-chat form done (or skipped) on this browser (prechat.tsx, which alone sets it, keeps it in storage as 'intro'). */

@@ -1,5 +1,5 @@
 /** What the loader hands the panel chunk: the contract between the two builds (types only). */
-import type { API, VISITOR_PATHS, WidgetConfig } from '../protocol/protocol.ts';
+import type { API, RATING_PATHS, VISITOR_EMAIL_PATHS, VISITOR_PATHS, WidgetConfig } from '../protocol/protocol.ts';
 import type { WidgetEvent } from './commands.ts';
 
 export interface WidgetHost {
@@ -24,8 +24,10 @@ export interface PanelApi {
 
 type Suffix<T> = T extends `${typeof API}/sites/:siteId${infer S}` ? S : never;
 type Fill<S> = S extends `${infer A}:conversationId${infer B}` ? `${A}${string}${B}` : S;
+type Paths<T> = T[keyof T];
 /**
- * A visitor route after `/v1/sites/<siteId>`, checked against protocol.ts's VISITOR_PATHS at compile
- * time only: the widget builds URLs from these suffixes and does not bundle the path table.
+ * A visitor route after `/v1/sites/<siteId>`, checked against protocol.ts's VISITOR_PATHS (and the
+ * visitor's email and rating routes, issues 12 and 15) at compile time only: the widget builds URLs from these
+ * suffixes and does not bundle the path table.
  */
-export type SitePath = Fill<Suffix<(typeof VISITOR_PATHS)[keyof typeof VISITOR_PATHS]>>;
+export type SitePath = Fill<Suffix<Paths<typeof VISITOR_PATHS> | Paths<typeof VISITOR_EMAIL_PATHS> | Paths<typeof RATING_PATHS>>>;

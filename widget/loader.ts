@@ -6,7 +6,7 @@
  * It must add no global but `Parley`, assign no `window.on…`, and leave nothing behind after
  * `Parley('shutdown')`. Built as a classic IIFE script; the panel is an ES module chunk.
  */
-import { API, type WidgetConfig } from '../protocol/protocol.ts';
+import { API, type RESUME_PARAM, type WidgetConfig } from '../protocol/protocol.ts';
 import { METHODS } from './commands.ts';
 import type { PanelApi, SitePath, WidgetHost } from './host.ts';
 
@@ -81,6 +81,8 @@ declare const __PANEL__: string;
   Parley.l = 1;
   w.Parley = Parley;
   for (const args of early) Parley(...(args as [string]));
+  // An email's link (issue 12): the panel exchanges `parley_resume` and shows the conversation; this only opens it.
+  if (location.search.includes('parley_resume' satisfies typeof RESUME_PARAM)) Parley('open');
 
   launcher.addEventListener('click', () => Parley('toggle'));
   for (const type of ['pointerenter', 'focus', 'touchstart']) launcher.addEventListener(type, () => void load(), { once: true, passive: true });

@@ -24,13 +24,15 @@ import type { PreChat } from './prechat.tsx';
 import type { Away } from './away.tsx';
 import type { Files } from './files.tsx';
 import type { signin } from './signin.ts';
+import type { Transcript } from './email.ts';
+import type { Rate } from './rating.tsx';
 
 /**
  * What only some visitors need, as chunks of their own: the words of one language, the pre-chat
- * form, the email form while away. Each is imported the first time a render needs it, and the
+ * form, the email form while away, the transcript offer (email.ts). Each is imported the first time a render needs it, and the
  * render that follows its arrival shows it (the signal below is read by the render effect).
  */
-const parts = signal<{ en?: Strings; zh?: Strings; pre?: ReturnType<typeof PreChat>; away?: ReturnType<typeof Away>; signin?: typeof signin; files?: FilesPart }>({});
+const parts = signal<{ en?: Strings; zh?: Strings; pre?: ReturnType<typeof PreChat>; away?: ReturnType<typeof Away>; signin?: typeof signin; files?: FilesPart; mail?: ReturnType<typeof Transcript>; rate?: ReturnType<typeof Rate> }>({});
 const asked = new Set<string>();
 function need<K extends keyof typeof parts.value>(name: K, load: () => Promise<(typeof parts.value)[K]>): (typeof parts.value)[K] {
   if (!asked.has(name)) {
@@ -72,13 +74,19 @@ function preChat(chat: Chat): Array<'name' | 'email'> {
 }
 const loadAway = () => import('./away.tsx').then((m) => m.Away(h));
 const loadPre = () => import('./prechat.tsx').then((m) => m.PreChat(h));
+/** For the chunks that keep state of their own (files, transcript): the panel renders again. */
+const redraw = () => (parts.value = { ...parts.value });
 /** Files (issue 13): only for a visitor who attaches, drops or pastes one, or sees one in the conversation. */
-const loadFiles = () => import('./files.tsx').then((m) => ({ ...m, ...m.Files(h, () => (parts.value = { ...parts.value })) }));
+const loadFiles = () => import('./files.tsx').then((m) => ({ ...m, ...m.Files(h, redraw) }));
 const withFiles = (then: (m: typeof import('./files.tsx')) => unknown) => {
   need('files', loadFiles);
   void import('./files.tsx').then(then);
 };
 const loadSignin = () => import('./signin.ts').then((m) => m.signin);
+/** The transcript offer of a resolved conversation (issue 12), only where the server sends email. */
+const loadTranscript = () => import('./email.ts').then((m) => m.Transcript(h, redraw));
+/** Satisfaction (issue 15): the rating asked at the end of a resolved conversation, where the site asks. */
+const loadRate = () => import('./rating.tsx').then((m) => m.Rate(h, redraw));
 
 function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: string; close: () => void }) {
   const config = chat.config.value;
@@ -143,8 +151,8 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
       {/* Not while starting over as a new visitor: the goodbye that ends a deleted visitor's stream is no outage. */}
       {(status === 'offline' || status === 'reconnecting') && !chat.lost.value ? <div class="ban" role="status">{t.offline}</div> : null}
       <div class="m" role="log" aria-label={t.message}>
-        {config?.greeting ? <div class="g" dir="auto">{config.greeting}</div> : null}
-        {away && config?.awayMessage ? <div class="g" dir="auto">{config.awayMessage}</div> : null}
+        {/* The greeting, the away message, and a line from an optional chunk (resume.ts: a link that no longer works). */}
+        {[config?.greeting, away && config?.awayMessage, chat.note.value?.[+zh]].map((text) => text && <div class="g" dir="auto">{text}</div>)}
         {lines.map((line: Line) => {
           const at = line.kind === 'message' ? line.message.createdAt : line.item.createdAt;
           const label = day(at, locale, t);
@@ -168,10 +176,12 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
               ? <div class="st" key={`${m.id}s`}>{time(m.createdAt, locale)} · {conversation && conversation.agentReadSeq >= m.seq ? t.seen : t.sent}</div>
               : null];
         })}
+        {conversation?.status === 'resolved' && config?.rating?.enabled ? ((R) => R && <R chat={chat} zh={zh} />)(need('rate', loadRate)) : null}
         {chat.agentTyping.value !== null ? <div class="ty">{chat.agentTyping.value || t.someone} {t.typing}</div> : null}
       </div>
       {locked ? <div class="f" role="status">{need('signin', loadSignin)?.[+zh]}</div> : [
-      askEmail && !intro ? ((A) => A && <A chat={chat} zh={zh} />)(need('away', loadAway)) : null,
+      ((O) => O && <O chat={chat} zh={zh} />)(conversation?.status === 'resolved' && config?.emailReplies ? need('mail', loadTranscript)
+        : askEmail && !intro ? need('away', loadAway) : null),
       ((F) => F && <F.Tray zh={zh} />)(parts.value.files),
       intro ? ((P) => P && <P chat={chat} zh={zh} fields={fields} config={config!} />)(need('pre', loadPre)) : <div class="f">
         {canAttach ? <button class="x" aria-label={t.attach} onClick={(e) => withFiles((m) => m.pick(chat, e.currentTarget.getRootNode() as ShadowRoot, zh))}>{CLIP}</button> : null}
@@ -208,9 +218,7 @@ export function mount(host: WidgetHost): PanelApi {
   const locale = signal<string | null>(null);
   const current = () => safeLocale(locale.value ?? chat.config.value?.locale ?? navigator.language);
   const container = document.createElement('div');
-  const style = document.createElement('style');
-  style.textContent = css;
-  host.root.append(style, container);
+  host.root.append(container);
   const wrapper = host.root.querySelector('div')!;
   // On the shadow root, so Esc closes from the launcher too, not only from inside the panel (issue 14).
   // Not while an input method is composing: there Esc cancels the composition.
@@ -267,7 +275,8 @@ export function mount(host: WidgetHost): PanelApi {
       // After a language switch the previous words stay until the new ones arrive.
       words = strings(now) ?? words;
       const t = open.value && words;
-      render(t ? <Panel chat={chat} t={t} locale={now} close={() => setOpen(false)} /> : null, container);
+      // The panel's CSS comes and goes with it: nothing else in the shadow root needs it (the loader styles the launcher).
+      render(t ? [<style>{css}</style>, <Panel chat={chat} t={t} locale={now} close={() => setOpen(false)} />] : null, container);
       // Focus moves in when the panel appears (on open, or when its words arrive just after).
       if (t && !visible) (container.querySelector('textarea') ?? container.querySelector('input'))?.focus();
       visible = !!t;

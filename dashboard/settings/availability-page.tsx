@@ -3,7 +3,7 @@
  * widget does when nobody can (ask for an email, or hide), and the away message. "Open now" uses
  * the same isOpen() the widget uses, on the hours as edited.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { isOpen, localTime } from '../../protocol/business-hours.ts';
 import type { AdminSite, BusinessHours, WidgetConfig } from '../../protocol/protocol.ts';
 import { useController } from '../controller-context.ts';
@@ -30,6 +30,9 @@ export function AvailabilityPage({ site }: { site: AdminSite }) {
   const controller = useController();
   const [draft, setDraft] = useState<Away>({ businessHours: site.widget.businessHours, whenAway: site.widget.whenAway, awayMessage: site.widget.awayMessage });
   const [status, save] = useSave();
+  // Whether the server sends email decides what the widget's away form promises (issue 12).
+  const [emailOn, setEmailOn] = useState<boolean | null>(null);
+  useEffect(() => void controller.email.siteEmail(site.id).then((result) => setEmailOn(result.value?.configured ?? null)), [site.id]);
   const hours = draft.businessHours;
   const setHours = (next: BusinessHours | null) => setDraft({ ...draft, businessHours: next });
   const setDay = (day: number, ranges: Array<[string, string]>) => hours && setHours({ ...hours, days: hours.days.map((r, i) => (i === day ? ranges : r)) });
@@ -111,6 +114,13 @@ export function AvailabilityPage({ site }: { site: AdminSite }) {
           Away message
           <textarea rows={2} maxLength={500} value={draft.awayMessage} onInput={(e) => setDraft({ ...draft, awayMessage: e.currentTarget.value })} />
         </label>
+        {emailOn !== null && (
+          <p class="muted small" data-email-replies={emailOn ? 'on' : 'off'}>
+            {emailOn
+              ? 'This server sends email: the widget asks for an address and promises a reply by email, and your replies reach visitors who have left.'
+              : 'This server sends no email (see Settings → Email): the widget asks for an address only for your records and says you will answer here, in the chat. Keep this message from promising a reply by email.'}
+          </p>
+        )}
         <div class="row">
           <button type="submit" class="primary" disabled={badRange || status.state === 'saving'}>Save availability</button>
           <SaveStatus status={status} />
