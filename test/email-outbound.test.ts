@@ -267,7 +267,19 @@ describe('outbound email', () => {
     assert.deepEqual([expired.status, expired.body.error.code], [410, 'PARLEY_ERR_LINK_INVALID']);
     assert.match(expired.body.error.message, /expired/);
 
+    // A site that verifies identities takes no email link for an identity, however fresh.
     const owner = await loginAgent(server, 'owner@test.local');
+    const site = `/sites/${server.site.id}`;
+    assert.equal((await owner.admin(site, { method: 'PATCH', json: { widget: { requireVerifiedIdentity: true } } })).status, 200);
+    try {
+      const refused = await resume(token);
+      assert.deepEqual([refused.status, refused.body.error.code], [403, 'PARLEY_ERR_IDENTITY_REQUIRED']);
+      assert.match(refused.body.error.message, /sign in/);
+    } finally {
+      await owner.admin(site, { method: 'PATCH', json: { widget: { requireVerifiedIdentity: false } } });
+    }
+    assert.equal((await resume(token)).status, 200, 'the same link works where the site does not verify identities');
+
     const path = `/sites/${server.site.id}/email`;
     assert.equal((await owner.admin(path, { method: 'PATCH', json: { replyDelayMinutes: 0 } })).status, 400);
     assert.equal((await alice.admin(path, { method: 'PATCH', json: { replyDelayMinutes: 5 } })).status, 403, 'owners only');

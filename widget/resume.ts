@@ -23,11 +23,17 @@ const EXPIRED = [
   '此链接已过期或已失效。您仍可以在这里给我们留言。',
 ];
 
+/** [English, Chinese]: on a site that verifies identities, the link cannot sign the visitor in. */
+const SIGN_IN = [
+  'Please sign in on this site to continue your conversation.',
+  '请先登录本网站，再继续您的对话。',
+];
+
 /**
  * The exchange, tried again while the server gives no answer (unreachable, 5xx, 429), about 30 s
- * in all; a definite no (410, 400) is final.
+ * in all; a definite no (410, 400, 403 for a site that verifies identities) is final.
  */
-async function exchange(chat: Chat, ticket: string): Promise<ResumeResponse | null> {
+async function exchange(chat: Chat, ticket: string): Promise<ResumeResponse | 403 | null> {
   for (let wait = 1000; wait < 32e3; wait *= 2) {
     // No Authorization: the ticket is the credential, and a token of this device is beside the point.
     const response = await fetch(chat.siteUrl('/visitor/resume'), {
@@ -37,6 +43,7 @@ async function exchange(chat: Chat, ticket: string): Promise<ResumeResponse | nu
       signal: AbortSignal.timeout?.(15e3),
     }).catch(() => null);
     if (response?.ok) return response.json().catch(() => null);
+    if (response?.status === 403) return 403;
     if (response && response.status < 500 && response.status !== 429) return null;
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
@@ -55,9 +62,9 @@ export async function resume(chat: Chat): Promise<void> {
   // The device's own visitor opens as usual meanwhile: whether the link is theirs is known from it.
   if (had) void chat.restart(had);
   const answer = ticket ? await exchange(chat, ticket) : null;
-  if (!answer) {
+  if (!answer || answer === 403) {
     // (An empty parameter is a link cut short too; only another parameter that merely looks alike is not.)
-    if (ticket !== null) chat.note.value = EXPIRED;
+    if (ticket !== null) chat.note.value = answer === 403 ? SIGN_IN : EXPIRED;
     if (!had) await chat.restart('');
     return;
   }

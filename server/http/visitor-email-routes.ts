@@ -37,6 +37,12 @@ export async function visitorEmailRoutes(app: FastifyInstance, services: Service
     schema: { params: s.object({ siteId: s.id }, ['siteId']), body: s.object({ token: { type: 'string', minLength: 1, maxLength: 1024 } }, ['token']) },
   }, async (request): Promise<ResumeResponse> => {
     const site = request.site!;
+    // On a site that verifies identities, only the site may say who a visitor is: a link in an
+    // email (forwardable, 14 days) must not stand in for it. The visitor signs in on the site, whose
+    // widget then opens their conversations.
+    if (site.widget.requireVerifiedIdentity) {
+      throw new ParleyError('IDENTITY_REQUIRED', 'This site asks you to sign in first: sign in on the site to continue this conversation.');
+    }
     const link = readResumeToken(services.serverSecret, request.body.token, clock.now());
     if (!link) throw new ParleyError('LINK_INVALID', 'This link has expired or is incomplete. Open the link of a newer email, or start a new conversation.');
     const [visitor, conversation] = await Promise.all([store.getVisitor(link.visitorId), store.getConversationRef(link.conversationId)]);
