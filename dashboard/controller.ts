@@ -10,12 +10,16 @@ import { createAttachmentIntents } from './attachments/attachment-intents.ts';
 import { createComposerIntents } from './intents/composer.ts';
 import type { ControllerDeps } from './intents/deps.ts';
 import { createEmailIntents } from './email/email-intents.ts';
+import { createWebhookIntents } from './webhooks/webhooks-intents.ts';
 import { createHeldIntents } from './held/held-intents.ts';
 import { createInboxIntents } from './intents/inbox.ts';
 import { createNavigationIntents } from './intents/navigation.ts';
 import { createSessionIntents } from './intents/session.ts';
 import { createTeamInboxIntents } from './intents/team-inbox.ts';
 import { createSettingsIntents } from './settings/settings-intents.ts';
+import { createApiTokenIntents } from './settings/api-token-intents.ts';
+import { createRatingIntents } from './ratings/rating-intents.ts';
+import { createReportIntents } from './reports/report-intents.ts';
 
 export type { ControllerDeps } from './intents/deps.ts';
 
@@ -33,8 +37,12 @@ export function createController(deps: ControllerDeps) {
   const held = createHeldIntents(deps);
   const assignment = createAssignmentIntents(deps);
   const email = createEmailIntents(deps);
+  const webhooks = createWebhookIntents(deps);
   const attachments = createAttachmentIntents(deps);
-  return { ...session, ...inbox, ...composer, ...navigation, settings, account, teamInbox, held, assignment, email, attachments };
+  const ratings = createRatingIntents(deps);
+  const reports = createReportIntents(deps);
+  const apiTokens = createApiTokenIntents(deps);
+  return { ...session, ...inbox, ...composer, ...navigation, settings, account, teamInbox, held, assignment, email, attachments, ratings, reports, apiTokens, webhooks };
 }
 
 export type Controller = ReturnType<typeof createController>;

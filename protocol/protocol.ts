@@ -58,6 +58,14 @@ export const LIMITS = {
   attachmentBytesMax: 100 * 1024 * 1024,
   /** Signed download links (for `<img src>` and downloads) live this long. */
   attachmentLinkTtlMs: 10 * 60_000,
+  /** API tokens (issue 15; protocol/api-tokens.ts): unrevoked tokens per installation, characters of a name. */
+  apiTokensMax: 100,
+  apiTokenNameMax: 80,
+  /** Satisfaction (issue 15): the owner's question, and the visitor's comment with a rating. */
+  ratingQuestionMax: 200,
+  ratingCommentMax: 1000,
+  /** The longest period one report covers, in days. */
+  reportDaysMax: 366,
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -166,7 +174,10 @@ export interface Conversation {
   /** Newest seq each side has read. */
   visitorReadSeq: number;
   agentReadSeq: number;
-  /** The team it was passed to (issue 14): its members' queue shows it while it waits. */
+  /**
+   * The team it was passed to (issue 14): its members' queue shows it while it waits. This and the
+   * two below are the team's bookkeeping, for agents: what visitors receive always says null, null, 0.
+   */
   team: TeamRef | null;
   /** While waiting: since when (created, reopened with nobody on it, or passed to a team). Null otherwise. */
   waitingSince: number | null;
@@ -237,6 +248,8 @@ export interface WidgetConfig {
   emailReplies?: boolean;
   /** Files: on or off for visitors, allowed types, the size limit (issue 13). */
   attachments: AttachmentSettings;
+  /** Satisfaction (issue 15): whether the widget asks for a rating when a conversation is resolved, and how. */
+  rating: RatingSettings;
 }
 
 export interface Site {
@@ -354,6 +367,8 @@ export interface EventPayloads {
   'email.released': { conversationId: string; heldEmailId: string; outcome: 'accepted' | 'discarded' };
   /** Whether an agent's reply was emailed to the visitor, and how that went (agents only). */
   'message.email': MessageEmail;
+  /** A visitor rated a conversation, or changed their rating (agents only; issue 15). */
+  'rating.submitted': { conversationId: string; rating: Rating };
 }
 
 export type EventType = keyof EventPayloads;
@@ -369,7 +384,7 @@ export const ID_LESS_EVENTS = ['typing', 'visitor.presence', 'presence', 'availa
  * them to the shared transport (client/transport.ts, `agentEvents`), so they cost the widget's
  * bundle nothing.
  */
-export const AGENT_ONLY_EVENTS = ['email.held', 'email.released', 'labels', 'conversation.labels', 'visitor.merged', 'message.email',
+export const AGENT_ONLY_EVENTS = ['email.held', 'email.released', 'labels', 'conversation.labels', 'visitor.merged', 'message.email', 'rating.submitted',
   'conversation.assigned', 'conversation.unanswered', 'teams'] as const satisfies readonly EventType[];
 
 export type WireEvent<T extends EventType = EventType> = {
@@ -589,6 +604,7 @@ export interface Colleague extends AgentRef {
 
 // ---------------------------------------------------------------------------------------------
 // Admin API (owners only; agents get 403 PARLEY_ERR_FORBIDDEN). Same session and CSRF rules as the agent API.
+// Servers call the agent and admin APIs with an owner's API token instead: protocol/api-tokens.ts (issue 15).
 
 export const ADMIN_PATHS = {
   sites: `${API}/admin/sites`,
@@ -959,6 +975,309 @@ export interface TeamRequest {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Satisfaction (issue 15): when a conversation is resolved the widget asks the visitor for a
+// rating and an optional comment; agents see it in the conversation and the visitor panel.
+
+/** 1 to 5 stars, or a thumb up or down. */
+export type RatingScale = 'five' | 'thumbs';
+
+/** WidgetConfig.rating: the owner's choices (Settings → Satisfaction). */
+export interface RatingSettings {
+  enabled: boolean;
+  scale: RatingScale;
+  /** Up to LIMITS.ratingQuestionMax characters; '' asks the widget's own question, in the visitor's language. */
+  question: string;
+}
+
+/** A visitor's rating of one conversation: one per conversation, the latest replacing the one before. */
+export interface Rating {
+  conversationId: string;
+  siteId: string;
+  /** 1 to 5; a thumb up is 5 and a thumb down 1, so that 4 and 5 are "satisfied" on either scale. */
+  score: number;
+  /** The scale the visitor was shown. */
+  scale: RatingScale;
+  comment: string | null;
+  /** Who had the conversation when it was rated; null when nobody had it. */
+  agent: AgentRef | null;
+  createdAt: number;
+}
+
+export const RATING_PATHS = {
+  /** Visitors: GET the conversation's rating (`{rating: null}` before one), POST RateRequest. */
+  rate: `${API}/sites/:siteId/conversations/:conversationId/rating`,
+  /** Agents: GET one conversation's rating. */
+  conversation: `${API}/agent/conversations/:conversationId/rating`,
+  /** Agents: GET every rating of the visitor's conversations, newest first. */
+  visitor: `${API}/agent/visitors/:visitorId/ratings`,
+} as const;
+
+export interface RateRequest {
+  /** Retries with the same id store one rating; another id replaces the rating (the visitor changed their mind). */
+  clientId: string;
+  score: number;
+  /** The scale the visitor was shown: on 'thumbs' a score is 1 or 5. */
+  scale: RatingScale;
+  comment?: string;
+}
+export interface RatingResponse {
+  rating: Rating | null;
+}
+export interface VisitorRatingsResponse {
+  ratings: Rating[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports (issue 15): how the team is doing over a period, for owners.
+
+export const REPORT_PATHS = {
+  /** GET ReportQuery as the query string → ReportResponse. */
+  report: `${API}/admin/reports`,
+  /** The same figures as CSV (one row per day, agent, site, and the total). */
+  csv: `${API}/admin/reports/csv`,
+} as const;
+
+export interface ReportQuery {
+  /** The first and last day, inclusive, as YYYY-MM-DD in timeZone; at most LIMITS.reportDaysMax days. */
+  from: string;
+  to: string;
+  /** IANA name: where days start and end. */
+  timeZone: string;
+  /** One site; every site when absent. */
+  siteId?: string;
+}
+
+/** A median and 90th percentile (nearest rank, so each is a time that happened); null without data. */
+export interface Percentiles {
+  median: number | null;
+  p90: number | null;
+}
+
+/**
+ * What a report says about a set of conversations (those started in the period, by day, agent or
+ * site) and of ratings (those given in the period).
+ */
+export interface ReportFigures {
+  conversations: number;
+  /** An agent replied to the visitor. */
+  answered: number;
+  /** Nobody answered: no agent reply at all (yet). */
+  missed: number;
+  resolved: number;
+  /** From the start to the first agent reply, of those answered. */
+  firstResponseMs: Percentiles;
+  /** From the start to resolving, of those resolved. */
+  resolutionMs: Percentiles;
+  /** `satisfied`: scored 4 or 5 (a thumb up). CSAT is satisfied / count. `scores[i]`: how many scored i + 1. */
+  ratings: { count: number; satisfied: number; scores: [number, number, number, number, number] };
+}
+
+export interface ReportResponse {
+  from: string;
+  to: string;
+  timeZone: string;
+  siteId: string | null;
+  total: ReportFigures;
+  /** Every day of the period, in order. */
+  days: Array<ReportFigures & { date: string }>;
+  /** By who has the conversation (who had it when rated); agent null: nobody had it. Busiest first. */
+  agents: Array<ReportFigures & { agent: AgentRef | null }>;
+  /** Busiest first. */
+  sites: Array<ReportFigures & { site: { id: string; name: string } }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks (issue 15): an owner's endpoints per site receive the events they chose as signed JSON
+// POSTs, retried for a day, each attempt in a delivery log that can replay them. How a receiver
+// verifies them, and what each event carries: docs/webhooks.md.
+
+/** The events an endpoint can subscribe to. */
+export const WEBHOOK_EVENTS = [
+  'conversation.created', 'conversation.assigned', 'conversation.resolved', 'conversation.reopened',
+  'message.visitor', 'message.agent', 'visitor.identified', 'rating.submitted',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number];
+/** "Send test" in Settings: sent on request only, tried once, whether the endpoint is paused or off. */
+export const WEBHOOK_TEST_EVENT = 'webhook.test';
+export type WebhookDeliveryType = WebhookEventType | typeof WEBHOOK_TEST_EVENT;
+
+/** What each event's `data` holds. Internal notes and system messages are never sent. */
+export interface WebhookPayloads {
+  'conversation.created': { conversation: Conversation };
+  /** Someone (an agent, or a team) has it now: a claim, a transfer, the assignment rule. */
+  'conversation.assigned': { conversation: Conversation };
+  'conversation.resolved': { conversation: Conversation };
+  /** Resolved, then open again: an agent reopened it, or the visitor wrote again. */
+  'conversation.reopened': { conversation: Conversation };
+  'message.visitor': { message: Message; visitorId: string };
+  'message.agent': { message: Message; visitorId: string };
+  /** The visitor's name, email or verified id was set or changed. */
+  'visitor.identified': { visitor: Visitor };
+  'rating.submitted': EventPayloads['rating.submitted'];
+  'webhook.test': { endpointId: string; text: string };
+}
+
+/** The JSON body of every delivery: the same bytes on every attempt and every replay. */
+export type WebhookBody = {
+  [T in WebhookDeliveryType]: {
+    /** One endpoint's delivery of one event: the same on every retry and replay, so receivers de-duplicate by it. */
+    deliveryId: string;
+    /** The same for every endpoint the event goes to. */
+    eventId: string;
+    type: T;
+    siteId: string;
+    /** When it happened (epoch ms). */
+    createdAt: number;
+    data: WebhookPayloads[T];
+  };
+}[WebhookDeliveryType];
+
+/**
+ * Headers of every delivery. The signature is `sha256=` and the hex HMAC-SHA256, keyed with the
+ * endpoint's secret, of `<timestamp>.<body>`; the timestamp is Unix seconds, new on every attempt.
+ */
+export const WEBHOOK_HEADERS = {
+  signature: 'x-parley-signature',
+  timestamp: 'x-parley-timestamp',
+  delivery: 'x-parley-delivery',
+  event: 'x-parley-event',
+} as const;
+
+export const WEBHOOK_LIMITS = {
+  endpointsPerSite: 10,
+  urlMax: 2000,
+  descriptionMax: 100,
+  /** A delivery is retried (exponential backoff with jitter) for this long, then dead-lettered. */
+  retryForMs: 24 * 3600_000,
+  /** Receivers should refuse a timestamp further than this from their clock (docs/webhooks.md). */
+  replayWindowSeconds: 300,
+  /** Characters of a receiver's answer kept in the delivery log. */
+  responseSnippetMax: 500,
+  deliveriesPageMax: 100,
+} as const;
+
+/**
+ * healthy; failing (the last attempts failed, retries go on); paused (the circuit breaker: it
+ * failed too often in a row, so only one delivery is tried at probeAt until one succeeds, or the
+ * owner resumes it — everything else waits, and is dead-lettered after WEBHOOK_LIMITS.retryForMs).
+ */
+export type WebhookHealth = 'healthy' | 'failing' | 'paused';
+
+export interface WebhookEndpoint {
+  id: string;
+  siteId: string;
+  url: string;
+  /** The owner's note of what it is for. */
+  description: string;
+  events: WebhookEventType[];
+  /** Off: no new event is queued for it and nothing is sent (but a test). */
+  enabled: boolean;
+  health: WebhookHealth;
+  /** Attempts that failed in a row (any delivery); 0 after a success. */
+  consecutiveFailures: number;
+  pausedAt: number | null;
+  /** While paused: when one delivery is tried to see whether it is back. */
+  probeAt: number | null;
+  lastSuccessAt: number | null;
+  lastFailureAt: number | null;
+  lastError: string | null;
+  /** Deliveries waiting (for their turn, or a retry) or on their way. */
+  pending: number;
+  /** Deliveries that were dead-lettered: replayable. */
+  dead: number;
+  createdAt: number;
+}
+
+/** pending: waiting for its turn or a retry; delivering: on its way; delivered; dead: dead-lettered (a test that failed, too). */
+export type WebhookDeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'dead';
+
+export interface WebhookAttempt {
+  at: number;
+  /** Answered 2xx. */
+  ok: boolean;
+  /** The receiver's HTTP status; null when there was no answer (refused, timed out, unreachable). */
+  statusCode: number | null;
+  latencyMs: number;
+  /** Why it failed, for a person; null when it worked. */
+  error: string | null;
+  /** The start of what the receiver answered (WEBHOOK_LIMITS.responseSnippetMax characters). */
+  responseSnippet: string | null;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  type: WebhookDeliveryType;
+  conversationId: string | null;
+  status: WebhookDeliveryStatus;
+  /** Since it was queued or last replayed. */
+  attempts: number;
+  /** When it is tried (again), while pending. */
+  nextAttemptAt: number | null;
+  /** Delivered or dead-lettered at. */
+  finishedAt: number | null;
+  createdAt: number;
+  /** The latest attempt, if any. */
+  last: WebhookAttempt | null;
+}
+
+export const WEBHOOK_PATHS = {
+  /** GET → WebhookListResponse; POST CreateWebhookRequest → WebhookSecretResponse. */
+  endpoints: `${API}/admin/sites/:siteId/webhooks`,
+  /** PATCH UpdateWebhookRequest → `{endpoint}`; DELETE → 204 (its delivery log goes with it). */
+  endpoint: `${API}/admin/sites/:siteId/webhooks/:endpointId`,
+  /** POST: a new secret, shown once (WebhookSecretResponse); the old one stops signing at once. */
+  rotateSecret: `${API}/admin/sites/:siteId/webhooks/:endpointId/secret`,
+  /** POST: queues a `webhook.test` delivery → `{delivery}`. */
+  test: `${API}/admin/sites/:siteId/webhooks/:endpointId/test`,
+  /** POST: closes the circuit breaker of a paused endpoint; what waits is sent now → `{endpoint}`. */
+  resume: `${API}/admin/sites/:siteId/webhooks/:endpointId/resume`,
+  /** GET `?status=&cursor=&limit=` → WebhookDeliveriesResponse, newest first. */
+  deliveries: `${API}/admin/sites/:siteId/webhooks/:endpointId/deliveries`,
+  /** GET → WebhookDeliveryDetail. */
+  delivery: `${API}/admin/sites/:siteId/webhooks/:endpointId/deliveries/:deliveryId`,
+  /** POST: sends it again, same ids, retried for another day → `{delivery}`. */
+  replay: `${API}/admin/sites/:siteId/webhooks/:endpointId/deliveries/:deliveryId/replay`,
+  /** POST: replays every dead-lettered delivery of the endpoint → `{replayed}`. */
+  replayDead: `${API}/admin/sites/:siteId/webhooks/:endpointId/replay-dead`,
+} as const;
+
+export interface CreateWebhookRequest {
+  /** http:// or https://, no user:password; a private or loopback address only where the server allows them (WEBHOOKS_ALLOW_PRIVATE). */
+  url: string;
+  events: WebhookEventType[];
+  description?: string;
+  /** Default true. */
+  enabled?: boolean;
+}
+export type UpdateWebhookRequest = Partial<CreateWebhookRequest>;
+export interface WebhookListResponse {
+  endpoints: WebhookEndpoint[];
+  /** WEBHOOKS_ALLOW_PRIVATE: private and loopback targets are allowed on this server. */
+  allowPrivate: boolean;
+}
+export interface WebhookSecretResponse {
+  endpoint: WebhookEndpoint;
+  /** Shown once: signs every delivery from now on. */
+  secret: string;
+}
+/** The delivery log's filter: pending includes those on their way. */
+export type WebhookDeliveryFilter = 'all' | 'pending' | 'delivered' | 'dead';
+export interface WebhookDeliveriesResponse {
+  deliveries: WebhookDelivery[];
+  /** Pass as `cursor` for the next (older) page; null at the end. */
+  next: string | null;
+}
+export interface WebhookDeliveryDetail {
+  delivery: WebhookDelivery;
+  /** Oldest first. */
+  attempts: WebhookAttempt[];
+  /** The exact body every attempt sends. */
+  body: string;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Errors: `{ "error": { "code": "PARLEY_ERR_…", "message": "…" } }` with the status listed here.
 
 export const ERROR = {
@@ -1042,6 +1361,31 @@ export const ERROR = {
   EMAIL_REQUIRED: 400,
   /** The address unsubscribed from this site's emails. */
   EMAIL_UNSUBSCRIBED: 409,
+  /**
+   * API tokens (issue 15): 401 when the token does not say who is calling — not a token of this
+   * server, or its owner is disabled or no longer an owner (INVALID), or revoked (REVOKED); 403 when
+   * it does, and may not do this: a read-only token's write (READ_ONLY), a site it is not for or a
+   * route for installation-wide tokens only (SITE_LIMITED), or what tokens never do — manage tokens
+   * or passwords, change a person's own account or presence (NOT_ALLOWED).
+   */
+  TOKEN_INVALID: 401,
+  TOKEN_REVOKED: 401,
+  TOKEN_READ_ONLY: 403,
+  TOKEN_SITE_LIMITED: 403,
+  TOKEN_NOT_ALLOWED: 403,
+  /** The site does not ask visitors for ratings (its owner turned them off). */
+  RATINGS_OFF: 403,
+  /** Only a conversation that has been resolved (even if reopened since) can be rated. */
+  NOT_RATEABLE: 409,
+  /** Webhooks (issue 15): no such endpoint on this site, or no such delivery of it. */
+  WEBHOOK_NOT_FOUND: 404,
+  WEBHOOK_DELIVERY_NOT_FOUND: 404,
+  /**
+   * Not a URL Parley sends to: not http(s), with a user:password, or naming (or resolving to) a
+   * loopback, private, link-local, multicast or reserved address (details.address) — private and
+   * loopback ones are allowed only where the server sets WEBHOOKS_ALLOW_PRIVATE.
+   */
+  WEBHOOK_URL_REFUSED: 400,
   INTERNAL: 500,
 } as const;
 

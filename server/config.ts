@@ -64,6 +64,15 @@ export interface Config {
   inboundEmailMaxBytes: number;
   /** Emails one sender may send in an hour, on either path (per process). */
   inboundSenderRateLimit: number;
+  /**
+   * Webhooks (issue 15): whether endpoints may be on loopback and private addresses (a receiver on
+   * the same machine or network). Off by default: a site owner must not be able to make this server
+   * call into the network it runs in. Link-local (cloud metadata), multicast and reserved addresses
+   * are refused either way.
+   */
+  webhooksAllowPrivate: boolean;
+  /** How long one delivery attempt may take, connecting included, before it counts as failed. */
+  webhookTimeoutMs: number;
 }
 
 const int = (value: string | undefined, fallback: number): number => {
@@ -110,6 +119,8 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     inboundWebhookSecret: null,
     inboundEmailMaxBytes: 10 * 1024 * 1024,
     inboundSenderRateLimit: 30,
+    webhooksAllowPrivate: false,
+    webhookTimeoutMs: 10_000,
     ...overrides,
   };
 }
@@ -146,6 +157,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     inboundWebhookSecret: checkedSecret(env.INBOUND_WEBHOOK_SECRET),
     inboundEmailMaxBytes: int(env.INBOUND_EMAIL_MAX_MB, 10) * 1024 * 1024,
     inboundSenderRateLimit: int(env.INBOUND_EMAIL_RATE_LIMIT, 30),
+    webhooksAllowPrivate: checkedFlag('WEBHOOKS_ALLOW_PRIVATE', env.WEBHOOKS_ALLOW_PRIVATE),
+    webhookTimeoutMs: int(env.WEBHOOK_TIMEOUT_SECONDS, 10) * 1000,
   });
 }
 
@@ -183,6 +196,13 @@ function checkedAddress(name: string, value: string | undefined): string | null 
     throw new Error(`${name} must be a plain email address like support@example.com (the site's name is the sender's name).`);
   }
   return value.trim();
+}
+
+/** A yes/no switch: a typo must not silently mean "no" (or "yes"). */
+function checkedFlag(name: string, value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1') return true;
+  throw new Error(`${name} must be "true" or "false", not "${value}".`);
 }
 
 function checkedStorage(value: string): Config['attachmentStorage'] {

@@ -11,7 +11,8 @@ const HEADER = ['conversation_id', 'conversation_status', 'conversation_created_
 // Spreadsheets also trim leading blanks and read full-width signs as formula starts.
 const FORMULA_START = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r\n]/;
 
-function cell(value: unknown): string {
+/** One spreadsheet-safe CSV cell (also for server/reports/report-csv.ts). */
+export function cell(value: unknown): string {
   let text = value == null ? '' : String(value);
   if (FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -14,9 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { hashPassword, sha256 } from '../server/auth/secrets.ts';
+import { createDiskFiles } from '../server/files/disk-files.ts';
 import { DEMO_SITE_KEY } from '../server/first-run.ts';
 import { defaultWidgetConfig } from '../server/site-defaults.ts';
+import { createPgFiles } from '../server/store/pg-files.ts';
 import { createPgStore } from '../server/store/pg-store.ts';
+import { BREAKER } from '../server/store/webhook-rows.ts';
 import { createSqliteStore } from '../server/store/sqlite-store.ts';
 import type { Store } from '../server/store/store.ts';
 import type { ConversationView, Site, User, Visitor } from '../protocol/protocol.ts';
@@ -74,6 +77,10 @@ function moveTests(adminUrl: string): void {
       // The old log's pruning mark must not move with the rows.
       await sqlite.setMeta('events_pruned_through', '1');
       onSqlite = await everything(sqlite, seeded);
+      // The seeded attachment's bytes, where a server on this data directory keeps them.
+      const disk = createDiskFiles(join(dir, 'attachments'));
+      await disk.put('f_seeded', (async function* bytes() { yield FILE_BYTES; })());
+      await disk.close();
     });
 
     it('refuses to move a file that a running server has open, with one line', async () => {
@@ -109,6 +116,14 @@ function moveTests(adminUrl: string): void {
       epoch = /new epoch, ([a-z0-9]+) \(was ([^)]+)\)/.exec(run.stdout)?.[1] ?? assert.fail(`no epoch in:\n${run.stdout}`);
       assert.match(run.stdout, new RegExp(`\\(was ${oldCursor}\\)`));
       assert.notEqual(epoch, oldCursor.split(':')[0]);
+      assert.match(run.stdout, new RegExp(`^Files: 1 copied \\(0\\.0 MiB\\) from ${dir}/attachments\\.$`, 'm'));
+      const files = teardown.add(createPgFiles({ url: target }), (f) => f.close());
+      const chunks: Buffer[] = [];
+      for await (const chunk of (await files.get('f_seeded')) ?? assert.fail('the file is not in PostgreSQL')) chunks.push(Buffer.from(chunk));
+      assert.deepEqual(Buffer.concat(chunks), FILE_BYTES, 'a cluster on the moved database serves the same bytes');
+      const again = await move(['--files-only', '--from', `sqlite:${file}`, '--to', target]);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(again.stdout.trim(), `Files: 0 copied (0.0 MiB) from ${dir}/attachments, 1 already there.`, 'copying the files again is harmless');
     });
 
     it('answers every Store read on PostgreSQL exactly as SQLite did', async () => {
@@ -180,6 +195,9 @@ function moveTests(adminUrl: string): void {
   });
 }
 
+/** The bytes of the seeded attachment (receipt.pdf). */
+const FILE_BYTES = Buffer.from('%PDF-1.4\n% a receipt\n%%EOF\n');
+
 /** Rows per table the seed makes (meta without the log's own keys). */
 const EXPECTED = {
   meta: [2, 2], sites: [2, 2], users: [2, 2], site_members: [3, 3], sessions: [1, 1], invites: [1, 1],
@@ -188,6 +206,9 @@ const EXPECTED = {
   labels: [2, 2], conversation_labels: [1, 1], saved_views: [1, 1], visitor_pages: [2, 2], visitor_aliases: [1, 1],
   email_outbox: [2, 2], message_emails: [1, 1], email_unsubscribes: [1, 1], site_email_settings: [1, 1], agent_email_alerts: [1, 1], conversation_email_alerts: [1, 1],
   email_threads: [1, 1], sent_emails: [1, 1], held_emails: [1, 1],
+  webhook_endpoints: [1, 1], webhook_deliveries: [1, 1], webhook_attempts: [1, 1],
+  api_tokens: [1, 1],
+  ratings: [1, 1],
 };
 
 async function seed(store: Store): Promise<Seeded> {
@@ -206,6 +227,9 @@ async function seed(store: Store): Promise<Seeded> {
   await store.createCanned({ siteId: shop.id, shortcut: 'hi', body: 'Hello! How can I help?' });
   await store.createCanned({ siteId: blog.id, shortcut: 'bye', body: 'Thanks for writing.' });
   await store.setMeta('server_secret', 'kept-server-secret');
+  // API tokens (issue 15): one for the shop, used once; only its hash is stored, and it moves.
+  const token = await store.createApiToken({ name: 'CRM sync', scope: 'read-only', siteIds: [shop.id], hint: 'abcd', tokenHash: sha256('parley_pat_seeded'), createdBy: owner.id });
+  await store.touchApiToken(token.id, Date.now(), Date.now() - 60_000);
   await store.setMeta(DEMO_SITE_KEY, shop.id);
 
   const known = await store.createVisitor({ siteId: shop.id, tokenHash: sha256(VISITOR_TOKEN), context: { url: `${ORIGIN}/pricing`, title: 'Pricing' } });
@@ -241,7 +265,7 @@ async function seed(store: Store): Promise<Seeded> {
   // outbox, an unsubscribed address, the shop's own delay, Ann's alerts turned off.
   const answer = (await store.listMessages(first.id, { limit: 100, includeInternal: false })).messages.find((m) => m.clientId === 'a1')!;
   await store.noteReplyEmail({ messageId: answer.id, suppressed: false, dueAt: Date.now() + 180_000 });
-  await store.queueTranscript({ conversationId: first.id, clientId: 't1', to: 'vera@example.test', now: Date.now(), messageIdDomain: 'shop.test', maxPerConversation: 5 });
+  await store.queueTranscript({ conversationId: first.id, clientId: 't1', to: 'vera@example.test', now: Date.now(), messageIdDomain: 'shop.test', maxPerConversation: 5, maxPerAddressPerDay: 5 });
   await store.setEmailAlerts(agent.id, false);
   await store.queueAgentAlerts({ conversationId: second.id, now: Date.now(), messageIdDomain: 'shop.test' });
   await store.unsubscribe(shop.id, 'Gone@Example.test');
@@ -259,6 +283,16 @@ async function seed(store: Store): Promise<Seeded> {
   await store.updateAssignmentSettings(shop.id, { rule: 'round-robin', unansweredAfterSeconds: 120, capacities: { [agent.id]: 3 } });
   const billing = (await store.createTeam({ siteId: shop.id, name: 'Billing', memberIds: [agent.id] })).value;
   await store.transferToTeam(second.id, olivia, billing.id, []);
+  // Webhooks (issue 15): an endpoint, and a test delivery with one failed attempt in its log.
+  const hook = await store.createWebhookEndpoint({ siteId: shop.id, url: 'https://crm.shop.test/parley', description: 'CRM', events: ['message.visitor', 'conversation.resolved'], enabled: true, secret: 'whsec_seeded' });
+  await store.queueTestDelivery(shop.id, hook.id, Date.now());
+  const [tried] = await store.claimWebhookDeliveries({ now: Date.now(), owner: 'seed', leaseMs: 60_000, limit: 1, perEndpoint: 1 });
+  await store.recordWebhookAttempt({
+    deliveryId: tried!.id, owner: 'seed', at: Date.now(), ok: false, statusCode: 500, latencyMs: 40, error: 'Answered 500.', responseSnippet: 'boom',
+    interrupted: false, retryAt: null, probe: false, breaker: BREAKER,
+  });
+  // Satisfaction (issue 15): Vera's rating of the resolved conversation, Ann's.
+  await store.rateConversation({ conversationId: first.id, clientId: 'rate-1', score: 4, scale: 'five', comment: 'Quick refund' });
   return {
     shop: (await store.getSite(shop.id))!, blog, owner, agent,
     visitors: [(await store.getVisitor(known.id))!, anonymous], conversationIds: [first.id, second.id, third.id],
@@ -278,6 +312,14 @@ async function everything(store: Store, { shop, blog, owner, agent, visitors, co
     session: await store.getSession(sha256(SESSION_TOKEN)),
     invite: await store.getInvite(sha256(INVITE_TOKEN)),
     canned: await store.listCanned(siteIds),
+    ratings: await store.visitorRatings(visitors[0]!.id),
+    report: await store.report({ siteIds, bounds: [0, Date.UTC(2100, 0, 1)] }),
+    apiTokens: await store.listApiTokens(),
+    webhooks: await store.listWebhookEndpoints(shop.id),
+    webhookLog: await Promise.all((await store.listWebhookEndpoints(shop.id)).map(async (endpoint) => {
+      const { deliveries } = await store.listWebhookDeliveries(endpoint.id, { filter: 'all', cursor: null, limit: 10 });
+      return { deliveries, detail: await store.getWebhookDelivery(endpoint.id, deliveries[0]!.id), secret: await store.webhookSecret(endpoint.id) };
+    })),
     visitors: await Promise.all(visitors.map((v) => store.getVisitor(v.id))),
     byToken: await store.findVisitorByToken(shop.id, sha256(VISITOR_TOKEN)),
     views: await Promise.all(VIEWS.map((view) => store.listConversations({ siteIds, view, userId: agent.id, limit: 50 }))),

@@ -34,7 +34,8 @@ export async function forget(chat: Chat): Promise<void> {
   chat.messages.value = [];
   chat.agentTyping.value = null;
   chat.introduced.value = false;
-  for (const name of ['history', 'conversation', 'intro']) chat.storage.set(name, '');
+  // 'rating': a rating not yet delivered (rating.tsx), with its comment.
+  for (const name of ['history', 'conversation', 'intro', 'rating']) chat.storage.set(name, '');
   await outbox.reload(); // what other tabs added too
   for (const item of outbox.items.value) await outbox.remove(item.id);
 }

@@ -6,6 +6,7 @@ import type { ComponentType } from 'preact';
 import { HeldEmailPage } from '../held/held-page.tsx';
 import { heldCount } from '../held/held-state.ts';
 import { SettingsSection } from '../settings/settings-section.tsx';
+import { ReportsSection } from '../reports/reports-section.tsx';
 import { route, type Route } from '../state/route.ts';
 import { needsName, phase, user } from '../state/session.ts';
 import { AccountPage } from './account-page.tsx';
@@ -18,7 +19,7 @@ import { TopBar } from './top-bar.tsx';
 import { WelcomePage } from './welcome-page.tsx';
 
 export interface Section {
-  id: 'inbox' | 'settings' | 'account' | 'held';
+  id: 'inbox' | 'settings' | 'account' | 'held' | 'reports';
   label: string;
   component: ComponentType;
   /** Where its link goes. */
@@ -35,6 +36,7 @@ export const SECTIONS: Section[] = [
   { id: 'inbox', label: 'Inbox', component: Inbox, home: { section: 'inbox', conversationId: null } },
   // Issue 12: only while some email waits for review (or the page is open), with how many.
   { id: 'held', label: 'Held email', component: HeldEmailPage, home: { section: 'held' }, count: () => heldCount.value, shown: () => heldCount.value > 0 },
+  { id: 'reports', label: 'Reports', component: ReportsSection, home: { section: 'reports' }, ownerOnly: true },
   { id: 'settings', label: 'Settings', component: SettingsSection, home: { section: 'settings', page: 'install' }, ownerOnly: true },
   { id: 'account', label: 'Account', component: AccountPage, home: { section: 'account' } },
 ];

@@ -13,6 +13,7 @@ import { loadingMessages, messages, visitorTypingUntil } from '../state/conversa
 import { EmailStatus } from '../email/email-status.tsx';
 import { pendingReplies, type PendingReply } from '../state/outbox.ts';
 import { MessageFiles } from '../attachments/message-files.tsx';
+import { ConversationRating } from '../ratings/rating-view.tsx';
 
 const SYSTEM_TEXT: Record<string, (name: string) => string> = {
   joined: (name) => `${name} joined the conversation`,
@@ -47,6 +48,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
       {pending.map((item) => (
         <PendingItem key={item.id} item={item} onRetry={() => void controller.retryReply(item.id)} onDiscard={() => void controller.discardReply(item.id)} />
       ))}
+      <ConversationRating conversationId={conversation.id} />
       {typing && <div class="typing" aria-label="The visitor is typing"><span /><span /><span /></div>}
     </div>
   );

@@ -10,6 +10,7 @@ import { user } from '../state/session.ts';
 import { toggleDetails } from '../state/ui.ts';
 import { VisitorHistory } from './visitor-history.tsx';
 import { VisitorFiles } from '../attachments/visitor-files.tsx';
+import { VisitorRatings } from '../ratings/rating-view.tsx';
 
 const show = (value: AttributeValue): string => (value === null ? '—' : String(value));
 
@@ -56,6 +57,7 @@ export function VisitorPanel() {
         </>
       )}
       <VisitorHistory visitor={v} />
+      <VisitorRatings visitorId={v.id} />
       <VisitorFiles visitorId={v.id} />
       {user.value?.role === 'owner' && <DeleteVisitor visitorId={v.id} />}
     </aside>

@@ -5,6 +5,7 @@
 import { LIMITS, type Conversation, type EventPayloads, type Message, type WireEvent } from '../../protocol/protocol.ts';
 import { emailChanged } from '../email/email-state.ts';
 import { heldArrived, heldReleased } from '../held/held-state.ts';
+import { ratingArrived } from '../ratings/ratings-state.ts';
 import { presenceChanged } from '../state/agents.ts';
 import { siteTeamsChanged } from '../state/assignment.ts';
 import * as conversation from '../state/conversation.ts';
@@ -82,6 +83,9 @@ export function applyEvent(event: WireEvent, effects: EventEffects): void {
       return;
     case 'message.email':
       emailChanged(event.data);
+      return;
+    case 'rating.submitted':
+      ratingArrived(event.data.rating, queue.conversations.value.get(event.data.conversationId)?.visitorId ?? null);
       return;
     case 'visitor.presence':
       conversation.visitorPresence(event.data.visitorId, event.data.online);

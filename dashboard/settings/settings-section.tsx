@@ -13,8 +13,10 @@ import { AssignmentPage } from './assignment-page.tsx';
 import { AttachmentsPage } from './attachments-page.tsx';
 import { AvailabilityPage } from './availability-page.tsx';
 import { CannedPage } from './canned-page.tsx';
+import { ApiTokensPage } from './api-tokens-page.tsx';
 import { DataPage } from './data-page.tsx';
 import { EmailPage } from '../email/email-page.tsx';
+import { WebhooksPage } from '../webhooks/webhooks-page.tsx';
 import { IdentityPage } from './identity-page.tsx';
 import { InstallPage } from './install-page.tsx';
 import { LabelsPage } from './labels-page.tsx';
@@ -22,6 +24,7 @@ import { OriginsPage } from './origins-page.tsx';
 import { PreChatPage } from './pre-chat-page.tsx';
 import { SiteSwitcher } from './site-switcher.tsx';
 import { TeamsPage } from './teams-page.tsx';
+import { SatisfactionPage } from '../ratings/satisfaction-page.tsx';
 import type { AdminSite } from '../../protocol/protocol.ts';
 import type { ComponentType } from 'preact';
 
@@ -32,13 +35,16 @@ const PAGES: Record<SettingsPage, ComponentType<{ site: AdminSite }>> = {
   availability: AvailabilityPage,
   'pre-chat': PreChatPage,
   files: AttachmentsPage,
+  satisfaction: SatisfactionPage,
   identity: IdentityPage,
   agents: AgentsPage,
   assignment: AssignmentPage,
   teams: TeamsPage,
   canned: CannedPage,
   email: EmailPage,
+  webhooks: WebhooksPage,
   labels: LabelsPage,
+  'api-tokens': ApiTokensPage,
   data: DataPage,
 };
 

@@ -13,13 +13,16 @@ export const SETTINGS_PAGES = [
   { id: 'availability', label: 'Availability' },
   { id: 'pre-chat', label: 'Pre-chat form' },
   { id: 'files', label: 'Files' },
+  { id: 'satisfaction', label: 'Satisfaction' },
   { id: 'identity', label: 'Identity verification' },
   { id: 'agents', label: 'Agents' },
   { id: 'assignment', label: 'Assignment' },
   { id: 'teams', label: 'Teams' },
   { id: 'canned', label: 'Canned responses' },
   { id: 'email', label: 'Email' },
+  { id: 'webhooks', label: 'Webhooks' },
   { id: 'labels', label: 'Labels' },
+  { id: 'api-tokens', label: 'API tokens' },
   { id: 'data', label: 'Data' },
 ] as const;
 export type SettingsPage = (typeof SETTINGS_PAGES)[number]['id'];
@@ -30,6 +33,8 @@ export type Route =
   | { section: 'account' }
   /** Email replies held for review (issue 12). */
   | { section: 'held' }
+  /** How the team is doing (issue 15), for owners. */
+  | { section: 'reports' }
   | { section: 'redeem' };
 
 const BASE = '/app/';
@@ -45,6 +50,7 @@ export function parseRoute(pathname: string): Route {
   }
   if (/^\/app\/account\/?$/.test(pathname)) return { section: 'account' };
   if (/^\/app\/held\/?$/.test(pathname)) return { section: 'held' };
+  if (/^\/app\/reports\/?$/.test(pathname)) return { section: 'reports' };
   return { section: 'inbox', conversationId: null };
 }
 
@@ -54,6 +60,7 @@ export function routePath(next: Route): string {
     case 'settings': return `${BASE}settings/${next.page}`;
     case 'account': return `${BASE}account`;
     case 'held': return `${BASE}held`;
+    case 'reports': return `${BASE}reports`;
     case 'redeem': return REDEEM_PAGE;
   }
 }

@@ -68,8 +68,9 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
   app.register(async (authed) => {
     authed.addHook('onRequest', requireAgent(services));
 
+    // A person's own: never through an API token (issue 15), which acts for its owner but is not them.
     authed.post<{ Body: { current: string; password: string } }>(ACCOUNT_PATHS.password, {
-      config: { rateLimit: { max: 10, timeWindow: 60_000 } },
+      config: { rateLimit: { max: 10, timeWindow: 60_000 }, apiToken: false },
       schema: { body: s.object({ current: { type: 'string', minLength: 1, maxLength: 1024 }, password }, ['current', 'password']) },
     }, async (request, reply) => {
       const user = request.agent!.user;
@@ -85,6 +86,7 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
 
     // Visitors see the name and avatar beside every reply: each person sets their own.
     authed.patch<{ Body: UpdateAccountRequest }>(ACCOUNT_PATHS.account, {
+      config: { apiToken: false },
       schema: { body: { ...s.object({ name, avatarUrl }), minProperties: 1 } },
     }, async (request): Promise<{ user: User }> => {
       const { name: next, avatarUrl: avatar } = request.body;

@@ -56,6 +56,12 @@ const widgetPatch = s.object({
     maxBytes: { type: 'integer', minimum: 1024, maximum: LIMITS.attachmentBytesMax },
     types: { type: 'array', uniqueItems: true, maxItems: ATTACHMENT_TYPES.length, items: { enum: [...ATTACHMENT_TYPES] } },
   }, ['visitors', 'maxBytes', 'types']),
+  // Issue 15: all three together, like attachments.
+  rating: s.object({
+    enabled: { type: 'boolean' },
+    scale: { enum: ['five', 'thumbs'] },
+    question: { type: 'string', maxLength: LIMITS.ratingQuestionMax },
+  }, ['enabled', 'scale', 'question']),
 });
 
 /**
@@ -108,9 +114,11 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     if (unknown.length > 0) throw new ParleyError('SITE_NOT_FOUND', `No site with id ${unknown.join(', ')}.`);
   };
 
-  app.get(ADMIN_PATHS.sites, async () => ({ sites: (await store.listSites()).map(admin) }));
+  // An owner's siteIds are every site; an API token's, its own (issue 15).
+  app.get(ADMIN_PATHS.sites, async (request) => ({ sites: (await store.listSites()).filter((site) => request.agent!.user.siteIds.includes(site.id)).map(admin) }));
 
   app.post<{ Body: { name: string; allowedOrigins?: string[] } }>(ADMIN_PATHS.sites, {
+    config: { apiToken: 'installation' },
     schema: { body: s.object({ name: { type: 'string', minLength: 1, maxLength: 100 }, allowedOrigins: { type: 'array', maxItems: 100, items: origin } }, ['name']) },
   }, async (request): Promise<SiteSecretResponse> => {
     const secret = randomToken(32);
@@ -178,19 +186,25 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
 
   app.delete<{ Params: { visitorId: string } }>(ADMIN_PATHS.visitor, { schema: { params: s.object({ visitorId: s.id }, ['visitorId']) } }, async (request, reply) => {
     const visitorId = request.params.visitorId;
-    if (!(await store.deleteVisitor(visitorId))) throw new ParleyError('NOT_FOUND', 'No visitor with this id.');
+    // Owners reach every site; an API token for some sites, only their visitors (issue 15).
+    const visitor = await store.getVisitor(visitorId);
+    if (!visitor || !request.agent!.user.siteIds.includes(visitor.siteId) || !(await store.deleteVisitor(visitorId))) {
+      throw new ParleyError('NOT_FOUND', 'No visitor with this id.');
+    }
     revoke(streamKey.visitor(visitorId), { reason: 'revoked' });
     // Their files' bytes go now, not at the next hourly sweep (issue 13): nothing of theirs is left on disk.
     await services.attachments.sweep();
     return reply.status(204).send();
   });
 
-  app.get(ADMIN_PATHS.users, async () => {
+  // Users span sites: through API tokens for every site only (issue 15).
+  app.get(ADMIN_PATHS.users, { config: { apiToken: 'installation' } }, async () => {
     const users = await store.listUsers();
     return { users: await Promise.all(users.map(async (user) => ({ ...user, status: await store.getUserStatus(user.id) }))) };
   });
 
   app.post<{ Body: InviteRequest }>(ADMIN_PATHS.invites, {
+    config: { apiToken: 'installation' },
     schema: { body: s.object({ email: { type: 'string', format: 'email', maxLength: 320 }, name: { type: 'string', minLength: 1, maxLength: 100 }, role, siteIds }, ['email', 'name', 'role', 'siteIds']) },
   }, async (request): Promise<LinkResponse> => {
     if (await store.getUserByEmail(request.body.email)) throw new ParleyError('EMAIL_TAKEN', 'Someone with this email already has an account.');
@@ -199,6 +213,7 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
   });
 
   app.patch<{ Params: { userId: string }; Body: UpdateUserRequest }>(ADMIN_PATHS.user, {
+    config: { apiToken: 'installation' },
     schema: { params: s.object({ userId: s.id }, ['userId']), body: s.object({ name: { type: 'string', minLength: 1, maxLength: 100 }, role, disabled: { type: 'boolean' }, siteIds }) },
   }, async (request) => {
     const target = await store.getUser(request.params.userId);
@@ -220,7 +235,8 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     return { user };
   });
 
-  app.post<{ Params: { userId: string } }>(ADMIN_PATHS.passwordReset, { schema: { params: s.object({ userId: s.id }, ['userId']) } }, async (request): Promise<LinkResponse> => {
+  // A reset link is a password: never made through an API token (issue 15).
+  app.post<{ Params: { userId: string } }>(ADMIN_PATHS.passwordReset, { config: { apiToken: false }, schema: { params: s.object({ userId: s.id }, ['userId']) } }, async (request): Promise<LinkResponse> => {
     const user = await store.getUser(request.params.userId);
     if (!user) throw new ParleyError('USER_NOT_FOUND', 'No user with this id.');
     return link(resetFor(user, clock.now() + LINK_TTL_MS));

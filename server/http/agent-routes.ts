@@ -52,7 +52,7 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       return conversation;
     };
 
-    authed.post(AGENT_PATHS.logout, async (request, reply) => {
+    authed.post(AGENT_PATHS.logout, { config: { apiToken: false } }, async (request, reply) => {
       await store.deleteSession(request.agent!.tokenHash);
       // This session's open streams end with it; the agent's other sessions carry on.
       revoke(streamKey.agent(request.agent!.user.id), { reason: 'revoked', tag: request.agent!.tokenHash });
@@ -63,6 +63,7 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
     authed.get(AGENT_PATHS.me, async (request) => describeSession(services, agentOf(request), request.agent!.csrfToken));
 
     authed.post<{ Body: { status: AgentStatus } }>(AGENT_PATHS.presence, {
+      config: { apiToken: false },
       schema: { body: s.object({ status: { enum: ['online', 'away'] } }, ['status']) },
     }, async (request) => {
       const user = agentOf(request);
@@ -184,13 +185,16 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
     authed.get<{ Querystring: { cursor?: string; wait: number } }>(AGENT_PATHS.events, { schema: { querystring: s.eventsQuery } }, async (request, reply) => {
       const user = agentOf(request);
       const status = await store.getUserStatus(user.id);
-      // An agent behind a buffering proxy polls: they are online all the same.
+      // An agent behind a buffering proxy polls: they are online all the same. A server polling
+      // with an API token is nobody visitors could chat with: it changes no one's presence.
+      const present = request.agent!.apiToken ? { enter() {}, leave() {} }
+        : { enter: () => presence.agentConnected(user, status), leave: () => presence.agentDisconnected(user.id) };
       return serveLongPoll(services, reply, {
         scope: { kind: 'agent', siteIds: user.siteIds },
         topics: user.siteIds.map(topics.site),
         cursor: requestedCursor(request.query.cursor),
         waitSeconds: request.query.wait,
-      }, { enter: () => presence.agentConnected(user, status), leave: () => presence.agentDisconnected(user.id) });
+      }, present);
     });
 
     authed.get<{ Querystring: { lastEventId?: string } }>(AGENT_PATHS.stream, {
@@ -201,9 +205,11 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       hub.admit(key);
       const cursor = requestedCursor(request.headers['last-event-id'], request.query.lastEventId);
       reply.hijack();
-      presence.agentConnected(user, await store.getUserStatus(user.id));
-      // A stream outlives no session: when the session expires, the stream ends with it.
-      const { tokenHash, expiresAt } = request.agent!;
+      // As for long-polls: an API token's stream (a server's) makes no one present.
+      const { tokenHash, expiresAt, apiToken } = request.agent!;
+      if (!apiToken) presence.agentConnected(user, await store.getUserStatus(user.id));
+      // A stream outlives no session: when the session expires, the stream ends with it (a revoked
+      // API token's ends through revoke(), api-token-routes.ts).
       const expiry = clock.setTimeout(() => hub.closeKey(key, { type: 'goodbye', data: { reason: 'revoked', retryMs: 0 } }, tokenHash),
         Math.min(expiresAt - clock.now(), 2 ** 31 - 1));
       await hub.open(reply.raw, reply.getHeaders(), {
@@ -215,7 +221,7 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
         tag: tokenHash,
         onClose: () => {
           clock.clearTimeout(expiry);
-          presence.agentDisconnected(user.id);
+          if (!apiToken) presence.agentDisconnected(user.id);
         },
       });
     });

@@ -354,10 +354,99 @@ const MIGRATIONS: string[] = [
   );
   `,
   /* 8: webhooks and their delivery log (SQLite's 10) */ `
+  CREATE TABLE webhook_endpoints (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    events JSONB NOT NULL,
+    enabled BOOLEAN NOT NULL DEFAULT true,
+    secret TEXT NOT NULL,
+    since_epoch TEXT NOT NULL,
+    since_seq BIGINT NOT NULL,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    trips INTEGER NOT NULL DEFAULT 0,
+    paused_at BIGINT,
+    probe_at BIGINT,
+    last_success_at BIGINT,
+    last_failure_at BIGINT,
+    last_error TEXT,
+    created_at BIGINT NOT NULL
+  );
+  CREATE INDEX webhook_endpoints_site ON webhook_endpoints(site_id);
+  -- ord: a SEQUENCE is safe here (unlike for the event log): every delivery that is ordered is
+  -- inserted by the fan-out, which holds the cursor's lock, so ords commit in the order handed out.
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    ord BIGSERIAL NOT NULL UNIQUE,
+    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+    event_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    conversation_id TEXT REFERENCES conversations(id) ON DELETE CASCADE,
+    visitor_id TEXT REFERENCES visitors(id) ON DELETE CASCADE,
+    order_key TEXT,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivering', 'delivered', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL,
+    deadline_at BIGINT NOT NULL,
+    lease_owner TEXT,
+    created_at BIGINT NOT NULL,
+    finished_at BIGINT,
+    UNIQUE (endpoint_id, event_id)
+  );
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status IN ('pending', 'delivering');
+  CREATE INDEX webhook_deliveries_chain ON webhook_deliveries(endpoint_id, order_key, ord) WHERE status IN ('pending', 'delivering');
+  CREATE INDEX webhook_deliveries_log ON webhook_deliveries(endpoint_id, ord);
+  CREATE INDEX webhook_deliveries_dead ON webhook_deliveries(endpoint_id) WHERE status = 'dead';
+  CREATE INDEX webhook_deliveries_finished ON webhook_deliveries(finished_at) WHERE status IN ('delivered', 'dead');
+  CREATE INDEX webhook_deliveries_conversation ON webhook_deliveries(conversation_id);
+  CREATE INDEX webhook_deliveries_visitor ON webhook_deliveries(visitor_id);
+  CREATE TABLE webhook_attempts (
+    id BIGSERIAL PRIMARY KEY,
+    delivery_id TEXT NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+    at BIGINT NOT NULL,
+    ok BOOLEAN NOT NULL,
+    status_code INTEGER,
+    latency_ms INTEGER NOT NULL,
+    error TEXT,
+    response_snippet TEXT
+  );
+  CREATE INDEX webhook_attempts_delivery ON webhook_attempts(delivery_id, id);
+  -- How far the fan-out has read the log; its row lock is the one fan-out at a time.
+  CREATE TABLE webhook_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL);
+  INSERT INTO webhook_cursor (id, seq) VALUES (1, COALESCE((SELECT seq FROM event_head WHERE id = 1), 0));
   `,
   /* 9: API tokens (SQLite's 11) */ `
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('read-only', 'read-write')),
+    site_ids JSONB,
+    hint TEXT NOT NULL,
+    created_by TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at BIGINT NOT NULL,
+    last_used_at BIGINT,
+    revoked_at BIGINT
+  );
+  CREATE INDEX api_tokens_created_by ON api_tokens(created_by);
   `,
   /* 10: satisfaction ratings and report indexes (SQLite's 12) */ `
+  CREATE TABLE ratings (
+    conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    score SMALLINT NOT NULL CHECK (score BETWEEN 1 AND 5),
+    scale TEXT NOT NULL CHECK (scale IN ('five', 'thumbs')),
+    comment TEXT,
+    agent_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at BIGINT NOT NULL
+  );
+  -- Index-only scans for reports (the columns they read in INCLUDE), as SQLite's covering indexes.
+  CREATE INDEX ratings_report ON ratings(site_id, created_at) INCLUDE (score, agent_id);
+  CREATE INDEX conversations_report ON conversations(site_id, created_at) INCLUDE (first_response_at, resolved_at, status, assignee_id);
+  UPDATE sites SET widget = widget || jsonb_build_object('rating', '{"enabled":true,"scale":"five","question":""}'::jsonb);
   `,
 ];
 

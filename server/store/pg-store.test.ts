@@ -93,7 +93,7 @@ function pgTests(url: string): void {
   const listeners = async (schema: string) =>
     query("SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'", [`parley-follower/${schema}`]);
 
-  storeConformance('PostgreSQL', async () => open(newSchema()));
+  storeConformance('PostgreSQL', async (options) => open(newSchema(), options));
 
   describe('PostgreSQL store, several processes on one database', () => {
     it('applies each migration once when three nodes start at the same moment', async () => {

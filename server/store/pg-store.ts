@@ -7,7 +7,9 @@
  * events of every process, so a writer may hear back before its events are announced.
  */
 import { createPgAccounts } from './pg-accounts.ts';
+import { createPgApiTokens } from './pg-api-tokens.ts';
 import { createPgAssignment } from './pg-assignment.ts';
+import { createPgWebhooks } from './pg-webhooks.ts';
 import { createPgChat } from './pg-chat.ts';
 import { openPgDb, type PgStoreOptions } from './pg-db.ts';
 import { createPgAttachments } from './pg-attachments.ts';
@@ -21,6 +23,8 @@ import { createPgSavedViews } from './pg-saved-views.ts';
 import { createPgVisitorHistory } from './pg-visitor-history.ts';
 import { migrate } from './pg-schema.ts';
 import { createPgTeams } from './pg-teams.ts';
+import { createPgRatings } from './pg-ratings.ts';
+import { createPgReports } from './pg-reports.ts';
 import type { Store } from './store.ts';
 
 export type { PgStoreOptions };
@@ -42,6 +46,7 @@ export function createPgStore(options: PgStoreOptions): Store {
       follower.follow(listener);
     },
     ...createPgAccounts(db),
+    ...createPgApiTokens(db),
     ...createPgChat(db),
     ...createPgEvents(db),
     ...createPgEmailThreads(db),
@@ -53,5 +58,8 @@ export function createPgStore(options: PgStoreOptions): Store {
     ...createPgVisitorHistory(db),
     ...createPgTeams(db),
     ...createPgAssignment(db),
+    ...createPgWebhooks(db),
+    ...createPgRatings(db),
+    ...createPgReports(db),
   };
 }

@@ -342,10 +342,110 @@ const MIGRATIONS: string[] = [
   UPDATE sites SET widget = json_set(widget, '$.attachments', json('{"visitors":true,"maxBytes":10485760,"types":["image/png","image/jpeg","image/gif","image/webp","application/pdf","text/plain","application/vnd.openxmlformats-officedocument.wordprocessingml.document","application/vnd.openxmlformats-officedocument.spreadsheetml.sheet","application/vnd.openxmlformats-officedocument.presentationml.presentation","application/vnd.oasis.opendocument.text","application/vnd.oasis.opendocument.spreadsheet","application/vnd.oasis.opendocument.presentation","application/msword","application/vnd.ms-excel","application/vnd.ms-powerpoint"]}'));
   `,
   /* 10: webhooks and their delivery log (issue 15) */ `
+  CREATE TABLE webhook_endpoints (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    -- JSON array of WEBHOOK_EVENTS.
+    events TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    secret TEXT NOT NULL,
+    -- The log position it was made at: it gets what was logged after (of another log, after a move: everything).
+    since_epoch TEXT NOT NULL,
+    since_seq INTEGER NOT NULL,
+    -- The circuit breaker (webhook-rows.ts, breakerAfter).
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    trips INTEGER NOT NULL DEFAULT 0,
+    paused_at INTEGER,
+    probe_at INTEGER,
+    last_success_at INTEGER,
+    last_failure_at INTEGER,
+    last_error TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX webhook_endpoints_site ON webhook_endpoints(site_id);
+  -- The queue and the log in one: a delivery is pending until delivered or dead, then kept for the log.
+  -- ord numbers them in the order the fan-out queued them (order per endpoint and order_key).
+  -- The conversation (or, for a visitor's own events, the visitor) takes its deliveries along when erased.
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    ord INTEGER NOT NULL UNIQUE,
+    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+    event_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    conversation_id TEXT REFERENCES conversations(id) ON DELETE CASCADE,
+    visitor_id TEXT REFERENCES visitors(id) ON DELETE CASCADE,
+    order_key TEXT,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivering', 'delivered', 'dead')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    -- pending: due at; delivering: the lease runs out at.
+    next_attempt_at INTEGER NOT NULL,
+    deadline_at INTEGER NOT NULL,
+    lease_owner TEXT,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    UNIQUE (endpoint_id, event_id)
+  );
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status IN ('pending', 'delivering');
+  CREATE INDEX webhook_deliveries_chain ON webhook_deliveries(endpoint_id, order_key, ord) WHERE status IN ('pending', 'delivering');
+  CREATE INDEX webhook_deliveries_log ON webhook_deliveries(endpoint_id, ord);
+  CREATE INDEX webhook_deliveries_dead ON webhook_deliveries(endpoint_id) WHERE status = 'dead';
+  CREATE INDEX webhook_deliveries_finished ON webhook_deliveries(finished_at) WHERE status IN ('delivered', 'dead');
+  CREATE INDEX webhook_deliveries_conversation ON webhook_deliveries(conversation_id);
+  CREATE INDEX webhook_deliveries_visitor ON webhook_deliveries(visitor_id);
+  CREATE TABLE webhook_attempts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    delivery_id TEXT NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    ok INTEGER NOT NULL,
+    status_code INTEGER,
+    latency_ms INTEGER NOT NULL,
+    error TEXT,
+    response_snippet TEXT
+  );
+  CREATE INDEX webhook_attempts_delivery ON webhook_attempts(delivery_id, id);
+  -- How far the fan-out has read the event log; starts at the head, so history is not sent.
+  CREATE TABLE webhook_cursor (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+  INSERT INTO webhook_cursor (id, seq) VALUES (1, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0));
   `,
   /* 11: API tokens (issue 15) */ `
+  -- Found by the SHA-256 of the token only; the token itself is never stored. Revoked rows stay,
+  -- so a revoked token is refused as revoked. site_ids: a JSON array, or NULL for every site.
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('read-only', 'read-write')),
+    site_ids TEXT,
+    hint TEXT NOT NULL,
+    created_by TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER
+  );
+  CREATE INDEX api_tokens_created_by ON api_tokens(created_by);
   `,
   /* 12: satisfaction ratings and report indexes (issue 15) */ `
+  -- One rating per conversation: a visitor's later rating (another client_id) replaces it.
+  -- agent_id: who had the conversation when it was rated (reports count it as theirs).
+  CREATE TABLE ratings (
+    conversation_id TEXT PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5),
+    scale TEXT NOT NULL CHECK (scale IN ('five', 'thumbs')),
+    comment TEXT,
+    agent_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL
+  );
+  -- Reports read a period of a site's conversations and ratings from these alone (covering
+  -- indexes: no table rows read), so a report costs what its period holds, not what the database does.
+  CREATE INDEX ratings_report ON ratings(site_id, created_at, score, agent_id);
+  CREATE INDEX conversations_report ON conversations(site_id, created_at, first_response_at, resolved_at, status, assignee_id);
+  -- Sites made before ratings existed ask with five stars (server/site-defaults.ts).
+  UPDATE sites SET widget = json_set(widget, '$.rating', json('{"enabled":true,"scale":"five","question":""}'));
   `,
 ];
 

@@ -9,4 +9,4 @@ const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-storeConformance('SQLite', async () => createSqliteStore({ path: join(dir, `store-${n++}.db`) }));
+storeConformance('SQLite', async (options) => createSqliteStore({ path: join(dir, `store-${n++}.db`), ...options }));

@@ -9,7 +9,9 @@
  * engines with real concurrency.
  */
 import { createSqliteAccounts } from './sqlite-accounts.ts';
+import { createSqliteApiTokens } from './sqlite-api-tokens.ts';
 import { createSqliteAssignment } from './sqlite-assignment.ts';
+import { createSqliteWebhooks } from './sqlite-webhooks.ts';
 import { createSqliteChat } from './sqlite-chat.ts';
 import { openSqliteDb, type SqliteStoreOptions } from './sqlite-db.ts';
 import { createSqliteAttachments } from './sqlite-attachments.ts';
@@ -22,6 +24,8 @@ import { createSqliteSavedViews } from './sqlite-saved-views.ts';
 import { createSqliteVisitorHistory } from './sqlite-visitor-history.ts';
 import { migrate } from './sqlite-schema.ts';
 import { createSqliteTeams } from './sqlite-teams.ts';
+import { createSqliteRatings } from './sqlite-ratings.ts';
+import { createSqliteReports } from './sqlite-reports.ts';
 import type { Store } from './store.ts';
 
 export type { SqliteStoreOptions };
@@ -40,6 +44,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       ctx.onCommit(listener);
     },
     ...createSqliteAccounts(ctx),
+    ...createSqliteApiTokens(ctx),
     ...createSqliteChat(ctx),
     ...createSqliteEvents(ctx),
     ...createSqliteEmailThreads(ctx),
@@ -51,5 +56,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     ...createSqliteVisitorHistory(ctx),
     ...createSqliteTeams(ctx),
     ...createSqliteAssignment(ctx),
+    ...createSqliteWebhooks(ctx),
+    ...createSqliteRatings(ctx),
+    ...createSqliteReports(ctx),
   };
 }

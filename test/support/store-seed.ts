@@ -6,8 +6,11 @@ import type { AgentRef } from '../../protocol/protocol.ts';
 import { defaultWidgetConfig } from '../../server/site-defaults.ts';
 import type { Store } from '../../server/store/store.ts';
 
-export async function seedStore(open: () => Promise<Store>) {
-  const store = await open();
+/** A fresh, empty store; `now`, when given, is the store's clock. */
+export type OpenStore = (options?: { now?: () => number }) => Promise<Store>;
+
+export async function seedStore(open: OpenStore, options: { now?: () => number } = {}) {
+  const store = await open(options);
   await store.migrate();
   const site = await store.createSite({ name: 'Shop', allowedOrigins: ['https://shop.test'], widget: defaultWidgetConfig('Shop'), secret: 'secret' });
   const other = await store.createSite({ name: 'Other', allowedOrigins: [], widget: defaultWidgetConfig('Other'), secret: 'secret2' });

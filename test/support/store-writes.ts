@@ -19,6 +19,8 @@ const READS = new Set<keyof Store>([
   'latestConversation', 'listVisitorConversations', 'listConversations', 'findMessage', 'listMessages',
   'exportConversations', 'eventsAfter', 'headCursor', 'conversationByReplyToken', 'sentEmail', 'emailRecipients',
   'listApiTokens', 'findApiToken',
+  'getRating', 'visitorRatings', 'report',
+  'webhookSiteIds', 'listWebhookEndpoints', 'getWebhookEndpoint', 'webhookSecret', 'listWebhookDeliveries', 'getWebhookDelivery',
   // Not data: the store's life cycle and its commit listener.
   'migrate', 'close', 'onCommit',
 ]);

@@ -23,6 +23,8 @@ export const CONCURRENT = [
   'test/fault-proxy.test.ts',
   'test/identity.test.ts',
   'test/logs.test.ts',
+  'test/ratings-api.test.ts',
+  'test/reports-api.test.ts',
   'test/openapi.test.ts',
   'test/resume.test.ts',
   'test/revocation.test.ts',
