@@ -240,9 +240,10 @@ export function createChat(options: ChatOptions) {
     stream: {
       streamUrl: async () => {
         const result = await call('POST', url('/stream-ticket'));
-        // Refused since the owner began to require verified identities (the config event said so):
-        // start over, to wait for identify in begin() rather than ask for tickets in a loop.
-        if (locked.value) void session.start();
+        // Refused since the owner began to require verified identities (the config event said so, or
+        // the change came before this stream, whose 403 says so): start over, so that begin() sees
+        // it and waits for identify rather than ask for tickets in a loop.
+        if (locked.value || result.status == 403) void session.start();
         if (result.status !== 200) throw 0;
         return `${url('/stream')}?ticket=${encodeURIComponent((result.body as { ticket: string }).ticket)}`;
       },
