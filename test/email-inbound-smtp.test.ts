@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { createTransport, type Transporter } from 'nodemailer';
 import { InboundSmtpStartError, ENDED_TEXT } from '../server/email/inbound-smtp.ts';
 import { REPLY_DOMAIN, QUOTED_HISTORY, openEmailThread } from './support/email-thread.ts';
+import { assertFilesLanded, invoicePdf, replyAttachments } from './support/email-files.ts';
 import { Teardown } from './teardown.ts';
 import { freePort, loginAgent, startServer, type TestServer } from './harness.ts';
 import { waitFor } from './wait-for.ts';
@@ -114,14 +115,23 @@ describe('email replies through the SMTP receiver', () => {
     assert.equal((await thread.messages()).at(-1)!.body, 'Thank you so much!');
   });
 
-  it('keeps the text of a reply with an attachment and says the file was not kept', async () => {
+  it('makes the PNG and PDF of a reply attachments of its message, names the refused HTML, and keeps one copy when the email comes twice', async () => {
     const thread = await openEmailThread(server);
-    await mail.sendMail({
-      from: thread.visitorEmail, to: thread.replyTo, subject: 'Re: Your question', text: 'Here is the photo of the damaged box.',
-      attachments: [{ filename: 'box.jpg', content: Buffer.alloc(3000, 7), contentType: 'image/jpeg' }],
-    });
-    const body = (await thread.messages()).at(-1)!.body;
-    assert.match(body, /^Here is the photo of the damaged box\.\n\n\[Attachments by email are not supported yet, so this one was not kept: box\.jpg \(3 KB\)\]$/);
+    const email = {
+      from: thread.visitorEmail, to: thread.replyTo, subject: 'Re: Your question', text: `Here are the screenshot and the invoice.${QUOTED_HISTORY}`,
+      messageId: `<files-${thread.token}@mail.example.com>`, attachments: replyAttachments(),
+    };
+    await mail.sendMail(email);
+    await assertFilesLanded(server, thread, 'Here are the screenshot and the invoice.');
+    await mail.sendMail(email);
+    await assertFilesLanded(server, thread, 'Here are the screenshot and the invoice.');
+  });
+
+  it('takes a reply of files alone as a message with no text of its own', async () => {
+    const thread = await openEmailThread(server);
+    await mail.sendMail({ from: thread.visitorEmail, to: thread.replyTo, subject: 'Re: Your question', attachments: [{ filename: 'invoice.pdf', content: invoicePdf }] });
+    const last = (await thread.agent.call(`/conversations/${thread.conversation.id}/messages?limit=100`)).body.messages.at(-1);
+    assert.deepEqual([last.author, last.body, last.attachments.map((a: { name: string }) => a.name)], ['visitor', '', ['invoice.pdf']]);
   });
 
   it('adds an email delivered twice (an MTA retrying) once', async () => {

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { createTransport } from 'nodemailer';
 import { INBOUND_PATHS } from '../protocol/protocol.ts';
 import { REPLY_DOMAIN, QUOTED_HISTORY, openEmailThread } from './support/email-thread.ts';
-import { http, startServer, type TestServer } from './harness.ts';
+import { http, loginAgent, startServer, type TestServer } from './harness.ts';
+import { assertFilesLanded, downloadedFiles, invoicePdf, replyAttachments } from './support/email-files.ts';
 
 const SECRET = 'inbound-webhook-secret-0123456789';
 const MAX_BYTES = 100 * 1024;
@@ -57,6 +58,51 @@ describe('email replies through the inbound webhook', () => {
       assert.match(answer.body.error.message, /Authorization: Bearer/);
     }
     assert.ok(!(await thread.messages()).some((m) => m.body === 'Let me in.'));
+  });
+
+  it('makes the files of a forwarded reply attachments of its message, once however often the provider retries', async () => {
+    const thread = await openEmailThread(server);
+    const email = await raw({
+      from: thread.visitorEmail, to: thread.replyTo, subject: 'Re: Your question', messageId: `<files-${thread.token}@mail.example.com>`,
+      text: `Screenshot and invoice attached.${QUOTED_HISTORY}`, attachments: replyAttachments(),
+    });
+    const first = await post(email);
+    assert.deepEqual([first.status, first.body.duplicate], [200, false]);
+    await assertFilesLanded(server, thread, 'Screenshot and invoice attached.');
+    const retried = await post(email);
+    assert.deepEqual([retried.status, retried.body.duplicate, retried.body.messageId], [200, true, first.body.messageId]);
+    await assertFilesLanded(server, thread, 'Screenshot and invoice attached.');
+  });
+
+  it('keeps no files from a reply when the site takes none from visitors, and the message says why', async () => {
+    const owner = await loginAgent(server, 'owner@test.local');
+    const setVisitors = async (visitors: boolean) => {
+      const changed = await owner.admin(`/sites/${server.site.id}`, { method: 'PATCH', json: { widget: { attachments: { ...server.site.widget.attachments, visitors } } } });
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      server.app.services.sites.invalidate(server.site.id);
+    };
+    await setVisitors(false);
+    try {
+      const thread = await openEmailThread(server);
+      assert.equal((await post(await raw({ from: thread.visitorEmail, to: thread.replyTo, subject: 'Re', text: 'My invoice.', attachments: [{ filename: 'invoice.pdf', content: invoicePdf }] }))).status, 200);
+      const last = (await thread.agent.call(`/conversations/${thread.conversation.id}/messages?limit=100`)).body.messages.at(-1);
+      assert.equal(last.body, `My invoice.\n\n[Not attached: invoice.pdf (${invoicePdf.length} B). This site does not accept files from visitors.]`);
+      assert.equal(last.attachments, undefined);
+      assert.deepEqual(await downloadedFiles(server, thread), []);
+    } finally {
+      await setVisitors(true);
+    }
+  });
+
+  it('names the files of a held reply in its text, and keeps none of them', async () => {
+    const thread = await openEmailThread(server);
+    const answer = await post(await raw({ from: 'stranger@else.test', to: thread.replyTo, subject: 'Re', text: 'See attached.', attachments: [{ filename: 'invoice.pdf', content: invoicePdf }] }));
+    assert.equal(answer.status, 202);
+    const held = (await thread.agent.call('/held-emails')).body.heldEmails.find((h: { id: string }) => h.id === answer.body.heldEmailId);
+    assert.equal(held.text, `See attached.\n\n[This email was held for review, so its files were not kept: invoice.pdf (${invoicePdf.length} B)]`);
+    const accepted = await thread.agent.call(`/held-emails/${held.id}/accept`, { method: 'POST', json: {} });
+    assert.deepEqual([accepted.status, accepted.body.message.body, accepted.body.message.attachments], [200, held.text, undefined]);
+    assert.deepEqual(await downloadedFiles(server, thread), []);
   });
 
   it('holds a reply matched only by References from a stranger (202), for an agent to review', async () => {

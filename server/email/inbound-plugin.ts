@@ -20,8 +20,8 @@ declare module 'fastify' {
 }
 
 export async function inboundEmail(app: FastifyInstance, services: Services): Promise<void> {
-  const { config, store, clock } = services;
-  const inbound = createInbound({ store, domain: config.inboundEmailDomain, log: (details, message) => app.log.info(details, message) });
+  const { config, store, clock, attachments, sites } = services;
+  const inbound = createInbound({ store, attachments, sites, domain: config.inboundEmailDomain, log: (details, message) => app.log.info(details, message) });
   const limit = createSenderLimit(clock, config.inboundSenderRateLimit);
 
   await app.register((scope) => inboundWebhook(scope, { inbound, limit, config }));

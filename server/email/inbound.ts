@@ -6,15 +6,20 @@
  * visitor's message only when it comes from an address the conversation's email went to and is
  * not an automatic reply; anything else is held for an agent (store.holdEmail), never merged
  * silently. The email's Message-ID makes the message's clientId, so a redelivery is one message.
+ * The files of a reply that lands become its attachments by the upload path's rules
+ * (inbound-files.ts); a held email keeps none and names them (accepting it adds its text only).
  *
  * It knows nothing of SMTP replies or HTTP statuses: each path words the outcome its own way.
  */
 import { createHash } from 'node:crypto';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { wellFormed } from '../http/well-formed.ts';
+import type { Attachments } from '../attachments/attachments.ts';
+import type { SiteCache } from '../services.ts';
 import type { ConversationRef, HeldEmail, Store } from '../store/store.ts';
 import { addressesIn, replyAddress, type ReplyAddress } from './inbound-address.ts';
 import { replyBody } from './inbound-body.ts';
+import { attachEmailFiles, filesOf, shownName } from './inbound-files.ts';
 
 /** What the SMTP envelope said; the webhook has none (headers only). */
 export interface Envelope {
@@ -45,7 +50,9 @@ export interface Inbound {
   receive(raw: Buffer, envelope?: Envelope, admit?: (sender: string) => void): Promise<InboundOutcome>;
 }
 
-export function createInbound({ store, domain, log }: { store: Store; domain: string | null; log?: (details: object, message: string) => void }): Inbound {
+export function createInbound({ store, attachments, sites, domain, log }: {
+  store: Store; attachments: Attachments; sites: Pick<SiteCache, 'get'>; domain: string | null; log?: (details: object, message: string) => void;
+}): Inbound {
   async function conversationOf(mail: ParsedMail, envelope: Envelope | undefined): Promise<{ conversation: ConversationRef | null; staleToken: boolean }> {
     const recipients = [
       ...(envelope?.rcptTo ?? []),
@@ -88,15 +95,25 @@ export function createInbound({ store, domain, log }: { store: Store; domain: st
       if (!conversation) return { kind: staleToken ? 'ended' : 'unmatched' };
 
       const clientId = clientIdOf(mail, raw);
-      const body = replyBody(mail);
       const trusted = sender !== '' && (await store.emailRecipients(conversation.id)).includes(sender);
       const automatic = isAutomatic(mail, envelope);
       if (trusted && !automatic) {
-        const { value, created } = await store.appendMessage({ conversationId: conversation.id, clientId, author: 'visitor', agentId: null, body, internal: false });
-        log?.({ conversationId: conversation.id, duplicate: !created }, 'email reply delivered');
+        // A redelivery is answered from what the first delivery stored, whatever the site's rules are by now.
+        const landed = await store.findMessage(conversation.id, clientId);
+        if (landed) return { kind: 'delivered', conversationId: conversation.id, messageId: landed.id, duplicate: true };
+        const site = await sites.get(conversation.siteId);
+        if (!site) throw new Error(`site ${conversation.siteId} of conversation ${conversation.id} is missing`);
+        const { attachmentIds, refused } = await attachEmailFiles({ attachments, site, conversationId: conversation.id, clientId, mail });
+        const body = replyBody(mail, { kind: 'refused', files: refused, attached: attachmentIds.length });
+        const { value, created } = await store.appendMessage({
+          conversationId: conversation.id, clientId, author: 'visitor', agentId: null, body, internal: false,
+          ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+        });
+        log?.({ conversationId: conversation.id, duplicate: !created, attached: attachmentIds.length, refused: refused.length }, 'email reply delivered');
         return { kind: 'delivered', conversationId: conversation.id, messageId: value.id, duplicate: !created };
       }
       const reason: HeldEmail['reason'] = trusted ? 'auto-reply' : 'unknown-sender';
+      const body = replyBody(mail, { kind: 'held', files: filesOf(mail).map((file) => ({ name: shownName(file), size: file.size })) });
       const held = await store.holdEmail({
         conversationId: conversation.id, clientId, reason, text: body,
         from: wellFormed(sender), fromName: wellFormed(mail.from?.value.find((entry) => entry.address)?.name || '') || null,
