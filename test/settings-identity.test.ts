@@ -10,6 +10,7 @@ import { launchBrowser, screenshot, withScreenshotsOnFailure } from './browser.t
 import { startServer, type TestServer } from './harness.ts';
 import { ensureDashboardBuilt, signIn } from './settings-helpers.ts';
 import { Teardown } from './teardown.ts';
+import { waitFor } from './wait-for.ts';
 
 describe('identity settings: what anonymous visitors see', () => {
   let server: TestServer;
@@ -37,7 +38,10 @@ describe('identity settings: what anonymous visitors see', () => {
         assert.equal(await note.isChecked(), true);
         assert.equal(await none.isDisabled(), true);
 
-        await page.getByRole('checkbox', { name: 'Only visitors identified by your server may chat' }).check();
+        // The box shows the saved setting: it turns checked once the save it starts comes back.
+        const required = page.getByRole('checkbox', { name: 'Only visitors identified by your server may chat' });
+        await required.click();
+        await waitFor(() => required.isChecked(), { message: 'the requirement saved' });
         await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
         await none.check();
         await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
