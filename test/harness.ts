@@ -19,6 +19,7 @@ import { hashPassword } from '../server/auth/secrets.ts';
 import { defaultConfig, type Config } from '../server/config.ts';
 import { defaultWidgetConfig } from '../server/site-defaults.ts';
 import { createSqliteStore } from '../server/store/sqlite-store.ts';
+import { createThreadedSqliteStore } from '../server/store/sqlite-thread.ts';
 import type { Store } from '../server/store/store.ts';
 import type { Site, User } from '../protocol/protocol.ts';
 import { openSse, type SseConnection } from './sse-client.ts';
@@ -101,7 +102,8 @@ export async function startServer(overrides: Partial<Config> & { allowedOrigins?
 
   async function listenOn(port: number) {
     const config = defaultConfig({ port, publicUrl: `http://127.0.0.1:${port}`, dataDir, databaseUrl: `sqlite:${dbPath}`, distDir: resolve('dist'), ...configOverrides });
-    const store = createSqliteStore({ path: dbPath, synchronous: 'NORMAL', ...(clock ? { now: () => clock.now() } : {}) });
+    // The store as the server runs it (server/store/open-store.ts): SQLite in its worker thread.
+    const store = await createThreadedSqliteStore({ path: dbPath, synchronous: 'NORMAL', ...(clock ? { now: () => clock.now() } : {}) });
     let app: App | undefined;
     try {
       await store.migrate();

@@ -45,7 +45,12 @@ export interface SqliteDb {
 }
 
 export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
-  const now = options.now ?? Date.now;
+  const clockNow = options.now ?? Date.now;
+  // A write job reads the time its call was made, not the time the batch commits: the same within
+  // one thread, and right when the store runs in a worker whose clock reading is the caller's
+  // (sqlite-worker.ts) and several calls share a batch.
+  let jobNow: number | null = null;
+  const now = () => jobNow ?? clockNow();
   const db = openChecked(options.path);
   // No busy_timeout: node:sqlite is synchronous, so SQLite's own wait for a lock would freeze the
   // event loop (every request, stream and health check) for as long. A busy write waits on a timer
@@ -73,7 +78,7 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
   // so one fsync: with synchronous=FULL an fsync costs ~1.5 ms here, which would otherwise cap
   // durable writes at a few hundred a second. Each write runs in its own savepoint, so one failing
   // write rolls back alone. Promises resolve only after COMMIT: an answer means "on disk".
-  type Job = { fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void; queuedAt: number };
+  type Job = { fn: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void; queuedAt: number; at: number };
   let queue: Job[] = [];
   let batchEvents: LoggedEvent[] = [];
   let onCommit: (events: LoggedEvent[]) => void = () => {};
@@ -82,7 +87,7 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
 
   function write<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      queue.push({ fn, resolve: resolve as (value: unknown) => void, reject, queuedAt: performance.now() });
+      queue.push({ fn, resolve: resolve as (value: unknown) => void, reject, queuedAt: performance.now(), at: now() });
       if (!scheduled) {
         scheduled = true;
         setImmediate(flush);
@@ -129,6 +134,7 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
       for (const job of jobs) {
         sql('SAVEPOINT job').run();
         batchEvents = [];
+        jobNow = job.at;
         try {
           outcomes.push({ ok: true, value: job.fn() });
           sql('RELEASE job').run();
@@ -139,8 +145,10 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
           outcomes.push({ ok: false, error });
         }
       }
+      jobNow = null;
       db.exec('COMMIT');
     } catch (error) {
+      jobNow = null;
       // COMMIT (or a savepoint) failed, say on a full disk: nothing of the batch was stored.
       try {
         if (db.isTransaction) db.exec('ROLLBACK');

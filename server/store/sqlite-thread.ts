@@ -1,0 +1,93 @@
+/**
+ * The SQLite store off the event loop (issue 16): a worker thread owns the database
+ * (sqlite-worker.ts) and this is the Store the app holds, each method a message to it. node:sqlite
+ * is synchronous, so in one thread every statement and every commit's fsync stopped the whole
+ * server — requests, streams, heartbeats — for as long; profiled under durable ingest, the store
+ * took ~45 % of the event loop. In its own thread that work runs beside the loop, on the other
+ * core, and group commit still batches whatever arrives while a commit is running.
+ *
+ * Same contract as the in-thread store (it is that store, behind messages), so the one conformance
+ * suite runs on both. Errors keep their class (store-errors-wire.ts). Events reach onCommit before
+ * the answers of the writes that logged them, as in one thread. The worker keeps the process
+ * alive only while a call is waiting for it, like the sockets of a database client would.
+ */
+import { Worker } from 'node:worker_threads';
+import type { SqliteStoreOptions } from './sqlite-db.ts';
+import { StoreUnavailableError, type LoggedEvent, type Store } from './store.ts';
+import { fromWire } from './store-errors-wire.ts';
+import type { FromWorker, ToWorker } from './sqlite-thread-messages.ts';
+
+const WORKER = new URL('./sqlite-worker.ts', import.meta.url);
+
+export async function createThreadedSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  const { now = Date.now, ...workerOptions } = options;
+  // Referenced until it is ready, so a process that only awaits the store does not exit meanwhile.
+  const worker = new Worker(WORKER, { workerData: workerOptions });
+
+  const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
+  const listeners: Array<(events: LoggedEvent[]) => void> = [];
+  let nextId = 1;
+  let gone: Error | null = null;
+
+  const settleAll = (error: Error) => {
+    gone ??= error;
+    for (const call of waiting.values()) call.reject(error);
+    waiting.clear();
+  };
+
+  const ready = new Promise<string[]>((resolve, reject) => {
+    worker.on('message', (message: FromWorker) => {
+      if (message.kind === 'ready') resolve(message.methods);
+      else if (message.kind === 'failed') reject(fromWire(message.error));
+      else if (message.kind === 'commit') {
+        for (const listener of listeners) {
+          try {
+            listener(message.events);
+          } catch (error) {
+            console.error('a commit listener failed', error);
+          }
+        }
+      } else {
+        const call = waiting.get(message.id);
+        if (!call) return;
+        waiting.delete(message.id);
+        if (waiting.size === 0) worker.unref();
+        if (message.ok) call.resolve(message.value);
+        else call.reject(fromWire(message.error));
+      }
+    });
+    // A worker that dies (out of memory, a bug) takes nothing with it silently: every waiting call
+    // fails as unavailable (503), and so does every later one.
+    worker.on('error', (error) => {
+      reject(error);
+      settleAll(new StoreUnavailableError('unavailable', `The database thread stopped: ${error.message}.`, { cause: error }));
+    });
+    worker.on('exit', () => {
+      reject(new StoreUnavailableError('unavailable', 'The database thread did not start.'));
+      settleAll(new StoreUnavailableError('unavailable', 'The database is closed.'));
+    });
+  });
+
+  const call = (method: string, args: unknown[]): Promise<unknown> => {
+    if (gone) return Promise.reject(gone);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      if (waiting.size === 1) worker.ref();
+      worker.postMessage({ id, method, args, now: now() } satisfies ToWorker);
+    });
+  };
+
+  const methods = await ready;
+  worker.unref();
+  const store: Record<string, unknown> = {};
+  for (const method of methods) store[method] = (...args: unknown[]) => call(method, args);
+  store.onCommit = (listener: (events: LoggedEvent[]) => void) => { listeners.push(listener); };
+  store.close = async () => {
+    if (gone) return;
+    await call('close', []);
+    gone = new StoreUnavailableError('unavailable', 'The database is closed.');
+    await worker.terminate();
+  };
+  return store as unknown as Store;
+}
