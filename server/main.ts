@@ -3,10 +3,8 @@
  * gracefully on SIGTERM/SIGINT (stop accepting, tell streams to come back later, finish in-flight
  * requests, close the database). Nothing else lives here.
  */
-import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
 import { createMemoryBus } from './bus/memory-bus.ts';
-import { createPgBus } from './bus/pg-bus.ts';
 import { configFromEnv } from './config.ts';
 import { InboundSmtpStartError } from './email/inbound-smtp.ts';
 import { openFileStorage } from './files/open-file-storage.ts';
@@ -28,20 +26,22 @@ const store = await openStore(config).catch(refuse);
 await store.migrate();
 const created = await firstRun(store, config);
 // Attachments' bytes (issue 13): on disk for one process, in PostgreSQL for a cluster (ATTACHMENT_STORAGE).
-const files = (() => { try { return openFileStorage(config); } catch (error) { return refuse(error); } })();
+const files = await openFileStorage(config).catch(refuse);
 
 // Several processes on PostgreSQL share ephemeral events and control messages over the database
 // itself (LISTEN/NOTIFY); one process on SQLite needs nothing but memory.
 // (The bus is made before the app, so it logs through the app's logger once there is one.)
 const logs: { app?: { log: { warn(details: object, message: string): void } } } = {};
+// PostgreSQL's and Redis's clients are loaded only when configured: a single node never pays
+// their memory (issue 16).
 const bus = /^postgres(ql)?:/.test(config.databaseUrl)
-  ? await createPgBus({ url: config.databaseUrl, node: config.nodeName, log: { warn: (details, message) => logs.app?.log.warn(details, message) } })
+  ? await (await import('./bus/pg-bus.ts')).createPgBus({ url: config.databaseUrl, node: config.nodeName, log: { warn: (details, message) => logs.app?.log.warn(details, message) } })
   : createMemoryBus();
 
 // Redis, when configured, only counts rate limits for the whole cluster. Commands fail fast while
 // it is away (no offline queue), and the limiter then lets requests through.
 const redis = config.redisUrl
-  ? new Redis(config.redisUrl, { connectionName: 'parley-rate-limit', maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000 })
+  ? new (await import('ioredis')).Redis(config.redisUrl, { connectionName: 'parley-rate-limit', maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1000 })
   : undefined;
 let redisDown = false;
 redis?.on('error', (error) => {

@@ -12,7 +12,7 @@
  * AUTH, and offers STARTTLS only with a certificate of the operator's.
  */
 import { readFileSync } from 'node:fs';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { StoreUnavailableError } from '../store/store.ts';
 import type { Config } from '../config.ts';
 import { UnreadableEmailError, type Inbound, type InboundOutcome } from './inbound.ts';
@@ -135,6 +135,8 @@ export function createSmtpReceiver({ inbound, limit, config, log, closeTimeoutMs
     async listen() {
       if (!domain) throw new InboundSmtpStartError('INBOUND_SMTP_PORT is set but INBOUND_EMAIL_DOMAIN is not: set it to the domain whose MX points here (the domain of the reply+…@ addresses).');
       const tls = tlsOptions();
+      // Loaded only when the receiver is turned on (issue 16: memory at rest).
+      const { SMTPServer } = await import('smtp-server');
       const smtp = new SMTPServer({
         name: domain ?? undefined,
         banner: 'Parley: replies to support conversations',

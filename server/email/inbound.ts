@@ -12,7 +12,7 @@
  * It knows nothing of SMTP replies or HTTP statuses: each path words the outcome its own way.
  */
 import { createHash } from 'node:crypto';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import { wellFormed } from '../http/well-formed.ts';
 import type { Attachments } from '../attachments/attachments.ts';
 import type { SiteCache } from '../services.ts';
@@ -85,6 +85,8 @@ export function createInbound({ store, attachments, sites, domain, log }: {
     async receive(raw, envelope, admit) {
       let mail: ParsedMail;
       try {
+        // Loaded with the first email received, not at start (issue 16: memory at rest).
+        const { simpleParser } = await import('mailparser');
         mail = await simpleParser(raw, { skipTextToHtml: true, skipImageLinks: true, keepCidLinks: true, checksumAlgo: false, maxHtmlLengthToParse: 5_000_000 });
       } catch (error) {
         throw new UnreadableEmailError(`The email could not be read: ${(error as Error).message}`, { cause: error });

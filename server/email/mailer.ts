@@ -3,7 +3,7 @@
  * It says whether a failure is worth retrying (the network, a 4xx "try later") or not (a 5xx:
  * no such mailbox, refused); it keeps no state and retries nothing itself — the outbox does.
  */
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export interface OutgoingEmail {
   from: { name: string; address: string };
@@ -47,13 +47,16 @@ export const SEND_DEADLINE_MS = 2 * 60_000;
 const PLAIN_ADDRESS = /^[^\s@<>,;:"()[\]\\]+@[^\s@<>,;:"()[\]\\]+$/;
 
 export function createMailer(smtpUrl: string, { deadlineMs = SEND_DEADLINE_MS }: { deadlineMs?: number } = {}): Mailer {
-  const transport = nodemailer.createTransport({ url: smtpUrl, ...TIMEOUTS });
+  // nodemailer is loaded with the first email, not at start: a server that sends none (or not yet)
+  // does not hold it in memory (issue 16).
+  let transport: Promise<Transporter> | null = null;
+  const transportNow = () => (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport({ url: smtpUrl, ...TIMEOUTS })));
   return {
     async send(email) {
       // nodemailer would read "a@x, b@y" as two recipients: an address that is not one is refused for good.
       if (!PLAIN_ADDRESS.test(email.to)) throw new SendError(`"${email.to}" is not an email address.`, true);
       try {
-        await transport.sendMail({
+        await (await transportNow()).sendMail({
           // Names and subjects come from people (a site's name, a visitor's): one line each, always.
           from: { name: oneLine(email.from.name), address: email.from.address },
           to: email.to,
@@ -71,7 +74,7 @@ export function createMailer(smtpUrl: string, { deadlineMs = SEND_DEADLINE_MS }:
         throw sendError(error);
       }
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((opened) => opened.close()),
   };
 }
 
