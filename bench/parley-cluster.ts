@@ -1,5 +1,6 @@
 /**
- * Starts Parley in cluster mode for the bench: N real `server/main.ts` processes on one fresh
+ * Starts Parley in cluster mode for the bench: N real server processes (dist/server/main.js, the
+ * production build `npm start` runs) on one fresh
  * PostgreSQL database (a random name, created here and dropped at the end — also after a failed
  * start and on Ctrl-C), each with its own PORT and NODE_NAME and otherwise the single node's
  * settings (bench/parley-server.ts). The database is seeded before any node starts with the
@@ -76,7 +77,7 @@ export async function startParleyCluster(root: string, maxStreams: number, count
 
     for (const [k, port] of ports.entries()) {
       const name = `bench-${k + 1}`;
-      const child = startProcess(process.execPath, [...HEAP_PROBE_ARGS, resolve(root, 'server/main.ts')], {
+      const child = startProcess(process.execPath, [...HEAP_PROBE_ARGS, resolve(root, 'dist/server/main.js')], {
         cwd: root,
         env: {
           ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`,

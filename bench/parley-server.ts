@@ -1,5 +1,6 @@
 /**
- * Starts the real Parley server (server/main.ts) in its own process with a fresh data directory,
+ * Starts the real Parley server as `npm start` runs it (the production build, dist/server/main.js,
+ * which the bench builds first unless --no-build) in its own process with a fresh data directory,
  * production settings and rate limits raised for load, and finds the owner's first-run password
  * (printed once) and the demo site (by logging in as that owner, through the public agent API:
  * the bench reads nothing of the server's storage). The server code is used as is; nothing here
@@ -16,7 +17,7 @@ import type { Started } from './system.ts';
 export async function startParley(root: string, maxStreams: number): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const port = await freePort();
-  const child = startProcess(process.execPath, [...HEAP_PROBE_ARGS, resolve(root, 'server/main.ts')], {
+  const child = startProcess(process.execPath, [...HEAP_PROBE_ARGS, resolve(root, 'dist/server/main.js')], {
     cwd: root,
     env: {
       ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn',

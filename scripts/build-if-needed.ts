@@ -1,13 +1,14 @@
 /**
- * Run by `npm start` before the server: builds the browser code (widget, dashboard) when dist/ is
- * missing or older than its sources, so a fresh clone needs nothing but `npm install && npm start`.
+ * Run by `npm start` before the server: builds the browser code (widget, dashboard) and the server
+ * (dist/server/, scripts/build-server.ts) when dist/ is missing or older than their sources, so a
+ * fresh clone needs nothing but `npm install && npm start`.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SOURCES = ['protocol', 'client', 'widget', 'dashboard'];
-const OUTPUTS = ['dist/widget/loader.js', 'dist/dashboard/index.html'];
+const SOURCES = ['protocol', 'client', 'widget', 'dashboard', 'server'];
+const OUTPUTS = ['dist/widget/loader.js', 'dist/dashboard/index.html', 'dist/server/main.js'];
 
 function newest(dir: string): number {
   if (!existsSync(dir)) return 0;
@@ -20,6 +21,6 @@ function newest(dir: string): number {
 
 const built = OUTPUTS.every(existsSync) ? Math.min(...OUTPUTS.map((file) => statSync(file).mtimeMs)) : 0;
 if (built < Math.max(...SOURCES.map(newest))) {
-  console.log('Building the widget and dashboard…');
+  console.log('Building the widget, the dashboard and the server…');
   execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
 }

@@ -13,10 +13,13 @@ import { freePort, http } from './harness.ts';
 import { openSse } from './sse-client.ts';
 import { waitFor } from './wait-for.ts';
 
+/** What `npm start` runs: the production build of the server (npm test builds it first). */
+const SERVER = 'dist/server/main.js';
+
 test('first start prints a one-time login, serves the demo page with the snippet, and stops cleanly on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-start-'));
   const port = await freePort();
-  const child = spawn(process.execPath, ['server/main.ts'], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -52,7 +55,7 @@ test('first start prints a one-time login, serves the demo page with the snippet
     assert.equal(await exited, 0, 'a clean exit, not the forced one (which exits 1)');
 
     // A second start finds its data and does not create another owner.
-    const again = spawn(process.execPath, ['server/main.ts'], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
+    const again = spawn(process.execPath, [SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' } });
     let second = '';
     again.stdout.on('data', (chunk) => (second += chunk));
     const secondExit = new Promise<number | null>((resolve) => again.on('exit', resolve));
@@ -68,9 +71,9 @@ test('first start prints a one-time login, serves the demo page with the snippet
   }
 });
 
-/** `node server/main.ts` on a data directory, with its output collected. */
+/** The built server (as `npm start` runs it) on a data directory, with its output collected. */
 function launch(dataDir: string, port: number, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['server/main.ts'], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env } });
+  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env } });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));

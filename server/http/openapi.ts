@@ -9,13 +9,15 @@
  * `x-parley-api-token`: whether an API token may call it, with which scope, and whether a token
  * limited to some sites will do (auth/api-tokens.ts decides the same from the same route config).
  */
-import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { API_TOKEN_PREFIX, OPENAPI_PATH } from '../../protocol/api-tokens.ts';
 import { ACCOUNT_PATHS, AGENT_PATHS, API, CSRF_HEADER, SESSION_COOKIE } from '../../protocol/protocol.ts';
 
-const VERSION = String(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+// Imported, not read from disk, so the built server (dist/server/) carries it too.
+import packageJson from '../../package.json' with { type: 'json' };
+
+const VERSION = packageJson.version;
 
 /** The area of a path, as the document's tags. */
 const AREAS: Array<[prefix: string, tag: string, description: string]> = [

@@ -17,7 +17,8 @@ import { StoreUnavailableError, type LoggedEvent, type Store } from './store.ts'
 import { fromWire } from './store-errors-wire.ts';
 import type { FromWorker, ToWorker } from './sqlite-thread-messages.ts';
 
-const WORKER = new URL('./sqlite-worker.ts', import.meta.url);
+// Beside this module: its TypeScript source when run from server/, the built file in dist/server/.
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './sqlite-worker.ts' : './sqlite-worker.js', import.meta.url);
 
 export async function createThreadedSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const { now = Date.now, ...workerOptions } = options;
