@@ -57,6 +57,16 @@ describe('what an agent is told about conversations', () => {
     assert.equal(toast.value?.text, 'Bob passed you a conversation: Ann');
   });
 
+  it('tells the receiver who passed it when the rule had given it to the passer a moment before', () => {
+    // The rule gives the new conversation to Bob; Bob passes it to Alice within the same moment.
+    deliver(
+      { type: 'conversation.assigned', data: { conversation: conversation({ assignee: bob }), via: 'rule', by: null } },
+      { type: 'conversation.assigned', data: { conversation: conversation(), via: 'transfer', by: bob } },
+    );
+    clock.advance(1000);
+    assert.deepEqual(titles(), ['Bob passed you a conversation']);
+  });
+
   it('tells once when a conversation passed to a team goes straight to one of its members', () => {
     deliver(
       { type: 'conversation.assigned', data: { conversation: conversation({ status: 'waiting', assignee: null, team: { id: 'billing', name: 'Billing' } }), via: 'transfer', by: bob } },

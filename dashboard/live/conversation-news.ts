@@ -84,8 +84,10 @@ export function createConversationNews(deps: Pick<ControllerDeps, 'notifier' | '
     const news: News = {
       arrived: earlier?.arrived || !!add.arrived,
       words: earlier?.words ?? add.words ?? null,
-      // The first sender stays: passed to a team by Bob, then given by the rule, is Bob's news.
-      assigned: earlier?.assigned ?? add.assigned ?? null,
+      // A person's hand beats the rule's, and the first person stays: passed to a team by Bob, then
+      // given by the rule, is Bob's news; given to Bob by the rule, then passed by Bob to Alice, is
+      // Bob's news to Alice too (the rule's was about someone else).
+      assigned: (add.assigned?.via === 'transfer' && earlier?.assigned?.via !== 'transfer' ? add.assigned : earlier?.assigned ?? add.assigned) ?? null,
     };
     const timer = earlier?.timer ?? deps.setTimeout(() => {
       const told = pending.get(id)!;
