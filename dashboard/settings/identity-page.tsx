@@ -20,7 +20,14 @@ export function IdentityPage({ site }: { site: AdminSite }) {
   const [rotateStatus, rotate] = useSave();
   const [status, save] = useSave();
   const secret = shownSecret.value;
-  const required = site.widget.requireVerifiedIdentity;
+  // Like the radios below: the box shows the owner's click at once, then the saved value.
+  const [requiring, setRequiring] = useState<boolean | null>(null);
+  const required = requiring ?? site.widget.requireVerifiedIdentity;
+  const require = async (requireVerifiedIdentity: boolean) => {
+    setRequiring(requireVerifiedIdentity);
+    await save(() => controller.settings.updateSite(site.id, { widget: { requireVerifiedIdentity } }));
+    setRequiring(null);
+  };
   // Sites saved before the choice existed have none: they show the note (protocol.ts WidgetConfig).
   // Shown chosen at once, while it saves (a radio bound only to the saved value would flip back
   // until the answer); then the site's value again, saved or not.
@@ -71,7 +78,7 @@ export function IdentityPage({ site }: { site: AdminSite }) {
           <input
             type="checkbox"
             checked={required}
-            onChange={(e) => void save(() => controller.settings.updateSite(site.id, { widget: { requireVerifiedIdentity: e.currentTarget.checked } }))}
+            onChange={(e) => void require(e.currentTarget.checked)}
           />
           Only visitors identified by your server may chat
         </label>
