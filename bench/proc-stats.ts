@@ -16,10 +16,10 @@ export function rssBytes(pid: number): number | null {
   }
 }
 
-/** utime + stime in seconds. */
-export function cpuSeconds(pid: number): number | null {
+/** utime + stime in seconds: of the whole process, or of one of its threads (`thread`: its tid). */
+export function cpuSeconds(pid: number, thread?: number): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     // The command name may contain spaces; fields after it start behind the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;

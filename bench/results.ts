@@ -27,6 +27,11 @@ export interface Usage {
   seconds: number;
   /** Each server process, in the order of the system's pids. */
   server: Array<number | null>;
+  /**
+   * The main thread of each server process: for Node, the event loop, which every request and
+   * stream shares (100 % is its ceiling, whatever the other threads do); absent in older results.
+   */
+  loop?: Array<number | null>;
   /** The load processes together, with the bench's own process. */
   load: number | null;
   /** The whole machine, including work that is not the bench. */

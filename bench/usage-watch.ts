@@ -17,7 +17,9 @@ const percent = (seconds: number | null, wallS: number) => (seconds === null ? n
 /** Starts counting; the returned function stops and reports, as % of one core (2 cores = 200 %). */
 export function watchUsage(serverPids: number[], loadPids: number[], watchDb?: DbWatch): () => Promise<Usage> {
   const started = performance.now();
-  const server = serverPids.map(cpuSeconds);
+  const server = serverPids.map((pid) => cpuSeconds(pid));
+  // A process's main thread has the process's id as its thread id.
+  const loop = serverPids.map((pid) => cpuSeconds(pid, pid));
   // The load processes and this one (which drives them and samples the database).
   const loadCpu = () => { const n = treeCpu(loadPids); return n === null ? null : n + process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6; };
   const load = loadCpu();
@@ -33,12 +35,14 @@ export function watchUsage(serverPids: number[], loadPids: number[], watchDb?: D
   return async () => {
     clearInterval(sampler);
     const wallS = (performance.now() - started) / 1000;
-    const serverAfter = serverPids.map(cpuSeconds);
+    const serverAfter = serverPids.map((pid) => cpuSeconds(pid));
+    const loopAfter = serverPids.map((pid) => cpuSeconds(pid, pid));
     const loadAfter = loadCpu();
     const machineAfter = machineBusySeconds();
     return {
       seconds: round(wallS, 1),
       server: serverAfter.map((after, i) => (after === null || server[i] === null ? null : percent(after - server[i]!, wallS))),
+      loop: loopAfter.map((after, i) => (after === null || loop[i] === null ? null : percent(after - loop[i]!, wallS))),
       load: load === null || loadAfter === null ? null : percent(loadAfter - load, wallS),
       machine: machine === null || machineAfter === null ? null : percent(machineAfter - machine, wallS),
       runnable: samples === 0 ? null : round(runnable / samples, 1),
@@ -51,6 +55,7 @@ export function watchUsage(serverPids: number[], loadPids: number[], watchDb?: D
 export function describeUsage(usage: Usage | null | undefined): string {
   if (!usage) return 'no CPU figures';
   const parts = [`server ${usage.server.map((v) => (v === null ? '?' : v.toFixed(0))).join('+')} %`];
+  if (usage.loop) parts.push(`its main thread ${usage.loop.map((v) => (v === null ? '?' : v.toFixed(0))).join('+')} %`);
   if (usage.db) {
     const waits = Object.entries(usage.db.waits).sort((a, b) => b[1] - a[1]).slice(0, 4)
       .map(([what, n]) => `${what} ${n.toFixed(2)}`).join(', ');
