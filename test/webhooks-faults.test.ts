@@ -6,8 +6,10 @@
  * ids; a delivery held by a process that died goes out once its lease runs out.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WEBHOOK_PATHS, path, type WebhookEventType } from '../protocol/protocol.ts';
+import { createSqliteStore } from '../server/store/sqlite-store.ts';
 import { loginAgent, newVisitor, startServer, type TestServer } from './harness.ts';
 import { createManualClock } from './support/manual-clock.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.ts';
@@ -122,11 +124,15 @@ describe('webhooks across restarts', () => {
   it('sends a delivery a dead process was holding once its lease runs out', async () => {
     const visitor = await newVisitor(server);
     const conversation = await visitor.start();
-    await visitor.send(conversation.id, 'held by a process that died');
-    // Another process fans it out and claims it, then dies before sending.
-    await server.store.fanOutWebhooks({ now: clock.now(), limit: 100, retryForMs: 24 * 3600_000 });
-    const [held] = await server.store.claimWebhookDeliveries({ now: clock.now(), owner: 'dead-process', leaseMs: 70_000, limit: 10, perEndpoint: 4 });
-    assert.ok(held);
+    // Another process on the same database takes the visitor's message, fans it out and claims its
+    // delivery, then dies before sending. (Its commit is not on this server's bus, so this server
+    // finds the delivery only by polling, as it would another process's.)
+    const other = createSqliteStore({ path: join(server.dataDir, 'parley.db'), now: () => clock.now() });
+    await other.appendMessage({ conversationId: conversation.id, clientId: 'dead-1', author: 'visitor', agentId: null, body: 'held by a process that died', internal: false });
+    await other.fanOutWebhooks({ now: clock.now(), limit: 100, retryForMs: 24 * 3600_000 });
+    const [held] = await other.claimWebhookDeliveries({ now: clock.now(), owner: 'dead-process', leaseMs: 70_000, limit: 10, perEndpoint: 4 });
+    await other.close();
+    assert.ok(held, 'the other process claimed the delivery');
     const before = receiver.received.length;
     await pass(60_000);
     assert.equal(receiver.received.length, before, 'not while the lease holds: it may still be on its way');
