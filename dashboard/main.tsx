@@ -71,7 +71,13 @@ effect(() => {
 
 // The route first (the redeem page must not wait for /me), then the session, then the conversation in the URL.
 routeChanged(parseRoute(location.pathname));
-void controller.start().then(() => controller.followLocation(location.pathname));
+// A link to one site's settings names the site (?site=: the owner's email about a paused webhook
+// endpoint). Chosen once the session is settled, which starts with no site chosen.
+const linkedSite = new URLSearchParams(location.search).get('site');
+void controller.start().then(() => {
+  if (linkedSite) controller.settings.selectSite(linkedSite);
+  controller.followLocation(location.pathname);
+});
 
 render(
   <ControllerContext.Provider value={controller}>

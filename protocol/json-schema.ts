@@ -6,7 +6,8 @@
  * provider (server/http/json-schema-provider.ts); browser code imports the derived types only.
  *
  * Types only, no runtime: it covers the JSON Schema the routes use — type (one or a list),
- * properties with required, items, enum, const, anyOf/oneOf — rather than all of JSON Schema, the
+ * properties with required, items (one schema, or a list of them for a tuple: draft-07's form, which
+ * Fastify's Ajv validates), enum, const, anyOf/oneOf — rather than all of JSON Schema, the
  * way TypeBox's Static or json-schema-to-ts do, without the dependency. A property with a
  * `default` counts as present when validated input is read (Fastify's Ajv fills defaults in).
  */
@@ -24,13 +25,16 @@ type ObjectOf<S> = S extends { readonly properties: infer P }
   : S extends { readonly additionalProperties: infer A extends object } ? Record<string, Infer<A>>
   : Record<string, unknown>;
 
+/** `items: [a, b]`: a pair, as BusinessHours' [from, to]. */
+type TupleOf<I extends readonly unknown[]> = { -readonly [K in keyof I]: Infer<I[K]> };
+
 /** Distributes over a list of types: `type: ['string', 'null']` is `string | null`. */
 type OfType<S, T> =
   T extends 'string' ? string
   : T extends 'integer' | 'number' ? number
   : T extends 'boolean' ? boolean
   : T extends 'null' ? null
-  : T extends 'array' ? (S extends { readonly items: infer I } ? Infer<I>[] : unknown[])
+  : T extends 'array' ? (S extends { readonly items: infer I } ? (I extends readonly unknown[] ? TupleOf<I> : Infer<I>[]) : unknown[])
   : T extends 'object' ? ObjectOf<S>
   : never;
 

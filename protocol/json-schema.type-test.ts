@@ -20,6 +20,7 @@ const query = {
     nested: { type: 'object', required: ['on'], properties: { on: { type: 'boolean' } } },
     exactly: { const: 7 },
     either: { anyOf: [{ type: 'string' }, { type: 'integer' }] },
+    pair: { type: 'array', items: [{ type: 'string' }, { type: 'integer' }] },
   },
 } as const;
 
@@ -32,6 +33,7 @@ holds<Equal<Infer<typeof query>, {
   nested?: { on: boolean };
   exactly?: 7;
   either?: string | number;
+  pair?: [string, number];
 }>>();
 
 holds<Equal<ApiToken['siteIds'], string[] | null>>();

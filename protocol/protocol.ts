@@ -6,6 +6,14 @@
  * types only, so nothing here may import Node modules or grow large tables of runtime data.
  * docs/protocol.md documents every endpoint and event with curl examples.
  */
+// Types only (erased at runtime): the shapes written once as schemas beside this file, which import
+// their constants from here, are used here under their old names.
+import type { AgentRef, RatingScale, Site, User, WidgetConfig } from './admin-api.ts';
+import type { MessageEmail } from './email-api.ts';
+import type { Rating } from './ratings-api.ts';
+import type { Conversation, Message } from './conversation-api.ts';
+import type { HeldEmail, Visitor } from './agent-api.ts';
+import type { Label, Team } from './inbox-api.ts';
 
 /**
  * An allowed origin for a site's widget: an exact origin ("https://shop.example.com", a port
@@ -71,39 +79,16 @@ export const LIMITS = {
 // ---------------------------------------------------------------------------------------------
 // Entities
 
-export type ConversationStatus = 'waiting' | 'assigned' | 'resolved';
-export type Author = 'visitor' | 'agent' | 'system';
+export type { ConversationStatus, Author } from './conversation-api.ts';
 export type Role = 'owner' | 'agent';
 export type AgentStatus = 'online' | 'away';
 
 /** What a system message records, so each client can word it in its own language. */
-export type SystemKind = 'joined' | 'left' | 'transferred' | 'resolved' | 'reopened';
+export type { SystemKind } from './conversation-api.ts';
 
-export interface AgentRef {
-  id: string;
-  name: string;
-  avatarUrl: string | null;
-}
+export type { AgentRef } from './admin-api.ts';
 
-export interface Message {
-  id: string;
-  conversationId: string;
-  /** Position in its conversation, 1, 2, 3… with no gaps for agents; visitors see gaps where internal notes are. */
-  seq: number;
-  /** The id the sender generated; retries with the same id store nothing new. Null for system messages. */
-  clientId: string | null;
-  author: Author;
-  /** The agent who wrote it (author 'agent') or who caused it (author 'system'). */
-  agent: AgentRef | null;
-  body: string;
-  /** Internal notes are visible to agents only and never reach the visitor. */
-  internal: boolean;
-  system: { kind: SystemKind; agentName: string | null } | null;
-  /** Epoch milliseconds. */
-  createdAt: number;
-  /** Files sent with the message (issue 13); absent when there are none. The body is then an optional caption. */
-  attachments?: Attachment[];
-}
+export type { Message } from './conversation-api.ts';
 
 /**
  * The types a file may have, decided by its content (magic bytes), never by its name or declared
@@ -120,160 +105,28 @@ export const ATTACHMENT_TYPES = [
 ] as const;
 export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
 
-/** A file as messages carry it. */
-export interface Attachment {
-  /** Unguessable. */
-  id: string;
-  /** Sanitised (no path, no control or bidi characters); show it as text. */
-  name: string;
-  type: AttachmentType;
-  /** Bytes, as stored (image metadata stripped). */
-  size: number;
-}
-
-/** A file with who sent it where, and a short-lived signed link to it (issue 13). */
-export interface AttachmentLink extends Attachment {
-  conversationId: string;
-  /** Null until a message carries it; unsent uploads are deleted after a day. */
-  messageId: string | null;
-  author: 'visitor' | 'agent';
-  /** Sent with an internal note: agents only. */
-  internal: boolean;
-  createdAt: number;
-  /** GET it without credentials until expiresAt: inline for raster images, a download otherwise; add `&download=1` to always download. */
-  url: string;
-  expiresAt: number;
-}
+/** A file as messages carry it; and with who sent it where, and a short-lived signed link to it (issue 13). */
+export type { Attachment, AttachmentLink } from './conversation-api.ts';
 
 /** A site's rules for files (owner settings); agents may always attach within them. */
-export interface AttachmentSettings {
-  /** Whether visitors may attach files. */
-  visitors: boolean;
-  /** The largest file accepted, in bytes (at most LIMITS.attachmentBytesMax). */
-  maxBytes: number;
-  /** Allowed types, from ATTACHMENT_TYPES. */
-  types: AttachmentType[];
-}
+export type { AttachmentSettings } from './admin-api.ts';
 
-export interface Conversation {
-  id: string;
-  siteId: string;
-  visitorId: string;
-  status: ConversationStatus;
-  assignee: AgentRef | null;
-  /** What the visitor told us, for queues; the full record is in ConversationDetail. */
-  visitor: { name: string | null; email: string | null };
-  createdAt: number;
-  firstResponseAt: number | null;
-  resolvedAt: number | null;
-  lastMessageAt: number | null;
-  /** Seq of the newest message (0 when empty). */
-  lastSeq: number;
-  /** Preview of the newest visible message, for queues. */
-  preview: string | null;
-  /** Newest seq each side has read. */
-  visitorReadSeq: number;
-  agentReadSeq: number;
-  /**
-   * The team it was passed to (issue 14): its members' queue shows it while it waits. This and the
-   * two below are the team's bookkeeping, for agents: what visitors receive always says null, null, 0.
-   */
-  team: TeamRef | null;
-  /** While waiting: since when (created, reopened with nobody on it, or passed to a team). Null otherwise. */
-  waitingSince: number | null;
-  /** Unanswered alerts of its current wait: one per AssignmentSettings.unansweredAfterSeconds waited. */
-  unansweredAlerts: number;
-}
+export type { Conversation } from './conversation-api.ts';
 
-/** The page a visitor is on and what their browser says about them. */
-export interface VisitorContext {
-  url?: string;
-  title?: string;
-  referrer?: string;
-  language?: string;
-  timeZone?: string;
-}
+/** The page a visitor is on and what their browser says about them; a value the site set on a visitor. */
+export type { VisitorContext, AttributeValue } from './visitor-api.ts';
 
-export type AttributeValue = string | number | boolean | null;
+/** A visitor as agents see them (agent-api.ts). */
+export type { Visitor } from './agent-api.ts';
 
-/** A visitor as agents see them. */
-export interface Visitor {
-  id: string;
-  siteId: string;
-  name: string | null;
-  email: string | null;
-  /** Set only when the site proved the identity with an HMAC (see docs/widget.md). */
-  externalId: string | null;
-  verified: boolean;
-  attributes: Record<string, AttributeValue>;
-  context: VisitorContext & { userAgent?: string };
-  visits: number;
-  createdAt: number;
-  lastSeenAt: number;
-}
-
-export interface BusinessHours {
-  timeZone: string;
-  /** Index 0 is Sunday; each day a list of [from, to] as "HH:MM", empty when closed. */
-  days: Array<Array<[string, string]>>;
-}
+export type { BusinessHours } from './admin-api.ts';
 
 /** What a widget needs to render a site: public, safe to show anyone. */
-export interface WidgetConfig {
-  siteId: string;
-  teamName: string;
-  avatarUrl: string | null;
-  greeting: string;
-  awayMessage: string;
-  color: string;
-  position: 'right' | 'left';
-  launcherLabel: string;
-  theme: 'light' | 'dark' | 'auto';
-  locale: string | null;
-  preChat: { name: 'off' | 'optional' | 'required'; email: 'off' | 'optional' | 'required' };
-  /** Outside hours or with nobody online: ask for an email, or hide the widget. */
-  whenAway: 'email' | 'hide';
-  businessHours: BusinessHours | null;
-  requireVerifiedIdentity: boolean;
-  /**
-   * With requireVerifiedIdentity, what an anonymous visitor gets until the page identifies them:
-   * 'message' (also when absent: sites saved before it existed) the launcher and a calm "sign in to
-   * chat" line instead of the composer; 'hide' no launcher at all.
-   */
-  whenUnverified?: 'message' | 'hide';
-  /**
-   * Set by the server, not the owner: true when it can send email. Only then does the away form
-   * promise an answer by email; otherwise it says the team will answer here when back.
-   */
-  emailReplies?: boolean;
-  /** Files: on or off for visitors, allowed types, the size limit (issue 13). */
-  attachments: AttachmentSettings;
-  /** Satisfaction (issue 15): whether the widget asks for a rating when a conversation is resolved, and how. */
-  rating: RatingSettings;
-}
+export type { WidgetConfig } from './admin-api.ts';
 
-export interface Site {
-  id: string;
-  name: string;
-  /** Exact origins ("https://shop.example.com") or wildcard subdomains ("https://*.example.com"). */
-  allowedOrigins: string[];
-  widget: WidgetConfig;
-  /** Conversations with no activity for this many days are deleted; null keeps them forever. */
-  retentionDays: number | null;
-  createdAt: number;
-}
+export type { Site } from './admin-api.ts';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  avatarUrl: string | null;
-  disabled: boolean;
-  /** Sites this user works on (owners work on all of them). */
-  siteIds: string[];
-  createdAt: number;
-}
+export type { User } from './admin-api.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Event ids and cursors. Every event that changes state has an id `<epoch>:<seq>`, and a cursor
@@ -415,84 +268,14 @@ export const VISITOR_PATHS = {
   attachments: `${API}/sites/:siteId/conversations/:conversationId/attachments`,
 } as const;
 
-export interface OpenSessionRequest {
-  context?: VisitorContext;
-}
-export interface OpenSessionResponse {
-  /**
-   * Send as `Authorization: Bearer <token>` from now on; keep it across visits. A token other than
-   * the one sent means the server did not know that one (the visitor's data was deleted, or the
-   * database replaced): this is a new visitor, so forget everything kept for the previous one.
-   */
-  token: string;
-  /** `verified`: identified by the site's server (needed to chat where the site requires it). */
-  visitor: { id: string; name: string | null; email: string | null; verified: boolean };
-  config: WidgetConfig;
-  availability: { online: boolean };
-  /** The newest conversation, open or not, so a returning visitor sees their history. */
-  conversation: Conversation | null;
-  /** The event head now: open the stream from here after fetching history, and nothing falls between. */
-  cursor: string;
-}
-
-export interface UpdateVisitorRequest {
-  name?: string;
-  email?: string;
-  attributes?: Record<string, AttributeValue>;
-  context?: VisitorContext;
-  /** Identity proven by the site's server: hash = hex HMAC-SHA256(site secret, id). */
-  identity?: { id: string; hash: string };
-}
-
-export interface UpdateVisitorResponse {
-  visitor: OpenSessionResponse['visitor'];
-  /**
-   * Present only when the request proved a different identity than the one this visitor was
-   * verified as (a shared computer: one user signed out of the site, another signed in). The
-   * browser is now a new visitor: replace the stored token with this one and forget everything of
-   * the previous visitor on the device; the previous identity's conversations are never returned.
-   */
-  token?: string;
-}
-
-export interface StartConversationRequest {
-  clientId: string;
-}
-export interface SendMessageRequest {
-  clientId: string;
-  /** Required without attachments; with them, an optional caption ('' or absent). */
-  body: string;
-  /** Ids of files uploaded to this conversation by the same sender and not yet sent (issue 13). */
-  attachmentIds?: string[];
-}
-/** The answer to an upload: 201 when stored, 200 when this clientId's file was stored before. */
-export interface UploadResponse {
-  attachment: Attachment;
-}
-export interface AttachmentListResponse {
-  attachments: AttachmentLink[];
-}
-/** Agents may also send internal notes. */
-export interface AgentSendMessageRequest extends SendMessageRequest {
-  internal?: boolean;
-  /** A reply only: never email it to the visitor, even if they do not read it in the chat (issue 12). */
-  suppressEmail?: boolean;
-}
-export interface TypingRequest {
-  typing: boolean;
-}
-export interface ReadRequest {
-  seq: number;
-}
-export interface MessagePage {
-  messages: Message[];
-  /** With `after`: more messages exist after the last one returned. Otherwise: older ones exist before the first. */
-  hasMore: boolean;
-}
-export interface StreamTicketResponse {
-  ticket: string;
-  expiresAt: number;
-}
+// The visitor API's shapes (visitor-api.ts), and a conversation's, which the agent API shares (conversation-api.ts).
+export type {
+  OpenSessionRequest, OpenSessionResponse, UpdateVisitorRequest, UpdateVisitorResponse, StartConversationRequest, TypingRequest, ReadRequest,
+  StreamTicketResponse,
+} from './visitor-api.ts';
+export type { SendMessageRequest, MessagePage, UploadResponse, AttachmentListResponse } from './conversation-api.ts';
+/** Agents may also send internal notes, and keep a reply from being emailed (agent-api.ts). */
+export type { AgentSendMessageRequest } from './agent-api.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Agent API: cookie session; state changes need the CSRF token from login or /me in CSRF_HEADER.
@@ -538,69 +321,18 @@ export const ACCOUNT_PATHS = {
   canned: `${API}/agent/canned`,
 } as const;
 
-export interface UpdateAccountRequest {
-  /** What visitors and colleagues see. */
-  name?: string;
-  /** An https:// image, or null for the initial. */
-  avatarUrl?: string | null;
-}
-
-/** A link that still works: what it will do, so the page can say so before a password is typed. */
-export interface LinkInfo {
-  kind: 'invite' | 'reset';
-  email: string;
-  /** The owner's spelling of the name (an invitation's) or the account's (a reset's). */
-  name: string;
-  expiresAt: number;
-}
+export type { UpdateAccountRequest, LinkInfo } from './account-api.ts';
 
 /** Where invitation and reset links point (`#token=…&kind=invite|reset`); the fragment reaches no server log. */
 export const REDEEM_PAGE = '/app/redeem';
 
-export interface LoginRequest {
-  email: string;
-  password: string;
-}
-export interface MeResponse {
-  user: User;
-  csrfToken: string;
-  sites: Site[];
-  status: AgentStatus;
-  /** The event head now, for opening the stream after loading the queue. */
-  cursor: string;
-}
-export type ConversationView = 'waiting' | 'mine' | 'open' | 'resolved' | 'all';
-export interface ConversationListResponse {
-  conversations: Conversation[];
-  cursor: string;
-  /** The label ids of each listed conversation that has any (agents only: never on a Conversation, which visitors get too). */
-  labels: ConversationLabels;
-}
-export interface ConversationDetail {
-  conversation: Conversation;
-  visitor: Visitor;
-  visitorOnline: boolean;
-  labelIds: string[];
-}
-export interface TransferRequest {
-  agentId: string;
-}
-/** POST ASSIGNMENT_PATHS.transferToTeam. */
-export interface TeamTransferRequest {
-  teamId: string;
-}
-export interface PresenceRequest {
-  status: AgentStatus;
-}
-/**
- * A colleague on one of your sites (`GET /v1/agent/agents`): the status they chose and whether a
- * dashboard of theirs is connected now, on any server process — what a `presence` event says
- * afterwards. Available for a transfer means both.
- */
-export interface Colleague extends AgentRef {
-  status: AgentStatus;
-  connected: boolean;
-}
+export type { MeResponse } from './account-api.ts';
+/** The agent API's shapes (agent-api.ts); a colleague is one on your sites (`GET /v1/agent/agents`), with status and connection. */
+export type {
+  LoginRequest, ConversationView, ConversationListResponse, ConversationDetail, TransferRequest, PresenceRequest, Colleague,
+} from './agent-api.ts';
+/** POST ASSIGNMENT_PATHS.transferToTeam (inbox-api.ts). */
+export type { TeamTransferRequest } from './inbox-api.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Admin API (owners only; agents get 403 PARLEY_ERR_FORBIDDEN). Same session and CSRF rules as the agent API.
@@ -622,10 +354,7 @@ export const ADMIN_PATHS = {
   attachmentUsage: `${API}/admin/sites/:siteId/attachments/usage`,
 } as const;
 
-export interface AttachmentUsage {
-  files: number;
-  bytes: number;
-}
+export type { AttachmentUsage } from './agent-api.ts';
 
 /**
  * The appearance page's message to its preview frame (the server's /preview/:siteId page, same
@@ -636,44 +365,7 @@ export interface AttachmentUsage {
 export const PREVIEW_MESSAGE = 'parley:preview';
 
 /** A site as its owner sees it: with the snippet to paste. The secret is shown only when created or rotated. */
-export interface AdminSite extends Site {
-  snippet: string;
-}
-export interface SiteSecretResponse {
-  site: AdminSite;
-  /** Shown once: the server keeps it, but never shows it again. */
-  secret: string;
-}
-export interface UpdateSiteRequest {
-  name?: string;
-  allowedOrigins?: string[];
-  widget?: Partial<Omit<WidgetConfig, 'siteId'>>;
-  retentionDays?: number | null;
-}
-export interface InviteRequest {
-  email: string;
-  name: string;
-  role: Role;
-  siteIds: string[];
-}
-/** A one-time link for the owner to hand over; no mail server needed. */
-export interface LinkResponse {
-  url: string;
-  expiresAt: number;
-}
-export interface UpdateUserRequest {
-  name?: string;
-  role?: Role;
-  disabled?: boolean;
-  siteIds?: string[];
-}
-export interface CannedResponse {
-  id: string;
-  siteId: string;
-  /** Typed after `/` in the composer. */
-  shortcut: string;
-  body: string;
-}
+export type { AdminSite, SiteSecretResponse, UpdateSiteRequest, InviteRequest, LinkResponse, UpdateUserRequest, CannedResponse } from './admin-api.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Team inbox (issue 14): labels, saved views, a visitor's history across visits, merging two
@@ -696,68 +388,14 @@ export const INBOX_PATHS = {
   siteLabel: `${API}/admin/sites/:siteId/labels/:labelId`,
 } as const;
 
-export interface Label {
-  id: string;
-  siteId: string;
-  /** Unique per site whatever its case; 1 to LIMITS.labelNameMax characters. */
-  name: string;
-  /** "#rrggbb" */
-  color: string;
-}
-/** Conversation id → the ids of its labels (conversations without labels are left out). */
-export type ConversationLabels = Record<string, string[]>;
-export interface LabelRequest {
-  name: string;
-  color: string;
-}
-
-/** What the queue shows: a view, optionally one label, optionally a search. */
-export interface QueueFilter {
-  view: ConversationView;
-  labelId: string | null;
-  q: string;
-}
-/** A filter an agent saved under a name; each agent has their own. */
-export interface SavedView {
-  id: string;
-  name: string;
-  filter: QueueFilter;
-  createdAt: number;
-}
-export interface SaveViewRequest {
-  name: string;
-  filter: QueueFilter;
-}
-
-/** A page the visitor opened (without its query string or fragment), counted per page load. */
-export interface VisitorPage {
-  url: string;
-  title: string | null;
-  firstSeenAt: number;
-  lastSeenAt: number;
-  views: number;
-}
-/** GET INBOX_PATHS.visitor: who they are across visits, and every conversation of theirs, newest first. */
-export interface VisitorProfile {
-  visitor: Visitor;
-  visitorOnline: boolean;
-  /** The most recent first, at most LIMITS.visitorPagesKept. */
-  pages: VisitorPage[];
-  conversations: Conversation[];
-  labels: ConversationLabels;
-}
 /**
- * Merging: visitor `from` turns out to be the visitor of the path. Their conversations, pages and
- * browser tokens become this visitor's; their details fill this visitor's gaps; `from` is gone.
+ * Labels, saved views, a visitor's profile across visits, merging two visitors (inbox-api.ts); a
+ * conversation's labels by its id (agent-api.ts).
  */
-export interface MergeVisitorsRequest {
-  from: string;
-}
-export interface MergeVisitorsResponse {
-  visitor: Visitor;
-  /** The conversations that moved. */
-  moved: string[];
-}
+export type {
+  Label, LabelRequest, QueueFilter, SavedView, SaveViewRequest, VisitorPage, VisitorProfile, MergeVisitorsRequest, MergeVisitorsResponse,
+} from './inbox-api.ts';
+export type { ConversationLabels } from './agent-api.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Inbound email (issue 12): a visitor's email reply lands in its conversation by itself when it
@@ -768,10 +406,7 @@ export const INBOUND_PATHS = {
   email: `${API}/inbound/email`,
 } as const;
 
-/** What the inbound webhook did with an email (200 delivered, 202 held; refusals are errors). */
-export type InboundEmailResponse =
-  | { outcome: 'delivered'; conversationId: string; messageId: string; duplicate: boolean }
-  | { outcome: 'held'; conversationId: string; heldEmailId: string; duplicate: boolean };
+export type { InboundEmailResponse } from './email-api.ts';
 
 export const HELD_EMAIL_PATHS = {
   /** The held email of the agent's sites, newest first. */
@@ -783,28 +418,10 @@ export const HELD_EMAIL_PATHS = {
 } as const;
 
 /**
- * An email reply that was not added to its conversation by itself: it came from an address the
- * conversation's email never went to, or it is an automatic reply. Never merged silently.
+ * An email reply that was not added to its conversation by itself (another sender, an automatic
+ * reply), and the list of them, each with the conversation it claims (agent-api.ts).
  */
-export interface HeldEmail {
-  id: string;
-  siteId: string;
-  /** The conversation it claims to answer (by its reply address or its References). */
-  conversationId: string;
-  /** The From address, lower-cased. */
-  from: string;
-  fromName: string | null;
-  subject: string;
-  /** The new text, quoted history and signature taken off: what accepting adds to the conversation. */
-  text: string;
-  reason: 'unknown-sender' | 'auto-reply';
-  receivedAt: number;
-}
-
-export interface HeldEmailListResponse {
-  /** Each with the conversation it claims, as the queue shows it. */
-  heldEmails: Array<HeldEmail & { conversation: Conversation }>;
-}
+export type { HeldEmail, HeldEmailListResponse } from './agent-api.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Outbound email (issue 12): an agent's reply the visitor has not read within the site's delay is
@@ -849,74 +466,10 @@ export const EMAIL_DEFAULTS = {
   delayMaxMinutes: 1440,
 } as const;
 
-/**
- * What became of one agent reply, as agents see it:
- * - pending: it is emailed at `at` unless the visitor reads it in the chat first;
- * - sent: the visitor's mail server accepted it at `at`;
- * - failed: the attempt at `at` failed (`error`); tried again at `retryAt`, or never (null);
- * - suppressed: the agent chose not to email it;
- * - seen: the visitor read it in the chat in time, so it was not emailed;
- * - unsubscribed, no-address: not emailed, as the visitor unsubscribed or left no address.
- */
-export type MessageEmailState = 'pending' | 'sent' | 'failed' | 'suppressed' | 'seen' | 'unsubscribed' | 'no-address';
+export type { MessageEmailState, MessageEmail, MessageEmailsResponse, SiteEmailSettings, UpdateSiteEmailRequest, EmailAlertsResponse } from './email-api.ts';
 
-export interface MessageEmail {
-  conversationId: string;
-  messageId: string;
-  state: MessageEmailState;
-  at: number;
-  error: string | null;
-  retryAt: number | null;
-}
-
-export interface MessageEmailsResponse {
-  /** Whether replies of this conversation can be emailed now: SMTP configured, an address, not unsubscribed. */
-  emailing: { configured: boolean; address: string | null; unsubscribed: boolean };
-  /** One per agent reply sent while email was configured. */
-  emails: MessageEmail[];
-}
-
-export interface ResumeRequest {
-  token: string;
-}
-export interface ResumeResponse {
-  /** A bearer token of the link's visitor, new for this device: the visitor's other devices keep theirs. */
-  token: string;
-  /** The conversation the email was about: open it. */
-  conversationId: string;
-  visitor: { id: string; name: string | null; email: string | null };
-}
-
-export interface TranscriptRequest {
-  /** Retries with the same id send one transcript. */
-  clientId: string;
-  /** Where to send it; the visitor's own address when left out. */
-  email?: string;
-}
-export interface TranscriptResponse {
-  /** Queued for this address; it goes out within moments. */
-  to: string;
-}
-
-export interface SiteEmailSettings {
-  /** SMTP_URL is set: Parley sends email. */
-  configured: boolean;
-  /** The sender address (EMAIL_FROM); the site's name is the sender's name. */
-  from: string | null;
-  /** INBOUND_EMAIL_DOMAIN: emails carry a reply address there; null: replies go through the link only. */
-  replyDomain: string | null;
-  replyDelayMinutes: number;
-  alertDelayMinutes: number;
-}
-export interface UpdateSiteEmailRequest {
-  replyDelayMinutes?: number;
-  alertDelayMinutes?: number;
-}
-export interface EmailAlertsResponse {
-  enabled: boolean;
-  /** SMTP is configured, so alerts can go out at all. */
-  configured: boolean;
-}
+/** The visitor's side: continuing from an email's link, a transcript (visitor-api.ts). */
+export type { ResumeRequest, ResumeResponse, TranscriptRequest, TranscriptResponse } from './visitor-api.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Assignment (issue 14): who gets a waiting conversation — the site's rule among online agents
@@ -935,73 +488,23 @@ export const ASSIGNMENT_PATHS = {
 } as const;
 
 /**
- * manual: agents claim (the default). round-robin: the next online agent with room, in turn.
- * least-load: the online agent with room who has the fewest open conversations of the site.
+ * A site's rule (manual: agents claim; round-robin; least-load), its unanswered-alert threshold
+ * and each agent's capacity, and what a PATCH changes of them; teams (inbox-api.ts).
  */
-export type AssignmentRule = 'manual' | 'round-robin' | 'least-load';
-
-export interface AssignmentSettings {
-  rule: AssignmentRule;
-  /** A conversation waiting this long is highlighted and notified again, once per period; null: never. */
-  unansweredAfterSeconds: number | null;
-  /**
-   * Agent id → the most open conversations of this site the rule gives them (their capacity);
-   * agents left out have no limit. Claims and transfers by hand are not limited.
-   */
-  capacities: Record<string, number>;
-}
-/** PATCH ASSIGNMENT_PATHS.settings: a capacity of null takes that agent's limit away. */
-export interface UpdateAssignmentRequest {
-  rule?: AssignmentRule;
-  unansweredAfterSeconds?: number | null;
-  capacities?: Record<string, number | null>;
-}
-
-export interface TeamRef {
-  id: string;
-  name: string;
-}
-/** A group of a site's agents that conversations can be passed to. */
-export interface Team extends TeamRef {
-  siteId: string;
-  /** Unique per site whatever its case; 1 to LIMITS.teamNameMax characters. */
-  name: string;
-  memberIds: string[];
-  createdAt: number;
-}
-export interface TeamRequest {
-  name: string;
-  memberIds: string[];
-}
+export type { AssignmentRule, AssignmentSettings, UpdateAssignmentRequest, Team, TeamRequest } from './inbox-api.ts';
+export type { TeamRef } from './conversation-api.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Satisfaction (issue 15): when a conversation is resolved the widget asks the visitor for a
 // rating and an optional comment; agents see it in the conversation and the visitor panel.
 
 /** 1 to 5 stars, or a thumb up or down. */
-export type RatingScale = 'five' | 'thumbs';
+export type { RatingScale } from './admin-api.ts';
 
 /** WidgetConfig.rating: the owner's choices (Settings → Satisfaction). */
-export interface RatingSettings {
-  enabled: boolean;
-  scale: RatingScale;
-  /** Up to LIMITS.ratingQuestionMax characters; '' asks the widget's own question, in the visitor's language. */
-  question: string;
-}
+export type { RatingSettings } from './admin-api.ts';
 
-/** A visitor's rating of one conversation: one per conversation, the latest replacing the one before. */
-export interface Rating {
-  conversationId: string;
-  siteId: string;
-  /** 1 to 5; a thumb up is 5 and a thumb down 1, so that 4 and 5 are "satisfied" on either scale. */
-  score: number;
-  /** The scale the visitor was shown. */
-  scale: RatingScale;
-  comment: string | null;
-  /** Who had the conversation when it was rated; null when nobody had it. */
-  agent: AgentRef | null;
-  createdAt: number;
-}
+export type { Rating, RatingResponse, VisitorRatingsResponse } from './ratings-api.ts';
 
 export const RATING_PATHS = {
   /** Visitors: GET the conversation's rating (`{rating: null}` before one), POST RateRequest. */
@@ -1012,20 +515,7 @@ export const RATING_PATHS = {
   visitor: `${API}/agent/visitors/:visitorId/ratings`,
 } as const;
 
-export interface RateRequest {
-  /** Retries with the same id store one rating; another id replaces the rating (the visitor changed their mind). */
-  clientId: string;
-  score: number;
-  /** The scale the visitor was shown: on 'thumbs' a score is 1 or 5. */
-  scale: RatingScale;
-  comment?: string;
-}
-export interface RatingResponse {
-  rating: Rating | null;
-}
-export interface VisitorRatingsResponse {
-  ratings: Rating[];
-}
+export type { RateRequest } from './visitor-api.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Reports (issue 15): how the team is doing over a period, for owners.
@@ -1037,54 +527,7 @@ export const REPORT_PATHS = {
   csv: `${API}/admin/reports/csv`,
 } as const;
 
-export interface ReportQuery {
-  /** The first and last day, inclusive, as YYYY-MM-DD in timeZone; at most LIMITS.reportDaysMax days. */
-  from: string;
-  to: string;
-  /** IANA name: where days start and end. */
-  timeZone: string;
-  /** One site; every site when absent. */
-  siteId?: string;
-}
-
-/** A median and 90th percentile (nearest rank, so each is a time that happened); null without data. */
-export interface Percentiles {
-  median: number | null;
-  p90: number | null;
-}
-
-/**
- * What a report says about a set of conversations (those started in the period, by day, agent or
- * site) and of ratings (those given in the period).
- */
-export interface ReportFigures {
-  conversations: number;
-  /** An agent replied to the visitor. */
-  answered: number;
-  /** Nobody answered: no agent reply at all (yet). */
-  missed: number;
-  resolved: number;
-  /** From the start to the first agent reply, of those answered. */
-  firstResponseMs: Percentiles;
-  /** From the start to resolving, of those resolved. */
-  resolutionMs: Percentiles;
-  /** `satisfied`: scored 4 or 5 (a thumb up). CSAT is satisfied / count. `scores[i]`: how many scored i + 1. */
-  ratings: { count: number; satisfied: number; scores: [number, number, number, number, number] };
-}
-
-export interface ReportResponse {
-  from: string;
-  to: string;
-  timeZone: string;
-  siteId: string | null;
-  total: ReportFigures;
-  /** Every day of the period, in order. */
-  days: Array<ReportFigures & { date: string }>;
-  /** By who has the conversation (who had it when rated); agent null: nobody had it. Busiest first. */
-  agents: Array<ReportFigures & { agent: AgentRef | null }>;
-  /** Busiest first. */
-  sites: Array<ReportFigures & { site: { id: string; name: string } }>;
-}
+export type { ReportQuery, Percentiles, ReportFigures, ReportResponse } from './reports-api.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Webhooks (issue 15): an owner's endpoints per site receive the events they chose as signed JSON
@@ -1156,71 +599,7 @@ export const WEBHOOK_LIMITS = {
   deliveriesPageMax: 100,
 } as const;
 
-/**
- * healthy; failing (the last attempts failed, retries go on); paused (the circuit breaker: it
- * failed too often in a row, so only one delivery is tried at probeAt until one succeeds, or the
- * owner resumes it — everything else waits, and is dead-lettered after WEBHOOK_LIMITS.retryForMs).
- */
-export type WebhookHealth = 'healthy' | 'failing' | 'paused';
-
-export interface WebhookEndpoint {
-  id: string;
-  siteId: string;
-  url: string;
-  /** The owner's note of what it is for. */
-  description: string;
-  events: WebhookEventType[];
-  /** Off: no new event is queued for it and nothing is sent (but a test). */
-  enabled: boolean;
-  health: WebhookHealth;
-  /** Attempts that failed in a row (any delivery); 0 after a success. */
-  consecutiveFailures: number;
-  pausedAt: number | null;
-  /** While paused: when one delivery is tried to see whether it is back. */
-  probeAt: number | null;
-  lastSuccessAt: number | null;
-  lastFailureAt: number | null;
-  lastError: string | null;
-  /** Deliveries waiting (for their turn, or a retry) or on their way. */
-  pending: number;
-  /** Deliveries that were dead-lettered: replayable. */
-  dead: number;
-  createdAt: number;
-}
-
-/** pending: waiting for its turn or a retry; delivering: on its way; delivered; dead: dead-lettered (a test that failed, too). */
-export type WebhookDeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'dead';
-
-export interface WebhookAttempt {
-  at: number;
-  /** Answered 2xx. */
-  ok: boolean;
-  /** The receiver's HTTP status; null when there was no answer (refused, timed out, unreachable). */
-  statusCode: number | null;
-  latencyMs: number;
-  /** Why it failed, for a person; null when it worked. */
-  error: string | null;
-  /** The start of what the receiver answered (WEBHOOK_LIMITS.responseSnippetMax characters). */
-  responseSnippet: string | null;
-}
-
-export interface WebhookDelivery {
-  id: string;
-  endpointId: string;
-  eventId: string;
-  type: WebhookDeliveryType;
-  conversationId: string | null;
-  status: WebhookDeliveryStatus;
-  /** Since it was queued or last replayed. */
-  attempts: number;
-  /** When it is tried (again), while pending. */
-  nextAttemptAt: number | null;
-  /** Delivered or dead-lettered at. */
-  finishedAt: number | null;
-  createdAt: number;
-  /** The latest attempt, if any. */
-  last: WebhookAttempt | null;
-}
+export type { WebhookHealth, WebhookEndpoint, WebhookDeliveryStatus, WebhookAttempt, WebhookDelivery, CreateWebhookRequest, UpdateWebhookRequest, WebhookListResponse, WebhookSecretResponse, WebhookDeliveryFilter, WebhookDeliveriesResponse, WebhookDeliveryDetail } from './webhooks-api.ts';
 
 export const WEBHOOK_PATHS = {
   /** GET → WebhookListResponse; POST CreateWebhookRequest → WebhookSecretResponse. */
@@ -1242,40 +621,6 @@ export const WEBHOOK_PATHS = {
   /** POST: replays every dead-lettered delivery of the endpoint → `{replayed}`. */
   replayDead: `${API}/admin/sites/:siteId/webhooks/:endpointId/replay-dead`,
 } as const;
-
-export interface CreateWebhookRequest {
-  /** http:// or https://, no user:password; a private or loopback address only where the server allows them (WEBHOOKS_ALLOW_PRIVATE). */
-  url: string;
-  events: WebhookEventType[];
-  description?: string;
-  /** Default true. */
-  enabled?: boolean;
-}
-export type UpdateWebhookRequest = Partial<CreateWebhookRequest>;
-export interface WebhookListResponse {
-  endpoints: WebhookEndpoint[];
-  /** WEBHOOKS_ALLOW_PRIVATE: private and loopback targets are allowed on this server. */
-  allowPrivate: boolean;
-}
-export interface WebhookSecretResponse {
-  endpoint: WebhookEndpoint;
-  /** Shown once: signs every delivery from now on. */
-  secret: string;
-}
-/** The delivery log's filter: pending includes those on their way. */
-export type WebhookDeliveryFilter = 'all' | 'pending' | 'delivered' | 'dead';
-export interface WebhookDeliveriesResponse {
-  deliveries: WebhookDelivery[];
-  /** Pass as `cursor` for the next (older) page; null at the end. */
-  next: string | null;
-}
-export interface WebhookDeliveryDetail {
-  delivery: WebhookDelivery;
-  /** Oldest first. */
-  attempts: WebhookAttempt[];
-  /** The exact body every attempt sends. */
-  body: string;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Errors: `{ "error": { "code": "PARLEY_ERR_…", "message": "…" } }` with the status listed here.

@@ -46,3 +46,6 @@ function assertRetryOf(stored: Message, input: AppendMessageInput): void {
 }
 
 export type Chat = ReturnType<typeof createChat>;
+
+/** The text of a message as stored: a caption of only white space is no caption. */
+export const textOf = (body: string | undefined): string => (body && /\S/.test(body) ? body : '');

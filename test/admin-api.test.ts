@@ -179,6 +179,8 @@ describe('owner configuration API', () => {
     const json = await admin(`/sites/${server.site.id}/export?format=json`);
     const inDb = await server.store.listConversations({ siteIds: [server.site.id], view: 'all', userId: server.owner.id, limit: 1000 });
     assert.deepEqual(json.body.conversations.map((c: { conversation: { id: string } }) => c.conversation.id).sort(), inDb.map((c) => c.id).sort());
+    // Every field the store gives, through the route's response schema (which drops what it does not list).
+    assert.deepEqual(json.body.conversations, JSON.parse(JSON.stringify(await server.store.exportConversations(server.site.id))));
     assert.match(json.headers.get('content-disposition')!, /attachment; filename="parley-.*\.json"/);
     const csv = await http(`${server.url}/v1/admin/sites/${server.site.id}/export?format=csv`, { headers: { cookie: owner.cookie } });
     assert.match(csv.headers.get('content-type')!, /text\/csv/);

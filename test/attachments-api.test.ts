@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { nanoid } from 'nanoid';
 import { signLink } from '../server/attachments/signed-link.ts';
 import { LIMITS } from '../protocol/protocol.ts';
@@ -75,6 +75,32 @@ for (const backend of backends) {
       assert.match(forced.headers.get('content-disposition')!, /^attachment;/);
       // The visitor sees the same files.
       assert.deepEqual((await visitor.files(conversation)).body.attachments.map((a: { id: string }) => a.id).sort(), list.body.attachments.map((a: { id: string }) => a.id).sort());
+    });
+
+    it('has ended a download when its last byte arrives, so a server shutting down closes that connection at once', async () => {
+      // The server's side of each download: a response still open when the client has every byte
+      // keeps its keep-alive connection busy, and a closing server then waits for it (72 s).
+      const responses: ServerResponse[] = [];
+      const watch = (request: IncomingMessage, response: ServerResponse) => { if (request.url?.startsWith('/v1/files/')) responses.push(response); };
+      world.app.server.on('request', watch);
+      try {
+        const visitor = await visitorOf(world);
+        const conversation = await visitor.start();
+        // Small (one read of the storage) and several reads long.
+        const files = [pdf('small'), Buffer.concat([pdf('large'), Buffer.alloc(700_000, 'x')])];
+        const ids: string[] = [];
+        for (const [i, bytes] of files.entries()) ids.push((await visitor.upload(conversation, bytes, `${i}.pdf`)).body.attachment.id);
+        await visitor.send(conversation, { attachmentIds: ids });
+        const links = (await visitor.files(conversation)).body.attachments as Array<{ id: string; url: string }>;
+        for (const [i, bytes] of files.entries()) {
+          const file = await download(world, links.find((link) => link.id === ids[i])!.url);
+          assert.ok(file.bytes.equals(bytes), 'byte-identical');
+          assert.equal(responses.length, i + 1);
+          assert.equal(responses[i]!.writableEnded, true, 'the response ended with its last byte, not on a later read finding nothing more');
+        }
+      } finally {
+        world.app.server.off('request', watch);
+      }
     });
 
     it('strips a phone photo\'s location and camera but keeps its orientation', async () => {

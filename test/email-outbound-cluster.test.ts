@@ -4,15 +4,12 @@
  * from one of them. Runs only with TEST_DATABASE_URL; the schema is dropped afterwards.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Client } from 'pg';
-import { buildApp, type App } from '../server/app.ts';
-import { defaultConfig } from '../server/config.ts';
+import type { App } from '../server/app.ts';
 import { defaultWidgetConfig } from '../server/site-defaults.ts';
-import { createPgStore } from '../server/store/pg-store.ts';
 import type { Store } from '../server/store/store.ts';
 import { createManualClock } from './support/manual-clock.ts';
+import { startPgApps } from './support/pg-apps.ts';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 import { Teardown } from './teardown.ts';
 
@@ -25,28 +22,13 @@ function clusterTests(url: string): void {
   describe('outbound email, three processes on one PostgreSQL database', () => {
     const teardown = new Teardown();
     const clock = createManualClock();
-    const schema = `parley_test_${randomBytes(5).toString('hex')}`;
     let sink: SmtpSink;
     let stores: Store[];
     let apps: App[];
 
     before(async () => {
-      const admin = new Client({ connectionString: url });
-      await admin.connect();
-      teardown.add(admin, async (client) => {
-        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await client.end();
-      });
       sink = teardown.add(await startSmtpSink(), (s) => s.close());
-      stores = [];
-      apps = [];
-      for (const node of ['a', 'b', 'c']) {
-        const store = teardown.add(createPgStore({ url: url, schema, now: () => clock.now(), followPollMs: 100 }), (s) => s.close());
-        await store.migrate();
-        stores.push(store);
-        const config = defaultConfig({ port: 0, publicUrl: 'http://127.0.0.1:1', databaseUrl: url, nodeName: node, smtpUrl: sink.url, emailFrom: 'support@shop.test' });
-        apps.push(teardown.add(await buildApp({ config, store, clock }), (app) => app.close()));
-      }
+      ({ stores, apps } = await startPgApps(teardown, url, { clock, config: { smtpUrl: sink.url, emailFrom: 'support@shop.test' } }));
     });
     after(() => teardown.run());
 

@@ -73,6 +73,19 @@ describe('the OpenAPI description', () => {
     }
   });
 
+  it('describes the successful answer of every operation, from the schema that serialises it', () => {
+    const undescribed: string[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const answers = Object.entries(operation.responses as Record<string, { content?: Record<string, { schema?: object }> }>)
+          .filter(([status]) => /^2\d\d$/.test(status));
+        const described = answers.some(([status, answer]) => status === '204' || Object.values(answer.content ?? {}).some((media) => media.schema));
+        if (!described) undescribed.push(`${method.toUpperCase()} ${path}`);
+      }
+    }
+    assert.deepEqual(undescribed, [], 'operations whose answer has no schema');
+  });
+
   it('says for every agent and owner operation whether an API token may call it, and with which scope', () => {
     const tokenRules = (path: string, method: string) => document.paths[path]![method]!['x-parley-api-token'];
     assert.deepEqual(tokenRules('/v1/agent/conversations', 'get'), { scope: 'read-only', sites: 'any' });
@@ -85,6 +98,15 @@ describe('the OpenAPI description', () => {
       if (!/^\/v1\/(agent|admin)\//.test(path) || ['/v1/agent/login', '/v1/agent/link', '/v1/agent/redeem'].includes(path)) continue;
       for (const [method, operation] of Object.entries(item)) assert.ok('x-parley-api-token' in operation, `${method} ${path}`);
     }
+  });
+
+  it('writes tuples (a business day\'s [from, to], a report\'s five scores) as JSON Schema 2020-12 does, with prefixItems', () => {
+    const text = JSON.stringify(document);
+    assert.doesNotMatch(text, /"items":\[/, 'a draft-07 tuple: OpenAPI 3.1 wants one schema in items');
+    const hours = document.paths['/v1/admin/sites/{siteId}']!.patch! as unknown as { requestBody: { content: { 'application/json': { schema: any } } } };
+    const range = hours.requestBody.content['application/json'].schema.properties.widget.properties.businessHours.properties.days.items.items;
+    assert.equal(range.prefixItems.length, 2);
+    assert.equal(range.items, false);
   });
 
   it('describes every endpoint that a heading of docs/protocol.md names, with that method', () => {

@@ -111,6 +111,32 @@ describe('ratings API', () => {
     assert.equal(anonymous.statusCode, 401);
   });
 
+  it('puts each conversation\'s rating in the owner\'s export, as JSON and as CSV, and nothing for one not rated', async () => {
+    const { visitor, id } = await answered();
+    assert.equal((await rate(visitor, id, { clientId: 'x-1', score: 2, scale: 'five', comment: 'Slow, but "polite"' })).status, 201);
+    const stored = (await alice.call(`/conversations/${id}/rating`)).body.rating as Rating;
+    const unrated = await answered();
+    const json = await owner.admin(`/sites/${server.site.id}/export?format=json`);
+    assert.equal(json.status, 200);
+    const conversations = json.body.conversations as Array<{ conversation: { id: string }; messages: unknown[]; rating: unknown }>;
+    const exported = new Map(conversations.map((c) => [c.conversation.id, c.rating]));
+    const messagesOf = (conversationId: string) => conversations.find((c) => c.conversation.id === conversationId)!.messages.length;
+    assert.deepEqual(exported.get(id), { score: 2, scale: 'five', comment: 'Slow, but "polite"', ratedAt: stored.createdAt });
+    assert.equal(exported.get(unrated.id), null);
+
+    const csv = await owner.admin(`/sites/${server.site.id}/export?format=csv`);
+    const [header, ...rows] = (csv.body as string).trimEnd().split('\r\n');
+    const columns = header!.split(',');
+    const first = columns.indexOf('rating_score');
+    assert.deepEqual(columns.slice(first, first + 4), ['rating_score', 'rating_scale', 'rating_comment', 'rated_at']);
+    const ratedRows = rows.filter((row) => row.startsWith(`${id},`));
+    assert.equal(ratedRows.length, messagesOf(id), 'on each row of the conversation');
+    for (const row of ratedRows) assert.ok(row.includes(`,2,five,"Slow, but ""polite""",${new Date(stored.createdAt).toISOString()},`), row);
+    const unratedRows = rows.filter((row) => row.startsWith(`${unrated.id},`));
+    assert.equal(unratedRows.length, messagesOf(unrated.id));
+    for (const row of unratedRows) assert.deepEqual(row.split(',').slice(first, first + 4), ['', '', '', ''], `not rated, empty cells: ${row}`);
+  });
+
   it('lets the owner turn ratings off or change their question and scale, and refuses bad settings', async () => {
     const patch = (rating: object) => owner.admin(`/sites/${server.site.id}`, { method: 'PATCH', json: { widget: { rating } } });
     for (const bad of [{ enabled: true }, { enabled: 'yes', scale: 'five', question: '' }, { enabled: true, scale: 'ten', question: '' },

@@ -4,13 +4,15 @@
  * with a signature that secret verifies; a receiver that fails shows in the log (status, latency,
  * its answer) and the breaker pauses the endpoint, said plainly, until the owner resumes it; a
  * dead-lettered delivery is replayed with the same ids; the page at 1280 and 768 px, light and
- * dark, with no text below WCAG contrast. Screenshots under /tmp/shots-W/.
+ * dark, with no text below WCAG contrast; a link naming a site (?site=) opens that site's page.
+ * Screenshots under /tmp/shots-W/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { defaultWidgetConfig } from '../server/site-defaults.ts';
 import { BREAKER } from '../server/store/webhook-rows.ts';
 import { verifySignature } from '../server/webhooks/signature.ts';
 import { launchBrowser, withScreenshotsOnFailure } from './browser.ts';
@@ -184,5 +186,17 @@ describe('Settings → Webhooks in the dashboard', () => {
       await shot(night, 'webhooks-dark-1280');
       const failures = await contrastFailures(night);
       assert.equal(failures.length, 0, `dark: text below WCAG contrast:\n${describeFailures(failures)}`);
+    }));
+
+  it('opens the site that a link names, as the owner\'s email about a paused endpoint links to it', () =>
+    withScreenshotsOnFailure('webhooks-linked-site', pages, async () => {
+      const other = await server.store.createSite({ name: 'Elsewhere', allowedOrigins: [], widget: defaultWidgetConfig('Elsewhere'), secret: 'other-secret' });
+      const linked = await contexts[0]!.newPage();
+      await linked.goto(`${server.url}/app/settings/webhooks?site=${encodeURIComponent(other.id)}`);
+      await linked.getByRole('heading', { name: 'Webhooks' }).waitFor();
+      await linked.getByText('No endpoints yet.').waitFor();
+      assert.equal(await linked.locator('.site-switcher select').inputValue(), other.id, 'the linked site is the one shown');
+      assert.equal(await linked.locator('.webhook-card').count(), 0, 'not the first site\'s endpoints');
+      await linked.close();
     }));
 });

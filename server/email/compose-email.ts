@@ -4,7 +4,8 @@
  * resend after a crash is recognisable; In-Reply-To and References name the emails sent before),
  * the reply address, the links (continue, unsubscribe: List-Unsubscribe with RFC 8058's one-click).
  * Or it says the email should not go after all: its replies were read meanwhile, the address
- * unsubscribed, the agent turned alerts off or someone answered.
+ * unsubscribed, the agent turned alerts off or someone answered. An owner's email about a paused
+ * webhook endpoint is compose-webhook-paused.ts's.
  */
 import type { Message, Site } from '../../protocol/protocol.ts';
 import type { Services } from '../services.ts';
@@ -17,6 +18,7 @@ import type { OutgoingEmail } from './mailer.ts';
 import { renderAlertEmail } from './render-alert.ts';
 import { renderReplyEmail } from './render-reply.ts';
 import { renderTranscriptEmail } from './render-transcript.ts';
+import { composeWebhookPaused } from './compose-webhook-paused.ts';
 
 export type Composed =
   | { send: OutgoingEmail }
@@ -31,6 +33,8 @@ type Deps = Pick<Services, 'store' | 'config' | 'clock' | 'serverSecret'>;
 
 export async function composeEmail(deps: Deps, email: OutboxEmail): Promise<Composed> {
   const { store } = deps;
+  if (email.kind === 'webhook-paused') return composeWebhookPaused(deps, email);
+  if (email.conversationId === null) return { cancel: 'no-address' };
   const [site, conversation] = await Promise.all([store.getSite(email.siteId), store.getConversation(email.conversationId)]);
   // Gone with its conversation or site (retention, erasure): the outbox row went too, or will.
   if (!site || !conversation) return { cancel: 'no-address' };

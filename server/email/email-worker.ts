@@ -17,6 +17,7 @@
  * It must not send from a request: routes only record what should happen (the store's outbox).
  */
 import { randomBytes } from 'node:crypto';
+import { createRounds } from '../rounds.ts';
 import type { Services } from '../services.ts';
 import { StoreUnavailableError, type OutboxEmail } from '../store/store.ts';
 import { composeEmail } from './compose-email.ts';
@@ -66,9 +67,6 @@ export function startEmailWorker(services: Services, options: EmailWorkerOptions
   const domain = messageIdDomain(config);
   // Its own name per start: a restarted process must not think it still holds what it held before.
   const owner = `${config.nodeName}:${randomBytes(4).toString('hex')}`;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let closed = false;
   let lastTrouble = 0;
   /** Accepted by the mail server, not yet marked sent in the store (it was away): never sent again from here. */
   const accepted = new Map<string, { email: OutboxEmail; sentAt: number }>();
@@ -125,8 +123,10 @@ export function startEmailWorker(services: Services, options: EmailWorkerOptions
     accepted.set(email.id, { email, sentAt });
     // The thread record first: a reply to this email must find its conversation even if the mark
     // below is what a crash interrupts (both are idempotent). An agent's alert is no part of the
-    // visitor's thread: recorded, its address would count as the visitor's for replies (inbound.ts).
-    if (email.kind !== 'agent-alert') await store.recordSentEmail({ messageId: email.messageId, conversationId: email.conversationId, to: email.to, sentAt });
+    // visitor's thread: recorded, its address would count as the visitor's for replies (inbound.ts);
+    // nor is an owner's about a paused webhook endpoint, which has no conversation.
+    const visitorThread = email.kind === 'reply' || email.kind === 'transcript';
+    if (visitorThread && email.conversationId) await store.recordSentEmail({ messageId: email.messageId, conversationId: email.conversationId, to: email.to, sentAt });
     await store.emailSent(email.id, sentAt);
     accepted.delete(email.id);
   }
@@ -142,7 +142,7 @@ export function startEmailWorker(services: Services, options: EmailWorkerOptions
     await markAccepted();
     // One claim per send, taken just before it: a batch claimed at once would wait behind a slow
     // mail server until its leases ran out, and another process would send it too.
-    for (let n = 0; n < SENDS_PER_ROUND && !closed; n++) {
+    for (let n = 0; n < SENDS_PER_ROUND && !rounds.closed; n++) {
       const [email] = await store.claimEmails({ now: clock.now(), owner, leaseMs, limit: 1 });
       if (!email) return;
       // Our own claim, run out while the store was away after the mail server took it.
@@ -152,38 +152,21 @@ export function startEmailWorker(services: Services, options: EmailWorkerOptions
     }
   }
 
-  async function round(): Promise<void> {
-    do {
-      again = false;
-      for (const [what, step] of [['planning replies', planReplies], ['planning alerts', planAlerts], ['sending', sendDue]] as const) {
-        if (closed) return;
-        try {
-          await step();
-        } catch (error) {
-          trouble(error, what);
-        }
-      }
-    } while (again && !closed);
-  }
-
-  function tick(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = round().finally(() => { running = null; });
-    return running;
-  }
+  const rounds = createRounds([
+    { what: 'planning replies', run: planReplies },
+    { what: 'planning alerts', run: planAlerts },
+    { what: 'sending', run: sendDue },
+  ], trouble);
+  const tick = () => rounds.tick();
 
   const timer = clock.setInterval(() => void tick(), pollMs);
   const first = clock.setTimeout(() => void tick(), 0);
   return {
     tick,
     async close() {
-      closed = true;
       clock.clearInterval(timer);
       clock.clearTimeout(first);
-      await running;
+      await rounds.close();
       // The store may be back for what it refused during the last round.
       if (accepted.size > 0) await markAccepted().catch((error) => trouble(error, 'marking sent emails'));
       mailer.close();

@@ -8,10 +8,12 @@
  * catalogue's codes. Off (404) without a secret.
  */
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { INBOUND_PATHS, type InboundEmailResponse } from '../../protocol/protocol.ts';
+import { inboundDeliveredSchema, inboundHeldSchema } from '../../protocol/email-api.ts';
+import { INBOUND_PATHS } from '../../protocol/protocol.ts';
 import { safeEqual, sha256 } from '../auth/secrets.ts';
 import type { Config } from '../config.ts';
 import { ParleyError } from '../http/errors.ts';
+import type { JsonSchemaProvider } from '../http/json-schema-provider.ts';
 import { UnreadableEmailError, type Inbound } from './inbound.ts';
 import type { SenderLimit } from './inbound-rate-limit.ts';
 
@@ -58,10 +60,21 @@ export async function inboundWebhook(app: FastifyInstance, { inbound, limit, con
     }
   };
 
-  app.post<{ Body: RawEmail | object | undefined }>(INBOUND_PATHS.email, { onRequest: authenticate }, async (request, reply): Promise<InboundEmailResponse> => {
+  // The body is the email itself (message/rfc822), read by the parser above, so only the answers are described.
+  app.withTypeProvider<JsonSchemaProvider>().post(INBOUND_PATHS.email, {
+    onRequest: authenticate,
+    schema: {
+      summary: 'Deliver a raw email (Content-Type: message/rfc822) replying to a conversation',
+      response: {
+        200: { ...inboundDeliveredSchema, description: 'Added to its conversation as the visitor\'s message' },
+        202: { ...inboundHeldSchema, description: 'Held for an agent to accept or discard (not from an address the conversation\'s email went to, or an automatic reply)' },
+      },
+    },
+  }, async (request, reply) => {
     // JSON (the app's own parser) is read before this runs: refused here, with what to send instead.
-    if (request.body !== undefined && !(request.body instanceof RawEmail)) throw wrongType();
-    const raw = request.body?.bytes;
+    const body = request.body as RawEmail | object | undefined;
+    if (body !== undefined && !(body instanceof RawEmail)) throw wrongType();
+    const raw = body?.bytes;
     if (!raw || raw.length === 0) throw new ParleyError('BAD_REQUEST', 'The request body is empty: send the raw email, with Content-Type: message/rfc822.');
     let outcome;
     try {
@@ -78,10 +91,9 @@ export async function inboundWebhook(app: FastifyInstance, { inbound, limit, con
     }
     switch (outcome.kind) {
       case 'delivered':
-        return { outcome: 'delivered', conversationId: outcome.conversationId, messageId: outcome.messageId, duplicate: outcome.duplicate };
+        return { outcome: 'delivered' as const, conversationId: outcome.conversationId, messageId: outcome.messageId, duplicate: outcome.duplicate };
       case 'held':
-        reply.status(202);
-        return { outcome: 'held', conversationId: outcome.conversationId, heldEmailId: outcome.heldEmailId, duplicate: outcome.duplicate };
+        return reply.status(202).send({ outcome: 'held', conversationId: outcome.conversationId, heldEmailId: outcome.heldEmailId, duplicate: outcome.duplicate });
       case 'ended':
         throw new ParleyError('CONVERSATION_ENDED', 'The conversation this reply is addressed to has ended and is no longer kept; the sender should start a new conversation from the chat on the website.');
       case 'unmatched':

@@ -1,5 +1,5 @@
 /**
- * The emails' words and markup (issue 12): whatever a visitor, an agent or an owner typed is text
+ * The emails' words and markup (issues 12 and 15): whatever a visitor, an agent or an owner typed is text
  * in the HTML part, never markup; links are the ones given; the language follows the site, then
  * the visitor's browser; the continue link goes to the visitor's page only on an allowed origin.
  */
@@ -13,6 +13,7 @@ import { avatarHtml, safeUrl, textOn } from './html.ts';
 import { renderAlertEmail } from './render-alert.ts';
 import { renderReplyEmail } from './render-reply.ts';
 import { renderTranscriptEmail } from './render-transcript.ts';
+import { renderWebhookPausedEmail, shownUrl, type WebhookPausedEmail } from './render-webhook-paused.ts';
 
 const EVIL = '<img src=x onerror=alert(1)>"\'&';
 const AT = Date.UTC(2025, 4, 6, 14, 30);
@@ -128,5 +129,42 @@ describe('email links', () => {
     assert.equal(retryDelay(1, () => 0), 15_000);
     assert.equal(retryDelay(3, () => 1), 120_000);
     assert.equal(retryDelay(20, () => 1), 3600_000);
+  });
+});
+
+describe('the owner\'s email about a paused webhook endpoint', () => {
+  const paused = (overrides: Partial<WebhookPausedEmail> = {}) => renderWebhookPausedEmail({
+    lang: 'en', siteName: `Shop ${EVIL}`, color: '#4f46e5', endpoint: { url: 'https://hooks.slack.com/services/T0/B0/secret?token=s', description: `CRM ${EVIL}` },
+    failures: 10, statusCode: 502, error: `Answered 502 ${EVIL}.`, probeAt: AT, timeZone: 'Europe/Oslo', settingsUrl: 'https://chat.shop.test/app/settings/webhooks?site=s_1',
+    ...overrides,
+  });
+
+  it('says which endpoint, why, after how many failures, when it is tried again and how to resume, escaping what came from people and receivers', () => {
+    const email = paused();
+    assert.equal(email.subject, `Webhooks to hooks.slack.com are paused (Shop ${EVIL})`);
+    assert.ok(email.text.includes(`https://hooks.slack.com/services/… (CRM ${EVIL}) after 10 failed attempts in a row`));
+    assert.ok(email.text.includes(`The last attempt: Answered 502 ${EVIL}.`));
+    assert.ok(email.text.includes('at 6 May 2025, 16:30 (Europe/Oslo)'), 'the probe, in the site\'s time zone');
+    assert.ok(email.text.includes('“Resume now”'));
+    assert.ok(email.text.includes('Open Settings → Webhooks: https://chat.shop.test/app/settings/webhooks?site=s_1'));
+    assert.ok(!email.text.includes('secret') && !email.html.includes('secret'), 'the rest of the URL, often its credential, is left out');
+    assert.ok(!email.html.includes('<img src=x'), 'no markup of theirs');
+    assert.ok(email.html.includes('href="https://chat.shop.test/app/settings/webhooks?site=s_1"'));
+  });
+
+  it('is in Chinese for a Chinese site, and says what it can when the receiver never answered', () => {
+    const email = paused({ lang: 'zh', error: null, statusCode: null, probeAt: null, endpoint: { url: 'https://crm.example/hook', description: '' } });
+    assert.equal(email.subject, `发往 crm.example 的 Webhook 已暂停（Shop ${EVIL}）`);
+    assert.ok(email.text.includes('连续 10 次发送失败后，Parley 已暂停向 https://crm.example/hook 发送事件。'));
+    assert.ok(email.text.includes('最后一次尝试：无响应'));
+    assert.ok(!email.text.includes('再尝试发送一次'), 'no probe planned, none promised');
+    assert.match(email.html, /<html lang="zh-CN">/);
+  });
+
+  it('names a URL by its host and the start of its path only', () => {
+    assert.equal(shownUrl('https://hooks.slack.com/services/T0/B0/XYZ'), 'https://hooks.slack.com/services/…');
+    assert.equal(shownUrl('https://crm.example/hook'), 'https://crm.example/hook');
+    assert.equal(shownUrl('https://crm.example/hook?key=k'), 'https://crm.example/hook/…');
+    assert.equal(shownUrl('http://127.0.0.1:8080/'), 'http://127.0.0.1:8080');
   });
 });

@@ -1,24 +1,24 @@
 /**
  * An agent's own account: what an invitation or password-reset link is for (asked when the link is
  * opened), redeeming it (which logs them in), changing their name, avatar and password, and reading
- * their sites' canned responses.
+ * their sites' canned responses. Shapes from protocol/account-api.ts, typed through the schema provider.
  */
 import type { FastifyInstance } from 'fastify';
-import { ACCOUNT_PATHS, type LinkInfo, type MeResponse, type UpdateAccountRequest, type User } from '../../protocol/protocol.ts';
+import {
+  changePasswordRequestSchema, linkInfoSchema, linkRequestSchema, meResponseSchema, redeemRequestSchema, updateAccountRequestSchema,
+} from '../../protocol/account-api.ts';
+import { cannedListResponseSchema, userResponseSchema } from '../../protocol/admin-api.ts';
+import { ACCOUNT_PATHS } from '../../protocol/protocol.ts';
 import { hashPassword, sha256, verifyPassword } from '../auth/secrets.ts';
 import type { Services } from '../services.ts';
 import type { Invite } from '../store/store.ts';
 import { requireAgent, revokeSessions, startSession } from './agent-session.ts';
 import { ParleyError } from './errors.ts';
-import * as s from './schemas.ts';
+import type { JsonSchemaProvider } from './json-schema-provider.ts';
 
-const password = { type: 'string', minLength: 10, maxLength: 1024 } as const;
-const token = { type: 'string', minLength: 16, maxLength: 128 } as const;
-const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const;
-const avatarUrl = { type: ['string', 'null'], maxLength: 2000, pattern: '^https://' } as const;
-
-export async function accountRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function accountRoutes(scope: FastifyInstance, services: Services): Promise<void> {
   const { store } = services;
+  const app = scope.withTypeProvider<JsonSchemaProvider>();
 
   /**
    * The link's invite if redeeming it can work, else the refusal redeeming would give: asked when
@@ -38,18 +38,24 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
 
   // Whoever holds the link may know what it is for (it names their own account); a POST keeps the
   // token out of URLs and so out of logs, as the fragment does on the page.
-  app.post<{ Body: { token: string } }>(ACCOUNT_PATHS.link, {
+  app.post(ACCOUNT_PATHS.link, {
     config: { rateLimit: { max: 30, timeWindow: 60_000 } },
-    schema: { body: s.object({ token }, ['token']) },
-  }, async (request): Promise<LinkInfo> => {
+    schema: {
+      summary: 'What an invitation or password-reset link is for, without using it up',
+      body: linkRequestSchema, response: { 200: { ...linkInfoSchema, description: 'The link works: what it will do' } },
+    },
+  }, async (request) => {
     const { kind, email, name: invited, expiresAt } = await usable(sha256(request.body.token));
     return { kind, email, name: invited, expiresAt };
   });
 
-  app.post<{ Body: { token: string; name?: string; password: string } }>(ACCOUNT_PATHS.redeem, {
+  app.post(ACCOUNT_PATHS.redeem, {
     config: { rateLimit: { max: 10, timeWindow: 60_000 } },
-    schema: { body: s.object({ token, name, password }, ['token', 'password']) },
-  }, async (request, reply): Promise<MeResponse> => {
+    schema: {
+      summary: 'Accept an invitation or a password reset, and sign in',
+      body: redeemRequestSchema, response: { 200: { ...meResponseSchema, description: 'Signed in (the session cookie is set): as POST …/login answers' } },
+    },
+  }, async (request, reply) => {
     const tokenHash = sha256(request.body.token);
     const invite = await usable(tokenHash);
     const passwordHash = await hashPassword(request.body.password);
@@ -65,13 +71,17 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
     return startSession(services, reply, user);
   });
 
-  app.register(async (authed) => {
+  app.register(async (plain) => {
+    const authed = plain.withTypeProvider<JsonSchemaProvider>();
     authed.addHook('onRequest', requireAgent(services));
 
     // A person's own: never through an API token (issue 15), which acts for its owner but is not them.
-    authed.post<{ Body: { current: string; password: string } }>(ACCOUNT_PATHS.password, {
+    authed.post(ACCOUNT_PATHS.password, {
       config: { rateLimit: { max: 10, timeWindow: 60_000 }, apiToken: false },
-      schema: { body: s.object({ current: { type: 'string', minLength: 1, maxLength: 1024 }, password }, ['current', 'password']) },
+      schema: {
+        summary: 'Change your own password; your other sessions end',
+        body: changePasswordRequestSchema, response: { 204: { type: 'null', description: 'Changed' } },
+      },
     }, async (request, reply) => {
       const user = request.agent!.user;
       const found = await store.getUserByEmail(user.email);
@@ -81,18 +91,23 @@ export async function accountRoutes(app: FastifyInstance, services: Services): P
       await store.updateUser(user.id, { passwordHash: await hashPassword(request.body.password) });
       // Whoever else knew the old password is signed out everywhere; this session carries on.
       await revokeSessions(services, user.id, request.agent!.tokenHash);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
     // Visitors see the name and avatar beside every reply: each person sets their own.
-    authed.patch<{ Body: UpdateAccountRequest }>(ACCOUNT_PATHS.account, {
+    authed.patch(ACCOUNT_PATHS.account, {
       config: { apiToken: false },
-      schema: { body: { ...s.object({ name, avatarUrl }), minProperties: 1 } },
-    }, async (request): Promise<{ user: User }> => {
+      schema: {
+        summary: 'Change your own name or avatar',
+        body: updateAccountRequestSchema, response: { 200: { ...userResponseSchema, description: 'Your account as it is now' } },
+      },
+    }, async (request) => {
       const { name: next, avatarUrl: avatar } = request.body;
       return { user: await store.updateUser(request.agent!.user.id, { ...(next === undefined ? {} : { name: next.trim() }), ...(avatar === undefined ? {} : { avatarUrl: avatar }) }) };
     });
 
-    authed.get(ACCOUNT_PATHS.canned, async (request) => ({ canned: await store.listCanned(request.agent!.user.siteIds) }));
+    authed.get(ACCOUNT_PATHS.canned, {
+      schema: { summary: 'The canned responses of your sites', response: { 200: { ...cannedListResponseSchema, description: 'Every canned response of your sites' } } },
+    }, async (request) => ({ canned: await store.listCanned(request.agent!.user.siteIds) }));
   });
 }

@@ -2,12 +2,17 @@
  * The owner's configuration API: sites (origins, appearance, hours, pre-chat, identity secret,
  * retention), agents (invite, role, disable, password reset), canned responses, export and
  * per-visitor deletion. Owners only: agents get 403. Same session and CSRF rules as the agent API.
+ * Shapes from protocol/admin-api.ts, typed through the schema provider.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
-  ADMIN_PATHS, ALLOWED_ORIGIN_PATTERN, ATTACHMENT_TYPES, LIMITS, type AdminSite, type InviteRequest, type LinkResponse, type Site,
-  type SiteSecretResponse, type UpdateSiteRequest, type UpdateUserRequest,
-} from '../../protocol/protocol.ts';
+  cannedAnswerSchema, cannedItemParamsSchema, cannedListResponseSchema, createCannedRequestSchema, createSiteRequestSchema, inviteRequestSchema,
+  linkResponseSchema, siteListResponseSchema, siteParamsSchema, siteResponseSchema, siteSecretResponseSchema, updateSiteRequestSchema,
+  updateUserRequestSchema, userListResponseSchema, userParamsSchema, userResponseSchema, visitorParamsSchema,
+  type AdminSite, type LinkResponse, type Site, type UpdateSiteRequest,
+} from '../../protocol/admin-api.ts';
+import { exportQuerySchema, siteExportSchema } from '../../protocol/export-api.ts';
+import { ADMIN_PATHS } from '../../protocol/protocol.ts';
 import { createOneTimeLink, resetFor } from '../auth/one-time-link.ts';
 import { randomToken } from '../auth/secrets.ts';
 import { toCsv } from '../export-csv.ts';
@@ -19,50 +24,9 @@ import { streamKey } from '../realtime/revoke.ts';
 import { normalizeOrigin } from './origins.ts';
 import { ParleyError } from './errors.ts';
 import { LastOwnerError, type Invite } from '../store/store.ts';
-import * as s from './schemas.ts';
+import type { JsonSchemaProvider } from './json-schema-provider.ts';
 
 const LINK_TTL_MS = 7 * 24 * 3600_000;
-
-const origin = { type: 'string', maxLength: 300, pattern: ALLOWED_ORIGIN_PATTERN } as const;
-const hhmm = { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$' } as const;
-const requirement = { enum: ['off', 'optional', 'required'] } as const;
-
-const widgetPatch = s.object({
-  teamName: { type: 'string', minLength: 1, maxLength: 80 },
-  avatarUrl: { type: ['string', 'null'], maxLength: 2000, pattern: '^https://' },
-  greeting: { type: 'string', maxLength: 500 },
-  awayMessage: { type: 'string', maxLength: 500 },
-  color: { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' },
-  position: { enum: ['right', 'left'] },
-  launcherLabel: { type: 'string', maxLength: 40 },
-  theme: { enum: ['light', 'dark', 'auto'] },
-  locale: { type: ['string', 'null'], maxLength: 35 },
-  preChat: s.object({ name: requirement, email: requirement }, ['name', 'email']),
-  whenAway: { enum: ['email', 'hide'] },
-  businessHours: {
-    type: ['object', 'null'],
-    additionalProperties: false,
-    required: ['timeZone', 'days'],
-    properties: {
-      timeZone: { type: 'string', minLength: 1, maxLength: 64 },
-      days: { type: 'array', minItems: 7, maxItems: 7, items: { type: 'array', maxItems: 4, items: { type: 'array', minItems: 2, maxItems: 2, items: hhmm } } },
-    },
-  },
-  requireVerifiedIdentity: { type: 'boolean' },
-  whenUnverified: { enum: ['message', 'hide'] },
-  // Issue 13: all three together; types from the catalogue only (no SVG, no HTML, ever).
-  attachments: s.object({
-    visitors: { type: 'boolean' },
-    maxBytes: { type: 'integer', minimum: 1024, maximum: LIMITS.attachmentBytesMax },
-    types: { type: 'array', uniqueItems: true, maxItems: ATTACHMENT_TYPES.length, items: { enum: [...ATTACHMENT_TYPES] } },
-  }, ['visitors', 'maxBytes', 'types']),
-  // Issue 15: all three together, like attachments.
-  rating: s.object({
-    enabled: { type: 'boolean' },
-    scale: { enum: ['five', 'thumbs'] },
-    question: { type: 'string', maxLength: LIMITS.ratingQuestionMax },
-  }, ['enabled', 'scale', 'question']),
-});
 
 /**
  * What JSON schema cannot say: the locale and time zone must be ones browsers accept, or every
@@ -88,11 +52,11 @@ function checkedWidget(widget: NonNullable<UpdateSiteRequest['widget']>): NonNul
   return { ...widget, ...(locale !== undefined ? { locale } : {}) };
 }
 
-const siteIds = { type: 'array', maxItems: 100, items: s.id } as const;
-const role = { enum: ['owner', 'agent'] } as const;
+const noContent = (description: string) => ({ 204: { type: 'null', description } }) as const;
 
-export async function adminRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function adminRoutes(scope: FastifyInstance, services: Services): Promise<void> {
   const { store, clock, config, hub, presence, chat, sites, revoke } = services;
+  const app = scope.withTypeProvider<JsonSchemaProvider>();
 
   app.addHook('onRequest', requireAgent(services));
   app.addHook('onRequest', async (request) => {
@@ -100,7 +64,7 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
   });
 
   const admin = (site: Site): AdminSite => ({ ...site, snippet: widgetSnippet(config.publicUrl, site.id) });
-  const siteFor = async (request: FastifyRequest<{ Params: { siteId: string } }>): Promise<Site> => {
+  const siteFor = async (request: { params: { siteId: string } }): Promise<Site> => {
     const site = await store.getSite(request.params.siteId);
     if (!site) throw new ParleyError('SITE_NOT_FOUND', 'No site with this id.');
     return site;
@@ -115,26 +79,26 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
   };
 
   // An owner's siteIds are every site; an API token's, its own (issue 15).
-  app.get(ADMIN_PATHS.sites, async (request) => ({ sites: (await store.listSites()).filter((site) => request.agent!.user.siteIds.includes(site.id)).map(admin) }));
+  app.get(ADMIN_PATHS.sites, {
+    schema: { summary: 'Every site, with its install snippet', response: { 200: { ...siteListResponseSchema, description: 'The sites (never their secrets)' } } },
+  }, async (request) => ({ sites: (await store.listSites()).filter((site) => request.agent!.user.siteIds.includes(site.id)).map(admin) }));
 
-  app.post<{ Body: { name: string; allowedOrigins?: string[] } }>(ADMIN_PATHS.sites, {
+  app.post(ADMIN_PATHS.sites, {
     config: { apiToken: 'installation' },
-    schema: { body: s.object({ name: { type: 'string', minLength: 1, maxLength: 100 }, allowedOrigins: { type: 'array', maxItems: 100, items: origin } }, ['name']) },
-  }, async (request): Promise<SiteSecretResponse> => {
+    schema: {
+      summary: 'Create a site; its identity secret is in this answer only',
+      body: createSiteRequestSchema, response: { 200: { ...siteSecretResponseSchema, description: 'The site, and its identity secret: shown this once' } },
+    },
+  }, async (request) => {
     const secret = randomToken(32);
     const site = await store.createSite({ name: request.body.name, allowedOrigins: (request.body.allowedOrigins ?? []).map(normalizeOrigin), widget: defaultWidgetConfig(request.body.name), secret });
     return { site: admin(site), secret };
   });
 
-  app.patch<{ Params: { siteId: string }; Body: UpdateSiteRequest }>(ADMIN_PATHS.site, {
+  app.patch(ADMIN_PATHS.site, {
     schema: {
-      params: s.object({ siteId: s.id }, ['siteId']),
-      body: s.object({
-        name: { type: 'string', minLength: 1, maxLength: 100 },
-        allowedOrigins: { type: 'array', maxItems: 100, items: origin },
-        widget: widgetPatch,
-        retentionDays: { type: ['integer', 'null'], minimum: 1, maximum: 3650 },
-      }),
+      summary: 'Change a site: name, origins, widget settings, retention; open widgets restyle at once',
+      params: siteParamsSchema, body: updateSiteRequestSchema, response: { 200: { ...siteResponseSchema, description: 'The site as it is now' } },
     },
   }, async (request) => {
     const site = await siteFor(request);
@@ -146,15 +110,30 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     return { site: admin(updated) };
   });
 
-  app.post<{ Params: { siteId: string } }>(ADMIN_PATHS.rotateSecret, { schema: { params: s.object({ siteId: s.id }, ['siteId']) } }, async (request): Promise<SiteSecretResponse> => {
+  app.post(ADMIN_PATHS.rotateSecret, {
+    schema: {
+      summary: 'A new identity secret, shown once; the old one stops verifying at once',
+      params: siteParamsSchema, response: { 200: { ...siteSecretResponseSchema, description: 'The site, and its new identity secret: shown this once' } },
+    },
+  }, async (request) => {
     const site = await siteFor(request);
     const secret = randomToken(32);
     const updated = (await store.updateSite(site.id, { secret })).value;
     return { site: admin(updated), secret };
   });
 
-  app.get<{ Params: { siteId: string }; Querystring: { format: 'json' | 'csv' } }>(ADMIN_PATHS.export, {
-    schema: { params: s.object({ siteId: s.id }, ['siteId']), querystring: s.object({ format: { enum: ['json', 'csv'], default: 'json' } }) },
+  app.get(ADMIN_PATHS.export, {
+    schema: {
+      summary: 'Download every conversation of a site: messages, visitor, rating',
+      params: siteParamsSchema, querystring: exportQuerySchema,
+      response: {
+        // The CSV is a string sent as text/csv, which the schema only describes; the JSON is serialised with it.
+        200: {
+          description: 'A download (`content-disposition: attachment`): JSON, or CSV with one row per message',
+          content: { 'application/json': { schema: siteExportSchema }, 'text/csv': { schema: { type: 'string' } } },
+        },
+      },
+    },
   }, async (request, reply) => {
     const site = await siteFor(request);
     const conversations = await store.exportConversations(site.id);
@@ -164,12 +143,17 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     return { site: { id: site.id, name: site.name }, exportedAt: clock.now(), conversations };
   });
 
-  app.get<{ Params: { siteId: string } }>(ADMIN_PATHS.canned, { schema: { params: s.object({ siteId: s.id }, ['siteId']) } }, async (request) => {
+  app.get(ADMIN_PATHS.canned, {
+    schema: { summary: 'A site\'s canned responses', params: siteParamsSchema, response: { 200: { ...cannedListResponseSchema, description: 'Its canned responses' } } },
+  }, async (request) => {
     const site = await siteFor(request);
     return { canned: await store.listCanned([site.id]) };
   });
-  app.post<{ Params: { siteId: string }; Body: { shortcut: string; body: string } }>(ADMIN_PATHS.canned, {
-    schema: { params: s.object({ siteId: s.id }, ['siteId']), body: s.object({ shortcut: { type: 'string', minLength: 1, maxLength: 32, pattern: '^[a-z0-9_-]+$' }, body: s.messageBody }, ['shortcut', 'body']) },
+  app.post(ADMIN_PATHS.canned, {
+    schema: {
+      summary: 'Add a canned response; a shortcut the site has already is refused',
+      params: siteParamsSchema, body: createCannedRequestSchema, response: { 200: { ...cannedAnswerSchema, description: 'The new canned response' } },
+    },
   }, async (request) => {
     const site = await siteFor(request);
     const canned = await store.createCanned({ siteId: site.id, ...request.body });
@@ -177,14 +161,19 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     if (!canned) throw new ParleyError('SHORTCUT_TAKEN', `This site already has /${request.body.shortcut}; delete it first, or choose another shortcut.`, { shortcut: request.body.shortcut });
     return { canned };
   });
-  app.delete<{ Params: { siteId: string; cannedId: string } }>(ADMIN_PATHS.cannedItem, {
-    schema: { params: s.object({ siteId: s.id, cannedId: s.id }, ['siteId', 'cannedId']) },
+  app.delete(ADMIN_PATHS.cannedItem, {
+    schema: { summary: 'Delete a canned response', params: cannedItemParamsSchema, response: noContent('Deleted') },
   }, async (request, reply) => {
     if (!(await store.deleteCanned(request.params.siteId, request.params.cannedId))) throw new ParleyError('NOT_FOUND', 'No such canned response.');
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
-  app.delete<{ Params: { visitorId: string } }>(ADMIN_PATHS.visitor, { schema: { params: s.object({ visitorId: s.id }, ['visitorId']) } }, async (request, reply) => {
+  app.delete(ADMIN_PATHS.visitor, {
+    schema: {
+      summary: 'Delete a visitor and everything of theirs: conversations, messages, files',
+      params: visitorParamsSchema, response: noContent('Deleted, their open widgets signed out'),
+    },
+  }, async (request, reply) => {
     const visitorId = request.params.visitorId;
     // Owners reach every site; an API token for some sites, only their visitors (issue 15).
     const visitor = await store.getVisitor(visitorId);
@@ -194,27 +183,36 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
     revoke(streamKey.visitor(visitorId), { reason: 'revoked' });
     // Their files' bytes go now, not at the next hourly sweep (issue 13): nothing of theirs is left on disk.
     await services.attachments.sweep();
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
   // Users span sites: through API tokens for every site only (issue 15).
-  app.get(ADMIN_PATHS.users, { config: { apiToken: 'installation' } }, async () => {
+  app.get(ADMIN_PATHS.users, {
+    config: { apiToken: 'installation' },
+    schema: { summary: 'Everyone with an account, with the status they chose', response: { 200: { ...userListResponseSchema, description: 'Every user' } } },
+  }, async () => {
     const users = await store.listUsers();
     return { users: await Promise.all(users.map(async (user) => ({ ...user, status: await store.getUserStatus(user.id) }))) };
   });
 
-  app.post<{ Body: InviteRequest }>(ADMIN_PATHS.invites, {
+  app.post(ADMIN_PATHS.invites, {
     config: { apiToken: 'installation' },
-    schema: { body: s.object({ email: { type: 'string', format: 'email', maxLength: 320 }, name: { type: 'string', minLength: 1, maxLength: 100 }, role, siteIds }, ['email', 'name', 'role', 'siteIds']) },
-  }, async (request): Promise<LinkResponse> => {
+    schema: {
+      summary: 'Invite someone: a one-time link to hand over, valid 7 days',
+      body: inviteRequestSchema, response: { 200: { ...linkResponseSchema, description: 'The invitation link' } },
+    },
+  }, async (request) => {
     if (await store.getUserByEmail(request.body.email)) throw new ParleyError('EMAIL_TAKEN', 'Someone with this email already has an account.');
     await assertSitesExist(request.body.siteIds);
     return link({ kind: 'invite', ...request.body, userId: null, expiresAt: clock.now() + LINK_TTL_MS });
   });
 
-  app.patch<{ Params: { userId: string }; Body: UpdateUserRequest }>(ADMIN_PATHS.user, {
+  app.patch(ADMIN_PATHS.user, {
     config: { apiToken: 'installation' },
-    schema: { params: s.object({ userId: s.id }, ['userId']), body: s.object({ name: { type: 'string', minLength: 1, maxLength: 100 }, role, disabled: { type: 'boolean' }, siteIds }) },
+    schema: {
+      summary: 'Change someone\'s name, role or sites, or disable them (signed out at once)',
+      params: userParamsSchema, body: updateUserRequestSchema, response: { 200: { ...userResponseSchema, description: 'The user as they are now' } },
+    },
   }, async (request) => {
     const target = await store.getUser(request.params.userId);
     if (!target) throw new ParleyError('USER_NOT_FOUND', 'No user with this id.');
@@ -236,7 +234,13 @@ export async function adminRoutes(app: FastifyInstance, services: Services): Pro
   });
 
   // A reset link is a password: never made through an API token (issue 15).
-  app.post<{ Params: { userId: string } }>(ADMIN_PATHS.passwordReset, { config: { apiToken: false }, schema: { params: s.object({ userId: s.id }, ['userId']) } }, async (request): Promise<LinkResponse> => {
+  app.post(ADMIN_PATHS.passwordReset, {
+    config: { apiToken: false },
+    schema: {
+      summary: 'A one-time password-reset link for someone, valid 7 days',
+      params: userParamsSchema, response: { 200: { ...linkResponseSchema, description: 'The reset link' } },
+    },
+  }, async (request) => {
     const user = await store.getUser(request.params.userId);
     if (!user) throw new ParleyError('USER_NOT_FOUND', 'No user with this id.');
     return link(resetFor(user, clock.now() + LINK_TTL_MS));

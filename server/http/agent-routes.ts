@@ -2,11 +2,18 @@
  * The agent API behind the dashboard: a cookie session (httpOnly, SameSite=Strict) and, for every
  * state change, the session's CSRF token in the x-parley-csrf header. Same-origin only: no CORS.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { meResponseSchema } from '../../protocol/account-api.ts';
 import {
-  AGENT_PATHS, SESSION_COOKIE, type AgentRef, type Colleague, type AgentStatus, type Conversation, type ConversationDetail,
-  type ConversationView, type User,
-} from '../../protocol/protocol.ts';
+  agentSendMessageRequestSchema, agentSentMessageSchema, agentStreamQuerySchema, colleagueListResponseSchema, conversationDetailSchema,
+  conversationListQuerySchema, conversationListResponseSchema, conversationParamsSchema, eventStreamResponse, loginRequestSchema, noContentSchema,
+  presenceRequestSchema, presenceResponseSchema, transferRequestSchema, type Colleague,
+} from '../../protocol/agent-api.ts';
+import {
+  conversationAnswerSchema, eventBatchSchema, eventsQuerySchema, historyQuerySchema, messagePageSchema,
+} from '../../protocol/conversation-api.ts';
+import { AGENT_PATHS, SESSION_COOKIE, type AgentRef, type Conversation, type User } from '../../protocol/protocol.ts';
+import { readRequestSchema, typingRequestSchema } from '../../protocol/visitor-api.ts';
 import { verifyPassword } from '../auth/secrets.ts';
 import { describeSession, requireAgent, startSession } from './agent-session.ts';
 import { topics } from '../bus/bus.ts';
@@ -16,21 +23,30 @@ import { serveLongPoll } from '../realtime/long-poll.ts';
 import type { Services } from '../services.ts';
 import { noteReplyEmail } from '../email/reply-emails.ts';
 import { ParleyError } from './errors.ts';
-import * as s from './schemas.ts';
+import type { JsonSchemaProvider } from './json-schema-provider.ts';
+import { textOf } from '../chat.ts';
 
 // Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
 const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 export const agentRef = (user: User): AgentRef => ({ id: user.id, name: user.name, avatarUrl: user.avatarUrl });
 
-export async function agentRoutes(app: FastifyInstance, services: Services): Promise<void> {
+const conversationAnswer = (description: string) => ({ 200: { ...conversationAnswerSchema, description } });
+
+export async function agentRoutes(scope: FastifyInstance, services: Services): Promise<void> {
   const { store, clock, hub, presence, chat, revoke } = services;
+  // Shapes come from protocol/agent-api.ts (and the conversation's, account's), typed through the schema provider.
+  const app = scope.withTypeProvider<JsonSchemaProvider>();
 
   app.decorateRequest('agent', null);
 
-  app.post<{ Body: { email: string; password: string } }>(AGENT_PATHS.login, {
+  app.post(AGENT_PATHS.login, {
     config: { rateLimit: { max: 10, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => request.ip } },
-    schema: { body: s.object({ email: { type: 'string', minLength: 1, maxLength: 320 }, password: { type: 'string', minLength: 1, maxLength: 1024 } }, ['email', 'password']) },
+    schema: {
+      summary: 'Sign in with email and password: sets the session cookie, answers the session',
+      body: loginRequestSchema,
+      response: { 200: { ...meResponseSchema, description: 'The session: who you are, the CSRF token, your sites, your status, the event head' } },
+    },
   }, async (request, reply) => {
     const found = await store.getUserByEmail(request.body.email.trim());
     const ok = await verifyPassword(request.body.password, found?.passwordHash ?? DUMMY_HASH);
@@ -40,31 +56,40 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
     return startSession(services, reply, found.user);
   });
 
-  app.register(async (authed) => {
+  await app.register(async (plugin) => {
+    const authed = plugin.withTypeProvider<JsonSchemaProvider>();
     authed.addHook('onRequest', requireAgent(services));
 
     const agentOf = (request: FastifyRequest) => request.agent!.user;
-    const conversationFor = async (request: FastifyRequest<{ Params: { conversationId: string } }>): Promise<Conversation> => {
-      const conversation = await store.getConversation(request.params.conversationId);
+    const conversationFor = async (request: FastifyRequest, conversationId: string): Promise<Conversation> => {
+      const conversation = await store.getConversation(conversationId);
       if (!conversation || !agentOf(request).siteIds.includes(conversation.siteId)) {
         throw new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation on your sites.');
       }
       return conversation;
     };
 
-    authed.post(AGENT_PATHS.logout, { config: { apiToken: false } }, async (request, reply) => {
+    authed.post(AGENT_PATHS.logout, {
+      config: { apiToken: false },
+      schema: { summary: 'Sign out: this session and its streams end', response: { 204: noContentSchema } },
+    }, async (request, reply) => {
       await store.deleteSession(request.agent!.tokenHash);
       // This session's open streams end with it; the agent's other sessions carry on.
       revoke(streamKey.agent(request.agent!.user.id), { reason: 'revoked', tag: request.agent!.tokenHash });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
-    authed.get(AGENT_PATHS.me, async (request) => describeSession(services, agentOf(request), request.agent!.csrfToken));
+    authed.get(AGENT_PATHS.me, {
+      schema: { summary: 'The session, as signing in answered it', response: { 200: { ...meResponseSchema, description: 'Who you are, the CSRF token, your sites, your status, the event head' } } },
+    }, async (request) => describeSession(services, agentOf(request), request.agent!.csrfToken));
 
-    authed.post<{ Body: { status: AgentStatus } }>(AGENT_PATHS.presence, {
+    authed.post(AGENT_PATHS.presence, {
       config: { apiToken: false },
-      schema: { body: s.object({ status: { enum: ['online', 'away'] } }, ['status']) },
+      schema: {
+        summary: 'Set your status: online (conversations may come to you) or away',
+        body: presenceRequestSchema, response: { 200: { ...presenceResponseSchema, description: 'The status set' } },
+      },
     }, async (request) => {
       const user = agentOf(request);
       await store.setUserStatus(user.id, request.body.status);
@@ -72,7 +97,12 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       return { status: request.body.status };
     });
 
-    authed.get(AGENT_PATHS.agents, async (request) => {
+    authed.get(AGENT_PATHS.agents, {
+      schema: {
+        summary: 'Your colleagues on your sites, with their status and whether a dashboard of theirs is connected',
+        response: { 200: { ...colleagueListResponseSchema, description: 'Every enabled agent who shares a site with you (you too)' } },
+      },
+    }, async (request) => {
       const users = await store.listUsers();
       const mine = agentOf(request).siteIds;
       const colleagues = users.filter((user) => !user.disabled && user.siteIds.some((id) => mine.includes(id)));
@@ -84,14 +114,11 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       return { agents };
     });
 
-    authed.get<{ Querystring: { view: ConversationView; q?: string; label?: string; limit: number } }>(AGENT_PATHS.conversations, {
+    authed.get(AGENT_PATHS.conversations, {
       schema: {
-        querystring: s.object({
-          view: { enum: ['waiting', 'mine', 'open', 'resolved', 'all'], default: 'open' },
-          q: { type: 'string', maxLength: 200 },
-          label: s.id,
-          limit: { type: 'integer', minimum: 1, maximum: 200, default: 100 },
-        }),
+        summary: 'The queue: your sites\' conversations in a view, optionally with a label or matching a search, newest activity first',
+        querystring: conversationListQuerySchema,
+        response: { 200: { ...conversationListResponseSchema, description: 'The conversations, their labels, and the event head to stream from' } },
       },
     }, async (request) => {
       const user = agentOf(request);
@@ -103,29 +130,41 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       return { conversations, cursor, labels: await store.conversationLabels(conversations.map((c) => c.id)) };
     });
 
-    authed.get<{ Params: { conversationId: string } }>(AGENT_PATHS.conversation, { schema: { params: s.agentConversationParams } }, async (request): Promise<ConversationDetail> => {
-      const conversation = await conversationFor(request);
+    authed.get(AGENT_PATHS.conversation, {
+      schema: {
+        summary: 'A conversation with its visitor\'s record, whether they are online, and its labels',
+        params: conversationParamsSchema, response: { 200: { ...conversationDetailSchema, description: 'The conversation and its visitor' } },
+      },
+    }, async (request) => {
+      const conversation = await conversationFor(request, request.params.conversationId);
       const visitor = (await store.getVisitor(conversation.visitorId))!;
       const labelIds = (await store.conversationLabels([conversation.id]))[conversation.id] ?? [];
       return { conversation, visitor, visitorOnline: presence.visitorOnline(visitor.id), labelIds };
     });
 
-    authed.get<{ Params: { conversationId: string }; Querystring: { after?: number; before?: number; limit: number } }>(AGENT_PATHS.messages, {
-      schema: { params: s.agentConversationParams, querystring: s.historyQuery },
+    authed.get(AGENT_PATHS.messages, {
+      schema: {
+        summary: 'A page of the conversation\'s messages, internal notes included',
+        params: conversationParamsSchema, querystring: historyQuerySchema, response: { 200: { ...messagePageSchema, description: 'The messages, oldest first' } },
+      },
     }, async (request) => {
-      const conversation = await conversationFor(request);
+      const conversation = await conversationFor(request, request.params.conversationId);
       const { after, before, limit } = request.query;
       return store.listMessages(conversation.id, { afterSeq: after, beforeSeq: before, limit, includeInternal: true });
     });
 
-    authed.post<{ Params: { conversationId: string }; Body: { clientId: string; body?: string; internal?: boolean; attachmentIds?: string[]; suppressEmail?: boolean } }>(AGENT_PATHS.messages, {
-      schema: { params: s.agentConversationParams, body: s.sendMessage({ internal: { type: 'boolean' }, suppressEmail: { type: 'boolean' } }) },
+    authed.post(AGENT_PATHS.messages, {
+      schema: {
+        summary: 'Reply or write an internal note: text, or files with an optional caption; a retry with the same clientId gets the stored message. Answering a waiting conversation takes it',
+        params: conversationParamsSchema, body: agentSendMessageRequestSchema,
+        response: { 200: { ...agentSentMessageSchema, description: 'The message, and whether it will be emailed to the visitor' } },
+      },
     }, async (request) => {
-      const conversation = await conversationFor(request);
+      const conversation = await conversationFor(request, request.params.conversationId);
       const user = agentOf(request);
       const input = {
         conversationId: conversation.id, clientId: request.body.clientId, author: 'agent' as const, agentId: user.id,
-        body: s.textOf(request.body.body), internal: request.body.internal ?? false, attachmentIds: request.body.attachmentIds,
+        body: textOf(request.body.body), internal: request.body.internal ?? false, attachmentIds: request.body.attachmentIds,
       };
       // A retry is answered from a read, without a write; the store checks again in its transaction.
       const prior = await chat.priorSend(input);
@@ -139,35 +178,49 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       return { message, email: await noteReplyEmail(services, conversation.siteId, message, request.body.suppressEmail ?? false) };
     });
 
-    authed.post<{ Params: { conversationId: string }; Body: { typing: boolean } }>(AGENT_PATHS.typing, {
-      schema: { params: s.agentConversationParams, body: s.object({ typing: { type: 'boolean' } }, ['typing']) },
+    authed.post(AGENT_PATHS.typing, {
+      schema: {
+        summary: 'Say you are typing (or stopped): the visitor sees it until you stop or it expires',
+        params: conversationParamsSchema, body: typingRequestSchema, response: { 204: noContentSchema },
+      },
     }, async (request, reply) => {
-      chat.typing(await conversationFor(request), 'agent', request.body.typing, agentOf(request).name);
-      return reply.status(204).send();
+      chat.typing(await conversationFor(request, request.params.conversationId), 'agent', request.body.typing, agentOf(request).name);
+      return reply.status(204).send(null);
     });
 
-    authed.post<{ Params: { conversationId: string }; Body: { seq: number } }>(AGENT_PATHS.read, {
-      schema: { params: s.agentConversationParams, body: s.object({ seq: s.seq }, ['seq']) },
+    authed.post(AGENT_PATHS.read, {
+      schema: {
+        summary: 'Mark the conversation read up to a message, for every agent',
+        params: conversationParamsSchema, body: readRequestSchema, response: conversationAnswer('The conversation, with agentReadSeq'),
+      },
     }, async (request) => {
-      const conversation = await conversationFor(request);
+      const conversation = await conversationFor(request, request.params.conversationId);
       return { conversation: (await store.markRead(conversation.id, 'agent', request.body.seq)).value };
     });
 
-    authed.post<{ Params: { conversationId: string } }>(AGENT_PATHS.claim, { schema: { params: s.agentConversationParams } }, async (request) => {
-      const conversation = await conversationFor(request);
+    authed.post(AGENT_PATHS.claim, {
+      schema: {
+        summary: 'Take a waiting conversation; 409 PARLEY_ERR_ALREADY_CLAIMED names who was first',
+        params: conversationParamsSchema, response: conversationAnswer('The conversation, assigned to you'),
+      },
+    }, async (request) => {
+      const conversation = await conversationFor(request, request.params.conversationId);
       const result = await store.claim(conversation.id, agentRef(agentOf(request)));
       if (result.outcome === 'taken') {
         const by = result.value.assignee!;
         throw new ParleyError('ALREADY_CLAIMED', `${by.name} has already taken this conversation.`, { assignee: by });
       }
       if (result.outcome === 'not-claimable') throw new ParleyError('NOT_CLAIMABLE', 'This conversation is resolved; reopen it first.');
-      return { conversation: (result).value };
+      return { conversation: result.value };
     });
 
-    authed.post<{ Params: { conversationId: string }; Body: { agentId: string } }>(AGENT_PATHS.transfer, {
-      schema: { params: s.agentConversationParams, body: s.object({ agentId: s.id }, ['agentId']) },
+    authed.post(AGENT_PATHS.transfer, {
+      schema: {
+        summary: 'Pass the conversation to another agent of its site',
+        params: conversationParamsSchema, body: transferRequestSchema, response: conversationAnswer('The conversation, assigned to them'),
+      },
     }, async (request) => {
-      const conversation = await conversationFor(request);
+      const conversation = await conversationFor(request, request.params.conversationId);
       const target = await store.getUser(request.body.agentId);
       if (!target || target.disabled || !target.siteIds.includes(conversation.siteId)) {
         throw new ParleyError('USER_NOT_FOUND', 'No active agent with this id works on this site.');
@@ -175,14 +228,24 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       return { conversation: (await store.transfer(conversation.id, agentRef(agentOf(request)), agentRef(target))).value };
     });
 
-    for (const [path, change] of [[AGENT_PATHS.resolve, 'resolve'], [AGENT_PATHS.reopen, 'reopen']] as const) {
-      authed.post<{ Params: { conversationId: string } }>(path, { schema: { params: s.agentConversationParams } }, async (request) => {
-        const conversation = await conversationFor(request);
+    for (const [path, change, summary] of [
+      [AGENT_PATHS.resolve, 'resolve', 'Resolve the conversation'],
+      [AGENT_PATHS.reopen, 'reopen', 'Reopen a resolved conversation'],
+    ] as const) {
+      authed.post(path, {
+        schema: { summary, params: conversationParamsSchema, response: conversationAnswer('The conversation, changed') },
+      }, async (request) => {
+        const conversation = await conversationFor(request, request.params.conversationId);
         return { conversation: (await store[change](conversation.id, agentRef(agentOf(request)))).value };
       });
     }
 
-    authed.get<{ Querystring: { cursor?: string; wait: number } }>(AGENT_PATHS.events, { schema: { querystring: s.eventsQuery } }, async (request, reply) => {
+    authed.get(AGENT_PATHS.events, {
+      schema: {
+        summary: 'Long-poll: the events of your sites after a cursor, held open until one arrives or `wait` seconds pass',
+        querystring: eventsQuerySchema, response: { 200: { ...eventBatchSchema, description: 'The events, and the cursor to pass next' } },
+      },
+    }, async (request, reply) => {
       const user = agentOf(request);
       const status = await store.getUserStatus(user.id);
       // An agent behind a buffering proxy polls: they are online all the same. A server polling
@@ -197,9 +260,12 @@ export async function agentRoutes(app: FastifyInstance, services: Services): Pro
       }, present);
     });
 
-    authed.get<{ Querystring: { lastEventId?: string } }>(AGENT_PATHS.stream, {
-      schema: { querystring: s.object({ lastEventId: { type: 'string', maxLength: 32 } }) },
-    }, async (request, reply: FastifyReply) => {
+    authed.get(AGENT_PATHS.stream, {
+      schema: {
+        summary: 'The events of your sites as a stream (SSE), from Last-Event-ID when given',
+        querystring: agentStreamQuerySchema, response: { 200: eventStreamResponse },
+      },
+    }, async (request, reply) => {
       const user = agentOf(request);
       const key = streamKey.agent(user.id);
       hub.admit(key);

@@ -4,37 +4,24 @@
  * sites' teams and pass a conversation to a team. Same session and CSRF rules as the agent API;
  * anything outside the user's sites answers "not found". Who gets a conversation is decided by the
  * store (autoAssign, transferToTeam), never here; after a change that may let waiting
- * conversations go to someone, the assigner drains the site.
+ * conversations go to someone, the assigner drains the site. Shapes come from
+ * protocol/inbox-api.ts, typed through the schema provider.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { siteParamsSchema } from '../../protocol/admin-api.ts';
+import { conversationParamsSchema, noContentSchema } from '../../protocol/agent-api.ts';
+import { conversationAnswerSchema } from '../../protocol/conversation-api.ts';
 import {
-  ASSIGNMENT_PATHS, LIMITS, type AssignmentSettings, type Conversation, type Team, type TeamRequest, type UpdateAssignmentRequest,
-} from '../../protocol/protocol.ts';
+  assignmentAnswerSchema, siteTeamParamsSchema, teamAnswerSchema, teamListResponseSchema, teamPatchSchema, teamRequestSchema,
+  teamTransferRequestSchema, updateAssignmentRequestSchema,
+} from '../../protocol/inbox-api.ts';
+import { ASSIGNMENT_PATHS } from '../../protocol/protocol.ts';
 import type { Services } from '../services.ts';
 import { RefusedError } from '../store/store.ts';
 import { agentRef } from './agent-routes.ts';
 import { requireAgent } from './agent-session.ts';
 import { ParleyError } from './errors.ts';
-import * as s from './schemas.ts';
-
-const teamName = { type: 'string', minLength: 1, maxLength: LIMITS.teamNameMax, pattern: '\\S' } as const;
-const memberIds = { type: 'array', maxItems: 500, items: s.id } as const;
-const siteParams = s.object({ siteId: s.id }, ['siteId']);
-const teamParams = s.object({ siteId: s.id, teamId: s.id }, ['siteId', 'teamId']);
-const settingsPatch = {
-  ...s.object({
-    rule: { enum: ['manual', 'round-robin', 'least-load'] },
-    // At least 30 s: a shorter threshold would alert on conversations nobody could have seen yet.
-    unansweredAfterSeconds: { type: ['integer', 'null'], minimum: 30, maximum: 24 * 3600 },
-    capacities: {
-      type: 'object',
-      maxProperties: 500,
-      propertyNames: { maxLength: 64 },
-      additionalProperties: { type: ['integer', 'null'], minimum: 0, maximum: LIMITS.capacityMax },
-    },
-  }),
-  minProperties: 1,
-};
+import type { JsonSchemaProvider } from './json-schema-provider.ts';
 
 /** The store's refusals in the catalogue's words. */
 function refused(error: unknown): never {
@@ -43,16 +30,21 @@ function refused(error: unknown): never {
   throw error;
 }
 
-export async function assignmentRoutes(app: FastifyInstance, services: Services): Promise<void> {
+const teams = (description: string) => ({ 200: { ...teamListResponseSchema, description } });
+const team = (description: string) => ({ 200: { ...teamAnswerSchema, description } });
+const assignment = (description: string) => ({ 200: { ...assignmentAnswerSchema, description } });
+
+export async function assignmentRoutes(scope: FastifyInstance, services: Services): Promise<void> {
   const { store, presence, assigner } = services;
+  const app = scope.withTypeProvider<JsonSchemaProvider>();
   app.addHook('onRequest', requireAgent(services));
 
   const userOf = (request: FastifyRequest) => request.agent!.user;
   const ownerOnly = async (request: FastifyRequest) => {
     if (userOf(request).role !== 'owner') throw new ParleyError('FORBIDDEN', 'Only owners can change how conversations are assigned.');
   };
-  const siteOf = async (request: FastifyRequest<{ Params: { siteId: string } }>) => {
-    const site = await store.getSite(request.params.siteId);
+  const siteOf = async (siteId: string) => {
+    const site = await store.getSite(siteId);
     if (!site) throw new ParleyError('SITE_NOT_FOUND', 'No site with this id.');
     return site;
   };
@@ -66,11 +58,17 @@ export async function assignmentRoutes(app: FastifyInstance, services: Services)
 
   // Agents ------------------------------------------------------------------------------------
 
-  app.get(ASSIGNMENT_PATHS.teams, async (request): Promise<{ teams: Team[] }> => ({ teams: await store.listTeams(userOf(request).siteIds) }));
+  app.get(ASSIGNMENT_PATHS.teams, {
+    schema: { summary: 'The teams of every site you work on', response: teams('The teams, with their members') },
+  }, async (request) => ({ teams: await store.listTeams(userOf(request).siteIds) }));
 
-  app.post<{ Params: { conversationId: string }; Body: { teamId: string } }>(ASSIGNMENT_PATHS.transferToTeam, {
-    schema: { params: s.agentConversationParams, body: s.object({ teamId: s.id }, ['teamId']) },
-  }, async (request): Promise<{ conversation: Conversation }> => {
+  app.post(ASSIGNMENT_PATHS.transferToTeam, {
+    schema: {
+      summary: 'Pass the conversation to a team: it waits for the team\'s members, and the site\'s rule may give it to one of them',
+      params: conversationParamsSchema, body: teamTransferRequestSchema,
+      response: { 200: { ...conversationAnswerSchema, description: 'The conversation, waiting for the team (or assigned by the rule)' } },
+    },
+  }, async (request) => {
     const user = userOf(request);
     const ref = await store.getConversationRef(request.params.conversationId);
     if (!ref || !user.siteIds.includes(ref.siteId)) throw new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation on your sites.');
@@ -81,14 +79,19 @@ export async function assignmentRoutes(app: FastifyInstance, services: Services)
 
   // Owners ------------------------------------------------------------------------------------
 
-  app.get<{ Params: { siteId: string } }>(ASSIGNMENT_PATHS.settings, { preHandler: ownerOnly, schema: { params: siteParams } },
-    async (request): Promise<{ assignment: AssignmentSettings }> => ({ assignment: await store.getAssignmentSettings((await siteOf(request)).id) }));
-
-  app.patch<{ Params: { siteId: string }; Body: UpdateAssignmentRequest }>(ASSIGNMENT_PATHS.settings, {
+  app.get(ASSIGNMENT_PATHS.settings, {
     preHandler: ownerOnly,
-    schema: { params: siteParams, body: settingsPatch },
-  }, async (request): Promise<{ assignment: AssignmentSettings }> => {
-    const site = await siteOf(request);
+    schema: { summary: 'A site\'s assignment rule, unanswered-alert threshold and capacities', params: siteParamsSchema, response: assignment('The site\'s settings') },
+  }, async (request) => ({ assignment: await store.getAssignmentSettings((await siteOf(request.params.siteId)).id) }));
+
+  app.patch(ASSIGNMENT_PATHS.settings, {
+    preHandler: ownerOnly,
+    schema: {
+      summary: 'Change a site\'s rule, threshold or capacities (a capacity of null takes that limit away)',
+      params: siteParamsSchema, body: updateAssignmentRequestSchema, response: assignment('The site\'s settings after the change'),
+    },
+  }, async (request) => {
+    const site = await siteOf(request.params.siteId);
     const capacities = request.body.capacities ?? {};
     // Taking a limit away needs no check: that agent may have left the site since.
     await assertAgentsOf(site.id, Object.keys(capacities).filter((id) => capacities[id] !== null));
@@ -98,35 +101,37 @@ export async function assignmentRoutes(app: FastifyInstance, services: Services)
     return { assignment };
   });
 
-  app.get<{ Params: { siteId: string } }>(ASSIGNMENT_PATHS.siteTeams, { preHandler: ownerOnly, schema: { params: siteParams } },
-    async (request): Promise<{ teams: Team[] }> => ({ teams: await store.listTeams([(await siteOf(request)).id]) }));
-
-  app.post<{ Params: { siteId: string }; Body: TeamRequest }>(ASSIGNMENT_PATHS.siteTeams, {
+  app.get(ASSIGNMENT_PATHS.siteTeams, {
     preHandler: ownerOnly,
-    schema: { params: siteParams, body: s.object({ name: teamName, memberIds }, ['name', 'memberIds']) },
-  }, async (request): Promise<{ team: Team }> => {
-    const site = await siteOf(request);
+    schema: { summary: 'A site\'s teams', params: siteParamsSchema, response: teams('The site\'s teams') },
+  }, async (request) => ({ teams: await store.listTeams([(await siteOf(request.params.siteId)).id]) }));
+
+  app.post(ASSIGNMENT_PATHS.siteTeams, {
+    preHandler: ownerOnly,
+    schema: { summary: 'Create a team of the site\'s agents', params: siteParamsSchema, body: teamRequestSchema, response: team('The team') },
+  }, async (request) => {
+    const site = await siteOf(request.params.siteId);
     await assertAgentsOf(site.id, request.body.memberIds);
     return { team: (await store.createTeam({ siteId: site.id, ...request.body }).catch(refused)).value };
   });
 
-  app.patch<{ Params: { siteId: string; teamId: string }; Body: Partial<TeamRequest> }>(ASSIGNMENT_PATHS.siteTeam, {
+  app.patch(ASSIGNMENT_PATHS.siteTeam, {
     preHandler: ownerOnly,
-    schema: { params: teamParams, body: { ...s.object({ name: teamName, memberIds }), minProperties: 1 } },
-  }, async (request): Promise<{ team: Team }> => {
-    const site = await siteOf(request);
+    schema: { summary: 'Rename a team or change its members', params: siteTeamParamsSchema, body: teamPatchSchema, response: team('The team after the change') },
+  }, async (request) => {
+    const site = await siteOf(request.params.siteId);
     if (request.body.memberIds) await assertAgentsOf(site.id, request.body.memberIds);
     const updated = await store.updateTeam(site.id, request.params.teamId, request.body).catch(refused);
     if (!updated) throw noTeam();
     return { team: updated.value };
   });
 
-  app.delete<{ Params: { siteId: string; teamId: string } }>(ASSIGNMENT_PATHS.siteTeam, {
+  app.delete(ASSIGNMENT_PATHS.siteTeam, {
     preHandler: ownerOnly,
-    schema: { params: teamParams },
+    schema: { summary: 'Delete a team: its conversations stay, without a team', params: siteTeamParamsSchema, response: { 204: noContentSchema } },
   }, async (request, reply) => {
-    const site = await siteOf(request);
+    const site = await siteOf(request.params.siteId);
     if (!(await store.deleteTeam(site.id, request.params.teamId)).value) throw noTeam();
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 }

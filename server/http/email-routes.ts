@@ -2,13 +2,17 @@
  * Outbound email's API and pages (issue 12), besides the visitor side (visitor-email-routes.ts):
  * what agents see of each reply's email, an agent's own alerts, a site's email settings (owners),
  * and the unsubscribe page an email links to — GET asks, POST unsubscribes (RFC 8058 one-click:
- * mail clients POST `List-Unsubscribe=One-Click` to the very URL of the header).
+ * mail clients POST `List-Unsubscribe=One-Click` to the very URL of the header). The API's shapes
+ * come from protocol/email-api.ts, typed through the schema provider.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { siteParamsSchema } from '../../protocol/admin-api.ts';
+import { conversationParamsSchema } from '../../protocol/agent-api.ts';
 import {
-  AGENT_EMAIL_PATHS, EMAIL_DEFAULTS, EMAIL_PAGES, type EmailAlertsResponse, type MessageEmailsResponse, type SiteEmailSettings,
-  type UpdateSiteEmailRequest,
-} from '../../protocol/protocol.ts';
+  emailAlertsRequestSchema, emailAlertsResponseSchema, messageEmailsResponseSchema, siteEmailSettingsSchema, updateSiteEmailRequestSchema,
+  type SiteEmailSettings,
+} from '../../protocol/email-api.ts';
+import { AGENT_EMAIL_PATHS, EMAIL_PAGES } from '../../protocol/protocol.ts';
 import { emailConfigured, senderAddress } from '../email/email-config.ts';
 import { readUnsubscribeToken } from '../email/email-links.ts';
 import { emailWords } from '../email/email-words.ts';
@@ -17,19 +21,33 @@ import type { Services } from '../services.ts';
 import type { EmailSettings } from '../store/store.ts';
 import { requireAgent } from './agent-session.ts';
 import { ParleyError } from './errors.ts';
-import * as s from './schemas.ts';
+import type { JsonSchemaProvider } from './json-schema-provider.ts';
 
 const MINUTE = 60_000;
-const minutes = { type: 'integer', minimum: 1, maximum: EMAIL_DEFAULTS.delayMaxMinutes } as const;
 
-export async function emailRoutes(app: FastifyInstance, services: Services): Promise<void> {
+/** The unsubscribe pages: the link's token, checked by its signature rather than by the schema. */
+const unsubscribeQuery = {
+  type: 'object', additionalProperties: false, properties: { token: { type: 'string', maxLength: 2048, default: '' } },
+} as const;
+/** HTML, not the API (and outside /v1, so not in its description): the handler's string goes out as it is. */
+const page = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } }) as const;
+const pageResponses = { 200: page('A page asking to confirm, or saying it is done'), 400: page('A page saying the link is not valid') } as const;
+
+export async function emailRoutes(scope: FastifyInstance, services: Services): Promise<void> {
   const { store, config } = services;
   const configured = emailConfigured(config);
 
-  await app.register(async (agents) => {
+  await scope.register(async (plain) => {
+    const agents = plain.withTypeProvider<JsonSchemaProvider>();
     agents.addHook('onRequest', requireAgent(services));
 
-    agents.get<{ Params: { conversationId: string } }>(AGENT_EMAIL_PATHS.messageEmails, { schema: { params: s.agentConversationParams } }, async (request): Promise<MessageEmailsResponse> => {
+    agents.get(AGENT_EMAIL_PATHS.messageEmails, {
+      schema: {
+        summary: 'What became of the email of each agent reply of a conversation',
+        params: conversationParamsSchema,
+        response: { 200: { ...messageEmailsResponseSchema, description: 'Whether its replies can be emailed now, and each reply\'s email' } },
+      },
+    }, async (request) => {
       const conversation = await store.getConversationRef(request.params.conversationId);
       if (!conversation || !request.agent!.user.siteIds.includes(conversation.siteId)) {
         throw new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation on your sites.');
@@ -42,17 +60,18 @@ export async function emailRoutes(app: FastifyInstance, services: Services): Pro
       };
     });
 
-    agents.get(AGENT_EMAIL_PATHS.alerts, async (request): Promise<EmailAlertsResponse> =>
-      ({ enabled: await store.emailAlertsEnabled(request.agent!.user.id), configured }));
+    const alerts = { 200: { ...emailAlertsResponseSchema, description: 'Whether you are emailed about conversations nobody answers' } } as const;
+    agents.get(AGENT_EMAIL_PATHS.alerts, { schema: { summary: 'Whether you are emailed about conversations nobody answers', response: alerts } },
+      async (request) => ({ enabled: await store.emailAlertsEnabled(request.agent!.user.id), configured }));
 
-    agents.patch<{ Body: { enabled: boolean } }>(AGENT_EMAIL_PATHS.alerts, {
-      schema: { body: s.object({ enabled: { type: 'boolean' } }, ['enabled']) },
-    }, async (request): Promise<EmailAlertsResponse> => {
+    agents.patch(AGENT_EMAIL_PATHS.alerts, {
+      schema: { summary: 'Turn your alerts on or off', body: emailAlertsRequestSchema, response: alerts },
+    }, async (request) => {
       await store.setEmailAlerts(request.agent!.user.id, request.body.enabled);
       return { enabled: request.body.enabled, configured };
     });
 
-    const siteFor = async (request: FastifyRequest<{ Params: { siteId: string } }>) => {
+    const siteFor = async (request: Pick<FastifyRequest, 'agent'> & { params: { siteId: string } }) => {
       if (request.agent!.user.role !== 'owner') throw new ParleyError('FORBIDDEN', 'Only owners can change settings.');
       const site = await store.getSite(request.params.siteId);
       if (!site) throw new ParleyError('SITE_NOT_FOUND', 'No site with this id.');
@@ -65,13 +84,14 @@ export async function emailRoutes(app: FastifyInstance, services: Services): Pro
       replyDelayMinutes: Math.round(settings.replyDelayMs / MINUTE),
       alertDelayMinutes: Math.round(settings.alertDelayMs / MINUTE),
     });
-    const siteParams = s.object({ siteId: s.id }, ['siteId']);
+    const settings = { 200: { ...siteEmailSettingsSchema, description: 'The site\'s email settings, and what the server can send' } } as const;
 
-    agents.get<{ Params: { siteId: string } }>(AGENT_EMAIL_PATHS.siteEmail, { schema: { params: siteParams } }, async (request) =>
-      describe(await store.emailSettings((await siteFor(request)).id)));
+    agents.get(AGENT_EMAIL_PATHS.siteEmail, {
+      schema: { summary: 'A site\'s email settings (owners)', params: siteParamsSchema, response: settings },
+    }, async (request) => describe(await store.emailSettings((await siteFor(request)).id)));
 
-    agents.patch<{ Params: { siteId: string }; Body: UpdateSiteEmailRequest }>(AGENT_EMAIL_PATHS.siteEmail, {
-      schema: { params: siteParams, body: s.object({ replyDelayMinutes: minutes, alertDelayMinutes: minutes }) },
+    agents.patch(AGENT_EMAIL_PATHS.siteEmail, {
+      schema: { summary: 'Change a site\'s email delays (owners)', params: siteParamsSchema, body: updateSiteEmailRequestSchema, response: settings },
     }, async (request) => {
       const site = await siteFor(request);
       const { replyDelayMinutes, alertDelayMinutes } = request.body;
@@ -82,14 +102,13 @@ export async function emailRoutes(app: FastifyInstance, services: Services): Pro
     });
   });
 
-  await app.register(async (pages) => {
+  await scope.register(async (plain) => {
+    const pages = plain.withTypeProvider<JsonSchemaProvider>();
     // One-click unsubscribes arrive as forms; their body says nothing the URL does not.
     for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data']) {
       if (!pages.hasContentTypeParser(type)) pages.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 16 * 1024 }, (_request, _body, done) => done(null, {}));
     }
-    const querystring = s.object({ token: { type: 'string', maxLength: 2048, default: '' } });
-
-    const answer = async (request: FastifyRequest<{ Querystring: { token: string } }>, reply: FastifyReply, unsubscribe: boolean) => {
+    const answer = async (request: { query: { token: string } }, reply: FastifyReply, unsubscribe: boolean) => {
       const who = readUnsubscribeToken(services.serverSecret, request.query.token, services.clock.now());
       if (!who) return emailPage(reply.status(400), 'en', emailWords('en').unsubscribeTitle, emailWords('en').linkInvalid, null);
       if (who.kind === 'agent') {
@@ -107,8 +126,8 @@ export async function emailRoutes(app: FastifyInstance, services: Services): Pro
       return emailPage(reply, who.lang, w.unsubscribeTitle, unsubscribe ? w.unsubscribed(siteName, who.address) : w.unsubscribeAsk(siteName, who.address),
         unsubscribe ? null : w.unsubscribeButton);
     };
-    pages.get<{ Querystring: { token: string } }>(EMAIL_PAGES.unsubscribe, { schema: { querystring } }, (request, reply) => answer(request, reply, false));
-    pages.post<{ Querystring: { token: string } }>(EMAIL_PAGES.unsubscribe, { schema: { querystring } }, (request, reply) => answer(request, reply, true));
+    pages.get(EMAIL_PAGES.unsubscribe, { schema: { querystring: unsubscribeQuery, response: pageResponses } }, (request, reply) => answer(request, reply, false));
+    pages.post(EMAIL_PAGES.unsubscribe, { schema: { querystring: unsubscribeQuery, response: pageResponses } }, (request, reply) => answer(request, reply, true));
   });
 }
 

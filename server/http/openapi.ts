@@ -32,6 +32,20 @@ const PUBLIC = new Set<string>([AGENT_PATHS.login, ACCOUNT_PATHS.redeem, ACCOUNT
 
 type TokenRule = false | { scope: 'read-only' | 'read-write'; sites: 'any' | 'every site' };
 
+/**
+ * Draft-07 tuples (`items: [a, b]`, the form Fastify's Ajv validates: BusinessHours' [from, to]) in
+ * the JSON Schema of OpenAPI 3.1 (2020-12), where `items` must be one schema: `prefixItems`, and
+ * `items: false` for `additionalItems: false`. A copy, as the route's own schemas validate and
+ * serialise.
+ */
+function prefixItems(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(prefixItems);
+  if (value === null || typeof value !== 'object') return value;
+  const { items, additionalItems, ...rest } = Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, prefixItems(inner)]));
+  if (!Array.isArray(items)) return { ...rest, ...(items !== undefined ? { items } : {}), ...(additionalItems !== undefined ? { additionalItems } : {}) };
+  return { ...rest, prefixItems: items, ...(additionalItems === false ? { items: false } : {}) };
+}
+
 export async function openApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -61,7 +75,7 @@ export async function openApi(app: FastifyInstance): Promise<void> {
     },
     transform: ({ schema, url, route }) => {
       const area = AREAS.find(([prefix]) => url.startsWith(prefix));
-      const described = { ...(schema ?? {}) } as Record<string, unknown>;
+      const described = prefixItems({ ...(schema ?? {}) }) as Record<string, unknown>;
       // Pages, assets, health checks: not the API.
       if (!url.startsWith(`${API}/`)) return { schema: { ...described, hide: true }, url };
       if (!described.tags) described.tags = [area?.[1] ?? 'Description'];

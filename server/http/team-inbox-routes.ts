@@ -3,27 +3,24 @@
  * conversations), each agent's saved views, a visitor's profile across visits with every
  * conversation of theirs, and merging two visitors who turn out to be one person. Same session and
  * CSRF rules as the agent API; everything is scoped to the sites the user works on, and answers
- * "not found" for anything outside them.
+ * "not found" for anything outside them. Shapes come from protocol/inbox-api.ts, typed through
+ * the schema provider.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { siteParamsSchema, visitorParamsSchema } from '../../protocol/admin-api.ts';
+import { noContentSchema } from '../../protocol/agent-api.ts';
 import {
-  INBOX_PATHS, LIMITS, type LabelRequest, type MergeVisitorsResponse, type QueueFilter, type SaveViewRequest, type Visitor,
-  type VisitorProfile,
-} from '../../protocol/protocol.ts';
+  conversationLabelIdsSchema, conversationLabelParamsSchema, labelAnswerSchema, labelListResponseSchema, labelPatchSchema, labelRequestSchema,
+  mergeVisitorsRequestSchema, mergeVisitorsResponseSchema, saveViewRequestSchema, siteLabelParamsSchema, viewAnswerSchema, viewListResponseSchema,
+  viewParamsSchema, visitorProfileSchema, type QueueFilter,
+} from '../../protocol/inbox-api.ts';
+import { INBOX_PATHS, type Visitor } from '../../protocol/protocol.ts';
 import { streamKey } from '../realtime/revoke.ts';
 import type { Services } from '../services.ts';
 import { RefusedError } from '../store/store.ts';
 import { requireAgent } from './agent-session.ts';
 import { ParleyError } from './errors.ts';
-import * as s from './schemas.ts';
-
-const labelName = { type: 'string', minLength: 1, maxLength: LIMITS.labelNameMax, pattern: '\\S' } as const;
-const color = { type: 'string', pattern: '^#[0-9a-fA-F]{6}$' } as const;
-const filter = s.object({
-  view: { enum: ['waiting', 'mine', 'open', 'resolved', 'all'] },
-  labelId: { anyOf: [s.id, { type: 'null' }] },
-  q: { type: 'string', maxLength: 200 },
-}, ['view', 'labelId', 'q']);
+import type { JsonSchemaProvider } from './json-schema-provider.ts';
 
 /** The store's refusals in the catalogue's words: which code a taken name is depends on what was named. */
 function refused(error: unknown, named: 'LABEL_NAME_TAKEN' | 'VIEW_NAME_TAKEN' | null): never {
@@ -33,8 +30,11 @@ function refused(error: unknown, named: 'LABEL_NAME_TAKEN' | 'VIEW_NAME_TAKEN' |
   throw new ParleyError('MERGE_REFUSED', error.message);
 }
 
-export async function teamInboxRoutes(app: FastifyInstance, services: Services): Promise<void> {
+const label = (description: string) => ({ 200: { ...labelAnswerSchema, description } });
+
+export async function teamInboxRoutes(scope: FastifyInstance, services: Services): Promise<void> {
   const { store, presence, revoke } = services;
+  const app = scope.withTypeProvider<JsonSchemaProvider>();
   app.addHook('onRequest', requireAgent(services));
 
   const userOf = (request: FastifyRequest) => request.agent!.user;
@@ -46,8 +46,8 @@ export async function teamInboxRoutes(app: FastifyInstance, services: Services):
     if (!visitor || !userOf(request).siteIds.includes(visitor.siteId)) throw new ParleyError('VISITOR_NOT_FOUND', 'No such visitor on your sites.');
     return visitor;
   };
-  const siteOfOwner = async (request: FastifyRequest<{ Params: { siteId: string } }>) => {
-    const site = await store.getSite(request.params.siteId);
+  const siteOfOwner = async (siteId: string) => {
+    const site = await store.getSite(siteId);
     if (!site) throw new ParleyError('SITE_NOT_FOUND', 'No site with this id.');
     return site;
   };
@@ -55,23 +55,25 @@ export async function teamInboxRoutes(app: FastifyInstance, services: Services):
 
   // Labels ------------------------------------------------------------------------------------
 
-  app.get(INBOX_PATHS.labels, async (request) => ({ labels: await store.listLabels(userOf(request).siteIds) }));
+  app.get(INBOX_PATHS.labels, {
+    schema: { summary: 'The labels of every site you work on', response: { 200: { ...labelListResponseSchema, description: 'The labels' } } },
+  }, async (request) => ({ labels: await store.listLabels(userOf(request).siteIds) }));
 
-  app.post<{ Params: { siteId: string }; Body: LabelRequest }>(INBOX_PATHS.siteLabels, {
+  app.post(INBOX_PATHS.siteLabels, {
     preHandler: ownerOnly,
-    schema: { params: s.object({ siteId: s.id }, ['siteId']), body: s.object({ name: labelName, color }, ['name', 'color']) },
+    schema: { summary: 'Create a label of the site', params: siteParamsSchema, body: labelRequestSchema, response: label('The label (its colour lower-cased)') },
   }, async (request) => {
-    const site = await siteOfOwner(request);
+    const site = await siteOfOwner(request.params.siteId);
     const created = await store.createLabel({ siteId: site.id, name: request.body.name, color: request.body.color.toLowerCase() })
       .catch((error: unknown) => refused(error, 'LABEL_NAME_TAKEN'));
     return { label: created.value };
   });
 
-  app.patch<{ Params: { siteId: string; labelId: string }; Body: Partial<LabelRequest> }>(INBOX_PATHS.siteLabel, {
+  app.patch(INBOX_PATHS.siteLabel, {
     preHandler: ownerOnly,
-    schema: { params: s.object({ siteId: s.id, labelId: s.id }, ['siteId', 'labelId']), body: { ...s.object({ name: labelName, color }), minProperties: 1 } },
+    schema: { summary: 'Rename or recolour a label', params: siteLabelParamsSchema, body: labelPatchSchema, response: label('The label after the change') },
   }, async (request) => {
-    const site = await siteOfOwner(request);
+    const site = await siteOfOwner(request.params.siteId);
     const { name, color: colour } = request.body;
     const updated = await store.updateLabel(site.id, request.params.labelId, { name, color: colour?.toLowerCase() })
       .catch((error: unknown) => refused(error, 'LABEL_NAME_TAKEN'));
@@ -79,20 +81,23 @@ export async function teamInboxRoutes(app: FastifyInstance, services: Services):
     return { label: updated.value };
   });
 
-  app.delete<{ Params: { siteId: string; labelId: string } }>(INBOX_PATHS.siteLabel, {
+  app.delete(INBOX_PATHS.siteLabel, {
     preHandler: ownerOnly,
-    schema: { params: s.object({ siteId: s.id, labelId: s.id }, ['siteId', 'labelId']) },
+    schema: { summary: 'Delete a label: it comes off every conversation', params: siteLabelParamsSchema, response: { 204: noContentSchema } },
   }, async (request, reply) => {
-    const site = await siteOfOwner(request);
+    const site = await siteOfOwner(request.params.siteId);
     if (!(await store.deleteLabel(site.id, request.params.labelId)).value) throw noLabel();
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
-  for (const method of ['PUT', 'DELETE'] as const) {
-    app.route<{ Params: { conversationId: string; labelId: string } }>({
+  for (const [method, summary] of [['PUT', 'Put a label on the conversation'], ['DELETE', 'Take a label off the conversation']] as const) {
+    app.route({
       method,
       url: INBOX_PATHS.conversationLabel,
-      schema: { params: s.object({ conversationId: s.id, labelId: s.id }, ['conversationId', 'labelId']) },
+      schema: {
+        summary, params: conversationLabelParamsSchema,
+        response: { 200: { ...conversationLabelIdsSchema, description: 'Every label id the conversation has now' } },
+      },
       handler: async (request) => {
         const conversation = await store.getConversationRef(request.params.conversationId);
         if (!conversation || !userOf(request).siteIds.includes(conversation.siteId)) {
@@ -107,10 +112,15 @@ export async function teamInboxRoutes(app: FastifyInstance, services: Services):
 
   // Saved views -------------------------------------------------------------------------------
 
-  app.get(INBOX_PATHS.views, async (request) => ({ views: await store.listSavedViews(userOf(request).id) }));
+  app.get(INBOX_PATHS.views, {
+    schema: { summary: 'Your saved views', response: { 200: { ...viewListResponseSchema, description: 'Your views' } } },
+  }, async (request) => ({ views: await store.listSavedViews(userOf(request).id) }));
 
-  app.post<{ Body: SaveViewRequest }>(INBOX_PATHS.views, {
-    schema: { body: s.object({ name: { type: 'string', minLength: 1, maxLength: LIMITS.viewNameMax, pattern: '\\S' }, filter }, ['name', 'filter']) },
+  app.post(INBOX_PATHS.views, {
+    schema: {
+      summary: 'Save a queue filter under a name', body: saveViewRequestSchema,
+      response: { 200: { ...viewAnswerSchema, description: 'The view (its search trimmed)' } },
+    },
   }, async (request) => {
     const user = userOf(request);
     const wanted: QueueFilter = { ...request.body.filter, q: request.body.filter.q.trim() };
@@ -120,14 +130,21 @@ export async function teamInboxRoutes(app: FastifyInstance, services: Services):
     return { view };
   });
 
-  app.delete<{ Params: { viewId: string } }>(INBOX_PATHS.view, { schema: { params: s.object({ viewId: s.id }, ['viewId']) } }, async (request, reply) => {
+  app.delete(INBOX_PATHS.view, {
+    schema: { summary: 'Delete one of your saved views', params: viewParamsSchema, response: { 204: noContentSchema } },
+  }, async (request, reply) => {
     if (!(await store.deleteSavedView(userOf(request).id, request.params.viewId))) throw new ParleyError('VIEW_NOT_FOUND', 'You have no saved view with this id.');
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
   // A visitor across visits, and merging two ---------------------------------------------------
 
-  app.get<{ Params: { visitorId: string } }>(INBOX_PATHS.visitor, { schema: { params: s.object({ visitorId: s.id }, ['visitorId']) } }, async (request): Promise<VisitorProfile> => {
+  app.get(INBOX_PATHS.visitor, {
+    schema: {
+      summary: 'A visitor across visits: their record, the pages they opened, every conversation of theirs',
+      params: visitorParamsSchema, response: { 200: { ...visitorProfileSchema, description: 'The visitor\'s profile' } },
+    },
+  }, async (request) => {
     const visitor = await visitorOnMySites(request, request.params.visitorId);
     const [pages, conversations] = await Promise.all([store.visitorPages(visitor.id), store.listVisitorConversations(visitor.id)]);
     return {
@@ -136,9 +153,13 @@ export async function teamInboxRoutes(app: FastifyInstance, services: Services):
     };
   });
 
-  app.post<{ Params: { visitorId: string }; Body: { from: string } }>(INBOX_PATHS.merge, {
-    schema: { params: s.object({ visitorId: s.id }, ['visitorId']), body: s.object({ from: s.id }, ['from']) },
-  }, async (request): Promise<MergeVisitorsResponse> => {
+  app.post(INBOX_PATHS.merge, {
+    schema: {
+      summary: 'Merge visitor `from` into this one: their conversations, pages and devices become this visitor\'s, and `from` is gone',
+      params: visitorParamsSchema, body: mergeVisitorsRequestSchema,
+      response: { 200: { ...mergeVisitorsResponseSchema, description: 'This visitor after the merge, and the conversations that moved' } },
+    },
+  }, async (request) => {
     const into = await visitorOnMySites(request, request.params.visitorId);
     const from = await visitorOnMySites(request, request.body.from);
     if (into.id === from.id) throw new ParleyError('BAD_REQUEST', 'A visitor cannot be merged into themselves; pick the other visitor.');

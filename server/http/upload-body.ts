@@ -7,16 +7,8 @@
  * costs neither memory nor a connection held open for its length.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { LIMITS } from '../../protocol/protocol.ts';
-import * as s from './schemas.ts';
 
 const LINGER_MS = 3000;
-
-/** The query every upload takes: the sender's id for the file (retries store one file) and its name. */
-export const uploadQuery = s.object({
-  clientId: s.clientId,
-  name: { type: 'string', minLength: 1, maxLength: 4 * LIMITS.attachmentNameMax },
-}, ['clientId', 'name']);
 
 /** In this scope: any body, of any content type, left unread for the route (bodyOf). */
 export function acceptRawBodies(scope: FastifyInstance): void {

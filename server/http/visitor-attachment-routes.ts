@@ -5,41 +5,51 @@
  * links. A visitor sees their conversations' files sent to them and never an internal note's; any
  * other conversation is 404, like its messages.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { VISITOR_PATHS, type AttachmentListResponse, type UploadResponse } from '../../protocol/protocol.ts';
+import type { FastifyInstance } from 'fastify';
+import { attachmentListResponseSchema, uploadQuerySchema, uploadResponseSchema } from '../../protocol/conversation-api.ts';
+import { VISITOR_PATHS } from '../../protocol/protocol.ts';
+import { siteConversationParamsSchema } from '../../protocol/visitor-api.ts';
 import type { Services } from '../services.ts';
 import { ParleyError } from './errors.ts';
-import * as s from './schemas.ts';
-import { acceptRawBodies, bodyOf, declaredBytes, uploadQuery } from './upload-body.ts';
+import type { JsonSchemaProvider } from './json-schema-provider.ts';
+import { acceptRawBodies, bodyOf, declaredBytes } from './upload-body.ts';
+import { ownConversation } from './visitor-conversation.ts';
 
-export async function visitorAttachmentRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function visitorAttachmentRoutes(scope: FastifyInstance, services: Services): Promise<void> {
   const { store, attachments, config } = services;
+  const app = scope.withTypeProvider<JsonSchemaProvider>();
+  const own = ownConversation(store);
 
-  const ownConversation = async (request: FastifyRequest<{ Params: { conversationId: string } }>) => {
-    const conversation = await store.getConversationRef(request.params.conversationId);
-    if (!conversation || conversation.visitorId !== request.visitor!.id) {
-      throw new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation for this visitor.');
-    }
-    return conversation;
-  };
-
-  app.get<{ Params: { conversationId: string } }>(VISITOR_PATHS.attachments, { schema: { params: s.conversationParams } },
-    async (request): Promise<AttachmentListResponse> => {
-      const conversation = await ownConversation(request);
-      return { attachments: attachments.links(await store.listAttachments({ conversationId: conversation.id }, false)) };
-    });
+  app.get(VISITOR_PATHS.attachments, {
+    schema: {
+      summary: 'The conversation\'s files sent to the visitor, each with a short-lived signed link',
+      params: siteConversationParamsSchema, response: { 200: { ...attachmentListResponseSchema, description: 'The files, newest first' } },
+    },
+  }, async (request) => {
+    const conversation = await own(request);
+    return { attachments: attachments.links(await store.listAttachments({ conversationId: conversation.id }, false)) };
+  });
 
   // Uploads per visitor a minute, on top of the visitor API's request budget (uploads cost more).
   const uploadBudget = app.createRateLimit({ max: config.visitorUploadRateLimit, timeWindow: 60_000, keyGenerator: (request) => `upload:${request.visitor!.id}` });
 
-  await app.register(async (raw) => {
-    acceptRawBodies(raw);
-    raw.post<{ Params: { conversationId: string }; Querystring: { clientId: string; name: string } }>(VISITOR_PATHS.attachments, {
+  await scope.register(async (inner) => {
+    acceptRawBodies(inner);
+    const raw = inner.withTypeProvider<JsonSchemaProvider>();
+    // The body is the file's bytes, read by the route as they arrive (no body schema: nothing parses it).
+    raw.post(VISITOR_PATHS.attachments, {
       config: { streamingBody: true },
-      schema: { params: s.conversationParams, querystring: uploadQuery },
-    }, async (request, reply): Promise<UploadResponse> => {
+      schema: {
+        summary: 'Upload a file to the conversation: its bytes as the body, of any content type; sent later with a message',
+        params: siteConversationParamsSchema, querystring: uploadQuerySchema,
+        response: {
+          201: { ...uploadResponseSchema, description: 'Stored' },
+          200: { ...uploadResponseSchema, description: 'This clientId\'s file, stored before' },
+        },
+      },
+    }, async (request, reply) => {
       const site = request.site!;
-      const conversation = await ownConversation(request);
+      const conversation = await own(request);
       if (!site.widget.attachments.visitors) throw new ParleyError('ATTACHMENTS_OFF', 'This site does not accept files from visitors.');
       const budget = await uploadBudget(request);
       if (!budget.isAllowed && budget.isExceeded) {

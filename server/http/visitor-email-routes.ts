@@ -4,15 +4,18 @@
  * any device, and asking for a transcript. Sending is the outbox's: these only record.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { siteParamsSchema } from '../../protocol/admin-api.ts';
+import { VISITOR_EMAIL_PATHS } from '../../protocol/protocol.ts';
 import {
-  VISITOR_EMAIL_PATHS, type ConversationStatus, type ResumeRequest, type ResumeResponse, type TranscriptRequest, type TranscriptResponse,
-} from '../../protocol/protocol.ts';
+  resumeRequestSchema, resumeResponseSchema, siteConversationParamsSchema, transcriptRequestSchema, transcriptResponseSchema,
+} from '../../protocol/visitor-api.ts';
 import { randomToken, sha256 } from '../auth/secrets.ts';
 import { emailConfigured, messageIdDomain } from '../email/email-config.ts';
 import { readResumeToken } from '../email/email-links.ts';
 import type { Services } from '../services.ts';
 import { ParleyError } from './errors.ts';
-import * as s from './schemas.ts';
+import type { JsonSchemaProvider } from './json-schema-provider.ts';
+import { ownConversation } from './visitor-conversation.ts';
 
 /** How often one conversation's transcript may be emailed: enough for a visitor, too few to be a way to spam an address. */
 export const TRANSCRIPTS_PER_CONVERSATION = 5;
@@ -26,16 +29,20 @@ export const TRANSCRIPTS_PER_ADDRESS_PER_DAY = 5;
 interface VisitorGuards {
   authenticate: (request: FastifyRequest) => Promise<void>;
   verified: (request: FastifyRequest) => Promise<void>;
-  ownConversation: (request: FastifyRequest<{ Params: { conversationId: string } }>) => Promise<{ id: string; status: ConversationStatus }>;
 }
 
-export async function visitorEmailRoutes(app: FastifyInstance, services: Services, guards: VisitorGuards): Promise<void> {
+export async function visitorEmailRoutes(scope: FastifyInstance, services: Services, guards: VisitorGuards): Promise<void> {
   const { store, clock, config } = services;
+  const app = scope.withTypeProvider<JsonSchemaProvider>();
+  const own = ownConversation(store);
 
-  app.post<{ Body: ResumeRequest }>(VISITOR_EMAIL_PATHS.resume, {
+  app.post(VISITOR_EMAIL_PATHS.resume, {
     config: { rateLimit: { max: 20, timeWindow: 60_000 } },
-    schema: { params: s.object({ siteId: s.id }, ['siteId']), body: s.object({ token: { type: 'string', minLength: 1, maxLength: 1024 } }, ['token']) },
-  }, async (request): Promise<ResumeResponse> => {
+    schema: {
+      summary: 'Continue from an email\'s link: a new token of the link\'s visitor for this device, and the conversation to open',
+      params: siteParamsSchema, body: resumeRequestSchema, response: { 200: { ...resumeResponseSchema, description: 'The visitor\'s new token for this device, and the conversation' } },
+    },
+  }, async (request) => {
     const site = request.site!;
     // On a site that verifies identities, only the site may say who a visitor is: a link in an
     // email (forwardable, 14 days) must not stand in for it. The visitor signs in on the site, whose
@@ -55,13 +62,16 @@ export async function visitorEmailRoutes(app: FastifyInstance, services: Service
     return { token, conversationId: conversation.id, visitor: { id: visitor.id, name: visitor.name, email: visitor.email } };
   });
 
-  app.post<{ Params: { conversationId: string }; Body: TranscriptRequest }>(VISITOR_EMAIL_PATHS.transcript, {
+  app.post(VISITOR_EMAIL_PATHS.transcript, {
     preHandler: [guards.authenticate, guards.verified],
     config: { rateLimit: { max: 10, timeWindow: 60_000 } },
-    schema: { params: s.conversationParams, body: s.object({ clientId: s.clientId, email: { type: 'string', maxLength: 320, format: 'email' } }, ['clientId']) },
-  }, async (request, reply): Promise<TranscriptResponse> => {
+    schema: {
+      summary: 'Email the conversation to the visitor (once per clientId)',
+      params: siteConversationParamsSchema, body: transcriptRequestSchema, response: { 202: { ...transcriptResponseSchema, description: 'Queued: it goes out within moments' } },
+    },
+  }, async (request, reply) => {
     if (!emailConfigured(config)) throw new ParleyError('EMAIL_NOT_CONFIGURED', 'This chat cannot send email: its server has no mail server configured.');
-    const conversation = await guards.ownConversation(request);
+    const conversation = await own(request);
     const to = (request.body.email ?? request.visitor!.email)?.trim();
     if (!to) throw new ParleyError('EMAIL_REQUIRED', 'Give the email address to send the transcript to.');
     if (await store.isUnsubscribed(request.site!.id, to)) {

@@ -4,38 +4,32 @@
  * hooks): read and give the rating of one of the visitor's own conversations. Any other
  * conversation is 404, like its messages. POST answers 201 when stored, 200 for a retry.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { LIMITS, RATING_PATHS, type RateRequest, type RatingResponse } from '../../protocol/protocol.ts';
+import type { FastifyInstance } from 'fastify';
+import { RATING_PATHS } from '../../protocol/protocol.ts';
+import { ratingResponseSchema } from '../../protocol/ratings-api.ts';
+import { rateRequestSchema, siteConversationParamsSchema } from '../../protocol/visitor-api.ts';
 import { rateConversation } from '../ratings/rate-conversation.ts';
 import type { Services } from '../services.ts';
-import { ParleyError } from './errors.ts';
-import * as s from './schemas.ts';
+import type { JsonSchemaProvider } from './json-schema-provider.ts';
+import { ownConversation } from './visitor-conversation.ts';
 
-export const rateBody = s.object({
-  clientId: s.clientId,
-  score: { type: 'integer', minimum: 1, maximum: 5 },
-  scale: { enum: ['five', 'thumbs'] },
-  comment: { type: 'string', maxLength: LIMITS.ratingCommentMax },
-}, ['clientId', 'score', 'scale']);
-
-export async function visitorRatingRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function visitorRatingRoutes(scope: FastifyInstance, services: Services): Promise<void> {
   const { store } = services;
+  const app = scope.withTypeProvider<JsonSchemaProvider>();
+  const own = ownConversation(store);
 
-  const ownConversation = async (request: FastifyRequest<{ Params: { conversationId: string } }>) => {
-    const conversation = await store.getConversationRef(request.params.conversationId);
-    if (!conversation || conversation.visitorId !== request.visitor!.id) {
-      throw new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation for this visitor.');
-    }
-    return conversation;
-  };
+  app.get(RATING_PATHS.rate, {
+    schema: { summary: 'The visitor\'s rating of the conversation (null before one)', params: siteConversationParamsSchema, response: { 200: { ...ratingResponseSchema, description: 'The rating, or null' } } },
+  }, async (request) => ({ rating: await store.getRating((await own(request)).id) }));
 
-  app.get<{ Params: { conversationId: string } }>(RATING_PATHS.rate, { schema: { params: s.conversationParams } },
-    async (request): Promise<RatingResponse> => ({ rating: await store.getRating((await ownConversation(request)).id) }));
-
-  app.post<{ Params: { conversationId: string }; Body: RateRequest }>(RATING_PATHS.rate, {
-    schema: { params: s.conversationParams, body: rateBody },
-  }, async (request, reply): Promise<RatingResponse> => {
-    const conversation = await ownConversation(request);
+  app.post(RATING_PATHS.rate, {
+    schema: {
+      summary: 'Rate the conversation, or change the rating; a retry with the same clientId stores one',
+      params: siteConversationParamsSchema, body: rateRequestSchema,
+      response: { 201: { ...ratingResponseSchema, description: 'Stored' }, 200: { ...ratingResponseSchema, description: 'This clientId\'s rating, stored before' } },
+    },
+  }, async (request, reply) => {
+    const conversation = await own(request);
     const { rating, created } = await rateConversation(store, request.site!, conversation.id, request.body);
     return reply.status(created ? 201 : 200).send({ rating });
   });

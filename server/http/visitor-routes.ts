@@ -6,9 +6,16 @@
  */
 import cors from '@fastify/cors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { siteParamsSchema } from '../../protocol/admin-api.ts';
 import {
-  LIMITS, VISITOR_PATHS, type OpenSessionResponse, type Site, type StreamTicketResponse, type UpdateVisitorResponse, type Visitor,
-} from '../../protocol/protocol.ts';
+  conversationAnswerSchema, eventBatchSchema, eventsQuerySchema, historyQuerySchema, messageAnswerSchema, messagePageSchema, sendMessageRequestSchema,
+} from '../../protocol/conversation-api.ts';
+import { LIMITS, VISITOR_PATHS, type Site, type Visitor } from '../../protocol/protocol.ts';
+import {
+  openSessionRequestSchema, openSessionResponseSchema, readRequestSchema, siteConversationParamsSchema, startConversationRequestSchema,
+  streamQuerySchema, streamTicketResponseSchema, typingRequestSchema, updateVisitorRequestSchema, updateVisitorResponseSchema,
+  visitorConversationsResponseSchema, visitorResponseSchema, widgetConfigResponseSchema,
+} from '../../protocol/visitor-api.ts';
 import { identityHash, randomToken, safeEqual, sha256, signTicket, verifyTicket } from '../auth/secrets.ts';
 import { topics } from '../bus/bus.ts';
 import { requestedCursor } from '../realtime/cursor.ts';
@@ -19,12 +26,14 @@ import type { Services } from '../services.ts';
 import { visitorWidgetConfig } from '../email/email-config.ts';
 import { ParleyError } from './errors.ts';
 import { followGoneVisitors, visitorUnknown } from './visitor-gone.ts';
+import { ownConversation } from './visitor-conversation.ts';
 import { GoneError } from '../store/store.ts';
 import { visitorEmailRoutes } from './visitor-email-routes.ts';
 import { visitorAttachmentRoutes } from './visitor-attachment-routes.ts';
 import { visitorRatingRoutes } from './visitor-rating-routes.ts';
+import type { JsonSchemaProvider } from './json-schema-provider.ts';
 import { originAllowed } from './origins.ts';
-import * as s from './schemas.ts';
+import { textOf } from '../chat.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -44,15 +53,17 @@ const NEW_VISIT_AFTER_MS = 30 * 60_000;
 const PREFLIGHT_SITE = /^\/v1\/sites\/([^/?]+)/;
 const TICKET_PURPOSE = 'visitor-stream';
 
-const attributes = {
-  type: 'object',
-  maxProperties: LIMITS.attributesMax,
-  propertyNames: { maxLength: 64 },
-  additionalProperties: { type: ['string', 'number', 'boolean', 'null'], maxLength: LIMITS.attributeValueMax },
+/** Answers without a JSON body: typing's 204, and the stream (hijacked, so Fastify never serialises it: described only). */
+const noContent = { type: 'null', description: 'Done' } as const;
+const eventStream = {
+  description: 'A text/event-stream of the visitor\'s events (docs/protocol.md), from Last-Event-ID (or ?lastEventId) when given; it stays open.',
+  content: { 'text/event-stream': { schema: { type: 'string' } } },
 } as const;
 
-export async function visitorRoutes(app: FastifyInstance, services: Services): Promise<void> {
+export async function visitorRoutes(scope: FastifyInstance, services: Services): Promise<void> {
   const { store, clock, config, hub, presence, chat, sites } = services;
+  // Shapes come from protocol/visitor-api.ts and conversation-api.ts, typed through the schema provider.
+  const app = scope.withTypeProvider<JsonSchemaProvider>();
 
   app.decorateRequest('site', null);
   app.decorateRequest('visitor', null);
@@ -130,15 +141,12 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     }
   };
 
-  const ownConversation = async (request: FastifyRequest<{ Params: { conversationId: string } }>) => {
-    const conversation = await store.getConversationRef(request.params.conversationId);
-    if (!conversation || conversation.visitorId !== request.visitor!.id) {
-      throw new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation for this visitor.');
-    }
-    return conversation;
-  };
+  const own = ownConversation(store);
 
-  app.get(VISITOR_PATHS.config, { config: { anyOrigin: true }, schema: { params: s.object({ siteId: s.id }, ['siteId']) } }, async (request, reply) => {
+  app.get(VISITOR_PATHS.config, {
+    config: { anyOrigin: true },
+    schema: { summary: 'The site\'s widget settings and whether anybody is there to answer; readable from any origin', params: siteParamsSchema, response: { 200: { ...widgetConfigResponseSchema, description: 'The widget settings (emailReplies only when the server sends email), and availability' } } },
+  }, async (request, reply) => {
     const site = request.site!;
     const origin = request.headers.origin;
     if (origin && !allowed(origin, site)) throw notAllowed(origin, site);
@@ -146,9 +154,12 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     return { config: visitorWidgetConfig(site, config), availability: { online: presence.siteOnline(site.id) } };
   });
 
-  app.post<{ Body: { context?: Visitor['context'] } }>(VISITOR_PATHS.session, {
-    schema: { params: s.object({ siteId: s.id }, ['siteId']), body: s.object({ context: s.context }) },
-  }, async (request): Promise<OpenSessionResponse> => {
+  app.post(VISITOR_PATHS.session, {
+    schema: {
+      summary: 'Open a visitor session: a token (a new visitor without a known one), the widget settings, the latest conversation, the event head',
+      params: siteParamsSchema, body: openSessionRequestSchema, response: { 200: { ...openSessionResponseSchema, description: 'The session' } },
+    },
+  }, async (request) => {
     const site = request.site!;
     const context = { ...request.body?.context, userAgent: String(request.headers['user-agent'] ?? '').slice(0, 500) };
     let token = bearer(request);
@@ -184,7 +195,8 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
     };
   });
 
-  app.register(async (authed) => {
+  scope.register(async (inner) => {
+    const authed = inner.withTypeProvider<JsonSchemaProvider>();
     // Before any route: a visitor merged away or deleted mid-request is answered as its token says now.
     followGoneVisitors(authed, store);
     authed.addHook('preHandler', authenticate);
@@ -193,22 +205,17 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
       if (request.routeOptions.url !== VISITOR_PATHS.visitor) await verified(request); // GET and PATCH stay open
     });
     // Files (issue 13): upload to and list the visitor's own conversations, under the hooks above.
-    await authed.register((scope) => visitorAttachmentRoutes(scope, services));
+    await inner.register((files) => visitorAttachmentRoutes(files, services));
     // Satisfaction (issue 15): the rating of the visitor's own conversations.
-    await authed.register((scope) => visitorRatingRoutes(scope, services));
+    await inner.register((ratings) => visitorRatingRoutes(ratings, services));
 
-    authed.patch<{ Body: { name?: string; email?: string; attributes?: Record<string, never>; context?: Visitor['context']; identity?: { id: string; hash: string } } }>(
+    authed.patch(
       VISITOR_PATHS.visitor, {
         schema: {
-          body: s.object({
-            name: { type: 'string', maxLength: 200 },
-            email: { type: 'string', maxLength: 320, format: 'email' },
-            attributes,
-            context: s.context,
-            identity: s.object({ id: { type: 'string', minLength: 1, maxLength: 200 }, hash: { type: 'string', maxLength: 128 } }, ['id', 'hash']),
-          }),
+          summary: 'Update the visitor: name, email, attributes, page; with identity {id, hash}, verify who they are',
+          params: siteParamsSchema, body: updateVisitorRequestSchema, response: { 200: { ...updateVisitorResponseSchema, description: 'The visitor now, and a new token when another identity took over this browser' } },
         },
-      }, async (request): Promise<UpdateVisitorResponse> => {
+      }, async (request) => {
         const { identity, ...patch } = request.body;
         const current = request.visitor!;
         const brief = (visitor: Visitor) => ({ id: visitor.id, name: visitor.name, email: visitor.email, verified: visitor.verified });
@@ -236,63 +243,87 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
         return { visitor: brief((await store.updateVisitor(fresh.id, { ...patch, ...verified })).value), token };
       });
 
-    authed.get(VISITOR_PATHS.visitor, async (request) => {
+    authed.get(VISITOR_PATHS.visitor, {
+      schema: { summary: 'The visitor, as their widget knows them', params: siteParamsSchema, response: { 200: { ...visitorResponseSchema, description: 'The visitor' } } },
+    }, async (request) => {
       const { id, name, email, verified } = request.visitor!;
       return { visitor: { id, name, email, verified } };
     });
 
-    authed.get(VISITOR_PATHS.conversations, async (request) => ({
+    authed.get(VISITOR_PATHS.conversations, {
+      schema: { summary: 'The visitor\'s conversations, newest first', params: siteParamsSchema, response: { 200: { ...visitorConversationsResponseSchema, description: 'Every conversation of the visitor' } } },
+    }, async (request) => ({
       conversations: (await store.listVisitorConversations(request.visitor!.id)).map(forVisitor),
     }));
 
-    authed.post<{ Body: { clientId: string } }>(VISITOR_PATHS.conversations, {
-      schema: { body: s.object({ clientId: s.clientId }, ['clientId']) },
+    authed.post(VISITOR_PATHS.conversations, {
+      schema: {
+        summary: 'Start a conversation; a retry with the same clientId gets the same one',
+        params: siteParamsSchema, body: startConversationRequestSchema, response: { 200: { ...conversationAnswerSchema, description: 'The conversation (new, or the one this clientId started)' } },
+      },
     }, async (request) => {
       const result = await store.startConversation({ siteId: request.site!.id, visitorId: request.visitor!.id, clientId: request.body.clientId });
       return { conversation: forVisitor(result.value) };
     });
 
-    authed.get<{ Params: { conversationId: string }; Querystring: { after?: number; before?: number; limit: number } }>(VISITOR_PATHS.messages, {
-      schema: { params: s.conversationParams, querystring: s.historyQuery },
+    authed.get(VISITOR_PATHS.messages, {
+      schema: {
+        summary: 'A page of the conversation\'s messages (never internal notes)',
+        params: siteConversationParamsSchema, querystring: historyQuerySchema, response: { 200: { ...messagePageSchema, description: 'Messages, oldest first' } },
+      },
     }, async (request) => {
-      const conversation = await ownConversation(request);
+      const conversation = await own(request);
       const { after, before, limit } = request.query;
       return store.listMessages(conversation.id, { afterSeq: after, beforeSeq: before, limit, includeInternal: false });
     });
 
-    authed.post<{ Params: { conversationId: string }; Body: { clientId: string; body?: string; attachmentIds?: string[] } }>(VISITOR_PATHS.messages, {
-      schema: { params: s.conversationParams, body: s.sendMessage() },
+    authed.post(VISITOR_PATHS.messages, {
+      schema: {
+        summary: 'Send a message: text, or files with an optional caption; a retry with the same clientId gets the stored message',
+        params: siteConversationParamsSchema, body: sendMessageRequestSchema, response: { 200: { ...messageAnswerSchema, description: 'The message as stored (the first time, or before)' } },
+      },
     }, async (request) => {
-      const conversation = await ownConversation(request);
+      const conversation = await own(request);
       const message = await chat.send({
         conversationId: conversation.id, clientId: request.body.clientId, author: 'visitor', agentId: null,
-        body: s.textOf(request.body.body), internal: false, attachmentIds: request.body.attachmentIds,
+        body: textOf(request.body.body), internal: false, attachmentIds: request.body.attachmentIds,
       });
       return { message };
     });
 
-    authed.post<{ Params: { conversationId: string }; Body: { typing: boolean } }>(VISITOR_PATHS.typing, {
-      schema: { params: s.conversationParams, body: s.object({ typing: { type: 'boolean' } }, ['typing']) },
+    authed.post(VISITOR_PATHS.typing, {
+      schema: {
+        summary: 'Say the visitor is typing, or stopped (ephemeral: shown to agents, never stored)',
+        params: siteConversationParamsSchema, body: typingRequestSchema, response: { 204: noContent },
+      },
     }, async (request, reply) => {
-      const conversation = await ownConversation(request);
+      const conversation = await own(request);
       chat.typing(conversation, 'visitor', request.body.typing, request.visitor!.name);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
-    authed.post<{ Params: { conversationId: string }; Body: { seq: number } }>(VISITOR_PATHS.read, {
-      schema: { params: s.conversationParams, body: s.object({ seq: s.seq }, ['seq']) },
+    authed.post(VISITOR_PATHS.read, {
+      schema: {
+        summary: 'Mark the conversation read up to a seq',
+        params: siteConversationParamsSchema, body: readRequestSchema, response: { 200: { ...conversationAnswerSchema, description: 'The conversation with its read positions' } },
+      },
     }, async (request) => {
-      const conversation = await ownConversation(request);
+      const conversation = await own(request);
       return { conversation: forVisitor((await store.markRead(conversation.id, 'visitor', request.body.seq)).value) };
     });
 
-    authed.post(VISITOR_PATHS.streamTicket, async (request): Promise<StreamTicketResponse> => {
+    authed.post(VISITOR_PATHS.streamTicket, {
+      schema: { summary: 'A short-lived ticket to open the stream with (EventSource cannot send headers)', params: siteParamsSchema, response: { 200: { ...streamTicketResponseSchema, description: 'A ticket for this visitor\'s stream' } } },
+    }, async (request) => {
       const expiresAt = clock.now() + LIMITS.streamTicketTtlMs;
       return { ticket: signTicket(services.serverSecret, TICKET_PURPOSE, request.visitor!.id, expiresAt), expiresAt };
     });
 
-    authed.get<{ Querystring: { cursor?: string; wait: number } }>(VISITOR_PATHS.events, {
-      schema: { querystring: s.eventsQuery },
+    authed.get(VISITOR_PATHS.events, {
+      schema: {
+        summary: 'Long-poll: the events after a cursor, at once when there are any, else when one arrives or time is up',
+        params: siteParamsSchema, querystring: eventsQuerySchema, response: { 200: { ...eventBatchSchema, description: 'The events after the cursor (maybe none), and the cursor to pass next' } },
+      },
     }, async (request, reply) => {
       const visitor = request.visitor!;
       // A polling visitor is on the page too.
@@ -306,11 +337,14 @@ export async function visitorRoutes(app: FastifyInstance, services: Services): P
   });
 
   // Outbound email (issue 12): continuing from an email's link, transcripts.
-  await visitorEmailRoutes(app, services, { authenticate, verified, ownConversation });
+  await visitorEmailRoutes(scope, services, { authenticate, verified });
 
   // The stream authenticates by header (fetch, curl) or by ticket (EventSource).
-  app.get<{ Querystring: { ticket?: string; lastEventId?: string } }>(VISITOR_PATHS.stream, {
-    schema: { querystring: s.object({ ticket: { type: 'string', maxLength: 512 }, lastEventId: { type: 'string', maxLength: 32 } }) },
+  app.get(VISITOR_PATHS.stream, {
+    schema: {
+      summary: 'The visitor\'s events as Server-Sent Events, authenticated by the bearer token or a stream ticket',
+      params: siteParamsSchema, querystring: streamQuerySchema, response: { 200: eventStream },
+    },
   }, async (request, reply) => {
     const site = request.site!;
     let visitor: Visitor | null = null;

@@ -3,13 +3,15 @@
  * the SSRF rules, events, on or off), their secret shown once and rotatable, a test delivery, the
  * circuit breaker's resume, and the delivery log with replay. Owners only; same session and CSRF
  * rules as the admin API. It sends nothing itself: it queues (the store) and wakes the worker.
+ * Shapes from protocol/webhooks-api.ts, typed through the schema provider.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { WEBHOOK_LIMITS, WEBHOOK_PATHS } from '../../protocol/protocol.ts';
 import {
-  WEBHOOK_EVENTS, WEBHOOK_LIMITS, WEBHOOK_PATHS, type CreateWebhookRequest, type UpdateWebhookRequest, type WebhookDelivery,
-  type WebhookDeliveriesResponse, type WebhookDeliveryDetail, type WebhookDeliveryFilter, type WebhookEndpoint, type WebhookListResponse,
-  type WebhookSecretResponse,
-} from '../../protocol/protocol.ts';
+  createWebhookRequestSchema, replayDeadResponseSchema, siteWebhooksParamsSchema, updateWebhookRequestSchema, webhookDeliveriesQuerySchema,
+  webhookDeliveriesResponseSchema, webhookDeliveryDetailSchema, webhookDeliveryParamsSchema, webhookDeliveryResponseSchema,
+  webhookEndpointResponseSchema, webhookListResponseSchema, webhookParamsSchema, webhookSecretResponseSchema, type WebhookEndpoint,
+} from '../../protocol/webhooks-api.ts';
 import type { Services } from '../services.ts';
 import { RefusedError } from '../store/store.ts';
 import { checkTarget, type Resolve } from '../webhooks/safe-request.ts';
@@ -17,33 +19,27 @@ import { newWebhookSecret } from '../webhooks/signature.ts';
 import type { WebhookWorker } from '../webhooks/webhook-worker.ts';
 import { requireAgent } from './agent-session.ts';
 import { ParleyError } from './errors.ts';
-import * as s from './schemas.ts';
+import type { JsonSchemaProvider } from './json-schema-provider.ts';
 
-const url = { type: 'string', minLength: 1, maxLength: WEBHOOK_LIMITS.urlMax } as const;
-const events = { type: 'array', minItems: 1, maxItems: WEBHOOK_EVENTS.length, uniqueItems: true, items: { enum: [...WEBHOOK_EVENTS] } } as const;
-const description = { type: 'string', maxLength: WEBHOOK_LIMITS.descriptionMax } as const;
-const siteParams = s.object({ siteId: s.id }, ['siteId']);
-const endpointParams = s.object({ siteId: s.id, endpointId: s.id }, ['siteId', 'endpointId']);
-const deliveryParams = s.object({ siteId: s.id, endpointId: s.id, deliveryId: s.id }, ['siteId', 'endpointId', 'deliveryId']);
-const endpointFields = { url, events, description, enabled: { type: 'boolean' } };
+const endpointAnswer = (description: string) => ({ 200: { ...webhookEndpointResponseSchema, description } }) as const;
+const deliveryAnswer = (description: string) => ({ 200: { ...webhookDeliveryResponseSchema, description } }) as const;
+const secretAnswer = (description: string) => ({ 200: { ...webhookSecretResponseSchema, description } }) as const;
 
-type SiteRequest = FastifyRequest<{ Params: { siteId: string } }>;
-type EndpointRequest = FastifyRequest<{ Params: { siteId: string; endpointId: string } }>;
-
-export async function webhookRoutes(app: FastifyInstance, services: Services, deps: { worker: WebhookWorker; resolve?: Resolve }): Promise<void> {
+export async function webhookRoutes(scope: FastifyInstance, services: Services, deps: { worker: WebhookWorker; resolve?: Resolve }): Promise<void> {
   const { store, clock, config } = services;
   const { worker } = deps;
+  const app = scope.withTypeProvider<JsonSchemaProvider>();
   app.addHook('onRequest', requireAgent(services));
   app.addHook('preHandler', async (request) => {
     if (request.agent!.user.role !== 'owner') throw new ParleyError('FORBIDDEN', 'Only owners can manage webhooks.');
   });
 
-  const siteOf = async (request: SiteRequest) => {
+  const siteOf = async (request: { params: { siteId: string } }) => {
     const site = await store.getSite(request.params.siteId);
     if (!site) throw new ParleyError('SITE_NOT_FOUND', 'No site with this id.');
     return site;
   };
-  const endpointOf = async (request: EndpointRequest): Promise<WebhookEndpoint> => {
+  const endpointOf = async (request: { params: { siteId: string; endpointId: string } }): Promise<WebhookEndpoint> => {
     const site = await siteOf(request);
     const endpoint = await store.getWebhookEndpoint(site.id, request.params.endpointId);
     if (!endpoint) throw new ParleyError('WEBHOOK_NOT_FOUND', 'No such webhook endpoint on this site; it may have been deleted.');
@@ -55,15 +51,24 @@ export async function webhookRoutes(app: FastifyInstance, services: Services, de
     if (refused) throw new ParleyError('WEBHOOK_URL_REFUSED', refused.error, refused.address ? { address: refused.address } : undefined);
   };
 
-  app.get<{ Params: { siteId: string } }>(WEBHOOK_PATHS.endpoints, { schema: { params: siteParams } },
-    async (request): Promise<WebhookListResponse> => ({
-      endpoints: await store.listWebhookEndpoints((await siteOf(request)).id),
-      allowPrivate: config.webhooksAllowPrivate,
-    }));
+  app.get(WEBHOOK_PATHS.endpoints, {
+    schema: {
+      summary: 'A site\'s webhook endpoints, with their health',
+      params: siteWebhooksParamsSchema,
+      response: { 200: { ...webhookListResponseSchema, description: 'Its endpoints (never their secrets), and whether private targets are allowed' } },
+    },
+  }, async (request) => ({
+    endpoints: await store.listWebhookEndpoints((await siteOf(request)).id),
+    allowPrivate: config.webhooksAllowPrivate,
+  }));
 
-  app.post<{ Params: { siteId: string }; Body: CreateWebhookRequest }>(WEBHOOK_PATHS.endpoints, {
-    schema: { params: siteParams, body: s.object(endpointFields, ['url', 'events']) },
-  }, async (request): Promise<WebhookSecretResponse> => {
+  app.post(WEBHOOK_PATHS.endpoints, {
+    schema: {
+      summary: 'Add a webhook endpoint; its signing secret is in this answer only',
+      params: siteWebhooksParamsSchema, body: createWebhookRequestSchema,
+      response: secretAnswer('The endpoint, and its secret: shown this once'),
+    },
+  }, async (request) => {
     const site = await siteOf(request);
     const body = request.body;
     await checkUrl(body.url);
@@ -78,9 +83,12 @@ export async function webhookRoutes(app: FastifyInstance, services: Services, de
     return { endpoint, secret };
   });
 
-  app.patch<{ Params: { siteId: string; endpointId: string }; Body: UpdateWebhookRequest }>(WEBHOOK_PATHS.endpoint, {
-    schema: { params: endpointParams, body: { ...s.object(endpointFields), minProperties: 1 } },
-  }, async (request): Promise<{ endpoint: WebhookEndpoint }> => {
+  app.patch(WEBHOOK_PATHS.endpoint, {
+    schema: {
+      summary: 'Change a webhook endpoint\'s URL, events, description, or turn it on or off',
+      params: webhookParamsSchema, body: updateWebhookRequestSchema, response: endpointAnswer('The endpoint as it is now'),
+    },
+  }, async (request) => {
     const current = await endpointOf(request);
     if (request.body.url !== undefined) await checkUrl(request.body.url);
     const { description: text, ...rest } = request.body;
@@ -90,50 +98,58 @@ export async function webhookRoutes(app: FastifyInstance, services: Services, de
     return { endpoint };
   });
 
-  app.delete<{ Params: { siteId: string; endpointId: string } }>(WEBHOOK_PATHS.endpoint, { schema: { params: endpointParams } }, async (request, reply) => {
+  app.delete(WEBHOOK_PATHS.endpoint, {
+    schema: { summary: 'Delete a webhook endpoint and its delivery log', params: webhookParamsSchema, response: { 204: { type: 'null', description: 'Deleted' } } },
+  }, async (request, reply) => {
     const endpoint = await endpointOf(request);
     await store.deleteWebhookEndpoint(endpoint.siteId, endpoint.id);
     worker.endpointsChanged();
-    return reply.status(204).send();
+    return reply.status(204).send(null);
   });
 
-  app.post<{ Params: { siteId: string; endpointId: string } }>(WEBHOOK_PATHS.rotateSecret, { schema: { params: endpointParams } },
-    async (request): Promise<WebhookSecretResponse> => {
-      const current = await endpointOf(request);
-      const secret = newWebhookSecret();
-      const endpoint = await store.updateWebhookEndpoint(current.siteId, current.id, { secret });
-      if (!endpoint) throw new ParleyError('WEBHOOK_NOT_FOUND', 'No such webhook endpoint on this site; it may have been deleted.');
-      return { endpoint, secret };
-    });
-
-  app.post<{ Params: { siteId: string; endpointId: string } }>(WEBHOOK_PATHS.test, { schema: { params: endpointParams } },
-    async (request): Promise<{ delivery: WebhookDelivery }> => {
-      const endpoint = await endpointOf(request);
-      const delivery = await store.queueTestDelivery(endpoint.siteId, endpoint.id, clock.now());
-      if (!delivery) throw new ParleyError('WEBHOOK_NOT_FOUND', 'No such webhook endpoint on this site; it may have been deleted.');
-      void worker.tick();
-      return { delivery };
-    });
-
-  app.post<{ Params: { siteId: string; endpointId: string } }>(WEBHOOK_PATHS.resume, { schema: { params: endpointParams } },
-    async (request): Promise<{ endpoint: WebhookEndpoint }> => {
-      const current = await endpointOf(request);
-      const endpoint = await store.resumeWebhookEndpoint(current.siteId, current.id, clock.now());
-      if (!endpoint) throw new ParleyError('WEBHOOK_NOT_FOUND', 'No such webhook endpoint on this site; it may have been deleted.');
-      void worker.tick();
-      return { endpoint };
-    });
-
-  app.get<{ Params: { siteId: string; endpointId: string }; Querystring: { status: WebhookDeliveryFilter; cursor?: string; limit: number } }>(WEBHOOK_PATHS.deliveries, {
+  app.post(WEBHOOK_PATHS.rotateSecret, {
     schema: {
-      params: endpointParams,
-      querystring: s.object({
-        status: { enum: ['all', 'pending', 'delivered', 'dead'], default: 'all' },
-        cursor: { type: 'string', pattern: '^[0-9]{1,15}$' },
-        limit: { type: 'integer', minimum: 1, maximum: WEBHOOK_LIMITS.deliveriesPageMax, default: 50 },
-      }),
+      summary: 'A new signing secret, shown once; the old one stops signing at once',
+      params: webhookParamsSchema, response: secretAnswer('The endpoint, and its new secret: shown this once'),
     },
-  }, async (request): Promise<WebhookDeliveriesResponse> => {
+  }, async (request) => {
+    const current = await endpointOf(request);
+    const secret = newWebhookSecret();
+    const endpoint = await store.updateWebhookEndpoint(current.siteId, current.id, { secret });
+    if (!endpoint) throw new ParleyError('WEBHOOK_NOT_FOUND', 'No such webhook endpoint on this site; it may have been deleted.');
+    return { endpoint, secret };
+  });
+
+  app.post(WEBHOOK_PATHS.test, {
+    schema: { summary: 'Queue a webhook.test delivery, tried once', params: webhookParamsSchema, response: deliveryAnswer('The test delivery, queued') },
+  }, async (request) => {
+    const endpoint = await endpointOf(request);
+    const delivery = await store.queueTestDelivery(endpoint.siteId, endpoint.id, clock.now());
+    if (!delivery) throw new ParleyError('WEBHOOK_NOT_FOUND', 'No such webhook endpoint on this site; it may have been deleted.');
+    void worker.tick();
+    return { delivery };
+  });
+
+  app.post(WEBHOOK_PATHS.resume, {
+    schema: {
+      summary: 'Close the circuit breaker of a paused endpoint: what waits is sent now',
+      params: webhookParamsSchema, response: endpointAnswer('The endpoint, healthy again until its next failure'),
+    },
+  }, async (request) => {
+    const current = await endpointOf(request);
+    const endpoint = await store.resumeWebhookEndpoint(current.siteId, current.id, clock.now());
+    if (!endpoint) throw new ParleyError('WEBHOOK_NOT_FOUND', 'No such webhook endpoint on this site; it may have been deleted.');
+    void worker.tick();
+    return { endpoint };
+  });
+
+  app.get(WEBHOOK_PATHS.deliveries, {
+    schema: {
+      summary: 'An endpoint\'s delivery log, newest first, a page at a time',
+      params: webhookParamsSchema, querystring: webhookDeliveriesQuerySchema,
+      response: { 200: { ...webhookDeliveriesResponseSchema, description: 'A page of deliveries, and the cursor of the next' } },
+    },
+  }, async (request) => {
     const endpoint = await endpointOf(request);
     const { status, cursor, limit } = request.query;
     return store.listWebhookDeliveries(endpoint.id, { filter: status, cursor: cursor ?? null, limit });
@@ -141,28 +157,40 @@ export async function webhookRoutes(app: FastifyInstance, services: Services, de
 
   const noDelivery = () => new ParleyError('WEBHOOK_DELIVERY_NOT_FOUND', 'No such delivery of this endpoint; finished deliveries are kept 30 days.');
 
-  app.get<{ Params: { siteId: string; endpointId: string; deliveryId: string } }>(WEBHOOK_PATHS.delivery, { schema: { params: deliveryParams } },
-    async (request): Promise<WebhookDeliveryDetail> => {
-      const endpoint = await endpointOf(request);
-      const detail = await store.getWebhookDelivery(endpoint.id, request.params.deliveryId);
-      if (!detail) throw noDelivery();
-      return detail;
-    });
+  app.get(WEBHOOK_PATHS.delivery, {
+    schema: {
+      summary: 'One delivery: its every attempt and the exact body they send',
+      params: webhookDeliveryParamsSchema, response: { 200: { ...webhookDeliveryDetailSchema, description: 'The delivery, its attempts (oldest first) and its body' } },
+    },
+  }, async (request) => {
+    const endpoint = await endpointOf(request);
+    const detail = await store.getWebhookDelivery(endpoint.id, request.params.deliveryId);
+    if (!detail) throw noDelivery();
+    return detail;
+  });
 
-  app.post<{ Params: { siteId: string; endpointId: string; deliveryId: string } }>(WEBHOOK_PATHS.replay, { schema: { params: deliveryParams } },
-    async (request): Promise<{ delivery: WebhookDelivery }> => {
-      const endpoint = await endpointOf(request);
-      const delivery = await store.replayWebhookDelivery(endpoint.id, request.params.deliveryId, { now: clock.now(), retryForMs: WEBHOOK_LIMITS.retryForMs });
-      if (!delivery) throw noDelivery();
-      void worker.tick();
-      return { delivery };
-    });
+  app.post(WEBHOOK_PATHS.replay, {
+    schema: {
+      summary: 'Send a delivery again: same ids, retried for another day',
+      params: webhookDeliveryParamsSchema, response: deliveryAnswer('The delivery, queued again'),
+    },
+  }, async (request) => {
+    const endpoint = await endpointOf(request);
+    const delivery = await store.replayWebhookDelivery(endpoint.id, request.params.deliveryId, { now: clock.now(), retryForMs: WEBHOOK_LIMITS.retryForMs });
+    if (!delivery) throw noDelivery();
+    void worker.tick();
+    return { delivery };
+  });
 
-  app.post<{ Params: { siteId: string; endpointId: string } }>(WEBHOOK_PATHS.replayDead, { schema: { params: endpointParams } },
-    async (request): Promise<{ replayed: number }> => {
-      const endpoint = await endpointOf(request);
-      const replayed = await store.replayDeadWebhooks(endpoint.id, { now: clock.now(), retryForMs: WEBHOOK_LIMITS.retryForMs });
-      void worker.tick();
-      return { replayed };
-    });
+  app.post(WEBHOOK_PATHS.replayDead, {
+    schema: {
+      summary: 'Replay every dead-lettered delivery of an endpoint',
+      params: webhookParamsSchema, response: { 200: { ...replayDeadResponseSchema, description: 'How many were queued again' } },
+    },
+  }, async (request) => {
+    const endpoint = await endpointOf(request);
+    const replayed = await store.replayDeadWebhooks(endpoint.id, { now: clock.now(), retryForMs: WEBHOOK_LIMITS.retryForMs });
+    void worker.tick();
+    return { replayed };
+  });
 }

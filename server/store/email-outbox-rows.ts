@@ -5,7 +5,7 @@
  */
 import { EMAIL_DEFAULTS, type MessageEmail, type MessageEmailState } from '../../protocol/protocol.ts';
 import { json, newId } from './rows.ts';
-import type { EmailSettings, LoggedEvent, OutboxEmail } from './store.ts';
+import type { EmailSettings, LoggedEvent, OutboxEmail, WebhookPause } from './store.ts';
 
 type Row = Record<string, unknown>;
 type NewEvent = Omit<LoggedEvent, 'id'>;
@@ -28,13 +28,14 @@ export function toOutboxEmail(row: Row): OutboxEmail {
     id: String(row.id),
     kind: String(row.kind) as OutboxEmail['kind'],
     siteId: String(row.site_id),
-    conversationId: String(row.conversation_id),
+    conversationId: row.conversation_id == null ? null : String(row.conversation_id),
     to: String(row.recipient),
     userId: row.user_id == null ? null : String(row.user_id),
     messageId: String(row.message_id),
     messageIds: json<string[]>(row.message_ids),
     attempts: Number(row.attempts),
     createdAt: Number(row.created_at),
+    webhookPause: row.kind === 'webhook-paused' && row.details != null ? json<WebhookPause>(row.details) : null,
   };
 }
 
@@ -91,3 +92,6 @@ export function recipientOf(email: string | null, unsubscribed: boolean): { to: 
 export const replyDedupeKey = (firstMessageId: string) => `reply:${firstMessageId}`;
 export const alertDedupeKey = (conversationId: string, userId: string) => `alert:${conversationId}:${userId}`;
 export const transcriptDedupeKey = (conversationId: string, clientId: string) => `transcript:${conversationId}:${clientId}`;
+/** One email per owner and pause: the pause is the endpoint's pausedAt, so a second pause after a resume is told again. */
+export const webhookPausedDedupeKey = (pause: Pick<WebhookPause, 'endpointId' | 'pausedAt'>, userId: string) =>
+  `webhook-paused:${pause.endpointId}:${pause.pausedAt}:${userId}`;

@@ -11,6 +11,7 @@ import {
 } from './pg-chat-rows.ts';
 import type { Param, PgDb, Tx } from './pg-db.ts';
 import { recordPage } from './pg-visitor-history.ts';
+import { toExportedRating } from './rating-rows.ts';
 import { likePattern, newId, toConversation, toMessage, toVisitor } from './rows.ts';
 import { GoneError, type Changed, type ClaimOutcome, type ConversationQuery, type ConversationRef, type LoggedEvent, type ChatMethods } from './store.ts';
 
@@ -232,8 +233,9 @@ export function createPgChat(db: PgDb): ChatMethods {
           if (list) list.push(message);
           else messages.set(message.conversationId, [message]);
         }
+        const ratings = new Map((await t.all('SELECT * FROM ratings WHERE site_id = $1', siteId)).map((row) => [String(row.conversation_id), toExportedRating(row)]));
         return conversations.map((conversation) => ({
-          conversation, visitor: visitors.get(conversation.visitorId)!, messages: messages.get(conversation.id) ?? [],
+          conversation, visitor: visitors.get(conversation.visitorId)!, messages: messages.get(conversation.id) ?? [], rating: ratings.get(conversation.id) ?? null,
         }));
       }, 'snapshot');
     },

@@ -8,11 +8,11 @@
 import type { MessageEmail } from '../../protocol/protocol.ts';
 import {
   addressKey, alertDedupeKey, DAY_MS, emailEvent, errorText, newOutboxIds, planReplies, recipientOf, replyDedupeKey, toEmailSettings, toMessageEmail,
-  toOutboxEmail, transcriptDedupeKey, type PendingReply,
+  toOutboxEmail, transcriptDedupeKey, webhookPausedDedupeKey, type PendingReply,
 } from './email-outbox-rows.ts';
 import type { PgDb, Tx } from './pg-db.ts';
 import { toConversationRef } from './rows.ts';
-import { GoneError, type EmailOutboxMethods, type LoggedEvent } from './store.ts';
+import { GoneError, type EmailOutboxMethods, type LoggedEvent, type WebhookPause } from './store.ts';
 
 type Change = Pick<MessageEmail, 'state' | 'at' | 'error' | 'retryAt'>;
 type NewEvent = Omit<LoggedEvent, 'id'>;
@@ -25,13 +25,37 @@ async function changeReplies(t: Tx, where: string, param: string | readonly stri
   return rows.map((row) => emailEvent({ ...toMessageEmail(row), ...change }, String(row.site_id), String(row.visitor_id)));
 }
 
-async function insertEmail(t: Tx, input: { kind: string; siteId: string; conversationId: string; to: string; userId: string | null; messageIds: string[]; dedupeKey: string; at: number; domain: string }): Promise<string | null> {
+interface NewOutboxEmail {
+  kind: string; siteId: string; conversationId: string | null; to: string; userId: string | null; messageIds: string[]; dedupeKey: string; at: number;
+  domain: string; details?: object;
+}
+
+async function insertEmail(t: Tx, input: NewOutboxEmail): Promise<string | null> {
   const { id, messageId } = newOutboxIds(input.domain);
   const { count } = await t.run(`INSERT INTO email_outbox (id, kind, site_id, conversation_id, recipient, user_id, message_id, message_ids, dedupe_key,
-      status, attempts, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, 'pending', 0, $10, $10)
+      status, attempts, next_attempt_at, created_at, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, 'pending', 0, $10, $10, $11::jsonb)
       ON CONFLICT (dedupe_key) DO NOTHING`,
-    id, input.kind, input.siteId, input.conversationId, input.to, input.userId, messageId, JSON.stringify(input.messageIds), input.dedupeKey, input.at);
+    id, input.kind, input.siteId, input.conversationId, input.to, input.userId, messageId, JSON.stringify(input.messageIds), input.dedupeKey, input.at,
+    input.details === undefined ? null : JSON.stringify(input.details));
   return count > 0 ? id : null;
+}
+
+/**
+ * Queues a 'webhook-paused' email about `pause` to every owner who can sign in, once per owner and
+ * pause (its dedupe key): called in the transaction that paused the endpoint, under its lock
+ * (pg-webhooks.ts), so the pause and its emails commit together or not at all. Answers how many it queued.
+ */
+export async function queueWebhookPausedEmails(t: Tx, input: { siteId: string; pause: WebhookPause; at: number; domain: string }): Promise<number> {
+  let queued = 0;
+  for (const owner of await t.all("SELECT id, email FROM users WHERE role = 'owner' AND NOT disabled AND email <> '' ORDER BY id")) {
+    const userId = String(owner.id);
+    const id = await insertEmail(t, {
+      kind: 'webhook-paused', siteId: input.siteId, conversationId: null, to: String(owner.email), userId, messageIds: [],
+      dedupeKey: webhookPausedDedupeKey(input.pause, userId), at: input.at, domain: input.domain, details: input.pause,
+    });
+    if (id) queued++;
+  }
+  return queued;
 }
 
 export function createPgEmailOutbox({ now, one, all, tx }: PgDb): EmailOutboxMethods {

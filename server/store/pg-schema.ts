@@ -448,6 +448,14 @@ const MIGRATIONS: string[] = [
   CREATE INDEX conversations_report ON conversations(site_id, created_at) INCLUDE (first_response_at, resolved_at, status, assignee_id);
   UPDATE sites SET widget = widget || jsonb_build_object('rating', '{"enabled":true,"scale":"five","question":""}'::jsonb);
   `,
+  /* 11: the outbox also emails owners about a paused webhook endpoint (SQLite's 13): emails about no conversation */ `
+  ALTER TABLE email_outbox ALTER COLUMN conversation_id DROP NOT NULL;
+  ALTER TABLE email_outbox DROP CONSTRAINT email_outbox_kind_check;
+  ALTER TABLE email_outbox ADD CONSTRAINT email_outbox_kind_check CHECK (kind IN ('reply', 'transcript', 'agent-alert', 'webhook-paused'));
+  ALTER TABLE email_outbox ADD CONSTRAINT email_outbox_check CHECK (conversation_id IS NOT NULL OR kind = 'webhook-paused');
+  -- What a kind needs beyond the columns (webhook-paused: the pause, email-outbox-rows.ts).
+  ALTER TABLE email_outbox ADD COLUMN details JSONB;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,10 +8,12 @@
  *   endpoint's deliveries and its in-flight count are read by one claimer at a time; another
  *   process claims for the other endpoints meanwhile, never waiting.
  * - Recording an attempt locks the endpoint first, then the delivery: the order claims take them.
+ *   The attempt that pauses the endpoint queues the owners' emails in the same transaction.
  * Nothing here logs events, so pg-db.ts's rule (event_head last) is not in play.
  */
 import { WEBHOOK_LIMITS, type WebhookDelivery } from '../../protocol/protocol.ts';
 import type { Param, PgDb, Row, Tx } from './pg-db.ts';
+import { queueWebhookPausedEmails } from './pg-email-outbox.ts';
 import { json, newId } from './rows.ts';
 import { RefusedError, type WebhookMethods } from './store.ts';
 import { contextNeeded, FAN_OUT_TYPES, listens, planDeliveries, readFrom, type LogRow, type RowContext } from './webhook-fan-out.ts';
@@ -227,6 +229,14 @@ export function createPgWebhooks(db: PgDb): WebhookMethods {
             last_failure_at = CASE WHEN $6 THEN last_failure_at ELSE $7 END,
             last_error = CASE WHEN $6 THEN NULL ELSE $8 END WHERE id = $1`,
         String(e.id), next.consecutiveFailures, next.trips, next.pausedAt, next.probeAt, input.ok, input.at, clip(input.error));
+        // Under the endpoint's lock, in this transaction: of attempts recorded at once in any
+        // processes, one pauses it, and the pause and the owners' emails commit together.
+        if (next.justPaused && input.tellOwners) {
+          await queueWebhookPausedEmails(t, {
+            siteId: String(e.site_id), at: input.at, domain: input.tellOwners.messageIdDomain,
+            pause: { endpointId: String(e.id), pausedAt: next.pausedAt!, failures: next.consecutiveFailures, statusCode: input.statusCode, error: clip(input.error) },
+          });
+        }
         return { status, paused: next.justPaused };
       });
     },

@@ -3,7 +3,7 @@
  * query selects, row → Rating, and the event a new rating logs. No SQL that differs by engine.
  */
 import type { Rating } from '../../protocol/protocol.ts';
-import type { LoggedEvent } from './store.ts';
+import type { ExportedRating, LoggedEvent } from './store.ts';
 
 type Row = Record<string, unknown>;
 
@@ -23,6 +23,14 @@ export function toRating(row: Row): Rating {
     createdAt: Number(row.created_at),
   };
 }
+
+/** A row of ratings (any columns including score, scale, comment, created_at) as the export carries it. */
+export const toExportedRating = (row: Row): ExportedRating => ({
+  score: Number(row.score),
+  scale: String(row.scale) as ExportedRating['scale'],
+  comment: row.comment == null ? null : String(row.comment),
+  ratedAt: Number(row.created_at),
+});
 
 /** For agents only; tied to the conversation and its visitor, so it goes with either. */
 export function ratingEvent(rating: Rating, visitorId: string): Omit<LoggedEvent, 'id'> {

@@ -5,6 +5,7 @@
  * does, after COMMIT).
  */
 import type { AgentRef, Conversation, SystemKind, Visitor } from '../../protocol/protocol.ts';
+import { toExportedRating } from './rating-rows.ts';
 import { likePattern, newId, toConversation, toMessage, toVisitor } from './rows.ts';
 import { CONVERSATION_SELECT, createChatRows, MESSAGE_SELECT, STARTS_WAITING, type Change } from './sqlite-chat-rows.ts';
 import type { Param, SqliteDb } from './sqlite-db.ts';
@@ -189,10 +190,12 @@ export function createSqliteChat(ctx: SqliteDb): ChatMethods {
 
     async exportConversations(siteId) {
       const conversations = all(`${CONVERSATION_SELECT} WHERE c.site_id = ? ORDER BY c.created_at, c.rowid`, siteId).map(toConversation);
+      const ratings = new Map(all('SELECT * FROM ratings WHERE site_id = ?', siteId).map((row) => [String(row.conversation_id), toExportedRating(row)]));
       return conversations.map((conversation) => ({
         conversation,
         visitor: toVisitor(one('SELECT * FROM visitors WHERE id = ?', conversation.visitorId)!),
         messages: all(`${MESSAGE_SELECT} WHERE m.conversation_id = ? ORDER BY m.seq`, conversation.id).map(toMessage),
+        rating: ratings.get(conversation.id) ?? null,
       }));
     },
     async deleteVisitor(visitorId) {

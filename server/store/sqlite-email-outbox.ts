@@ -8,14 +8,33 @@
 import type { MessageEmail } from '../../protocol/protocol.ts';
 import {
   addressKey, alertDedupeKey, DAY_MS, emailEvent, errorText, newOutboxIds, planReplies, recipientOf, replyDedupeKey, toEmailSettings, toMessageEmail,
-  toOutboxEmail, transcriptDedupeKey, type PendingReply,
+  toOutboxEmail, transcriptDedupeKey, webhookPausedDedupeKey, type PendingReply,
 } from './email-outbox-rows.ts';
 import { toConversationRef } from './rows.ts';
 import type { SqliteDb } from './sqlite-db.ts';
-import { GoneError, type EmailOutboxMethods, type LoggedEvent } from './store.ts';
+import { GoneError, type EmailOutboxMethods, type LoggedEvent, type WebhookPause } from './store.ts';
 
 type Change = Pick<MessageEmail, 'state' | 'at' | 'error' | 'retryAt'>;
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * Queues a 'webhook-paused' email about `pause` to every owner who can sign in, once per owner and
+ * pause (its dedupe key): called by the write job that paused the endpoint (sqlite-webhooks.ts),
+ * so the pause and its emails commit together or not at all. Answers how many it queued.
+ */
+export function queueWebhookPausedEmails({ all, run }: Pick<SqliteDb, 'all' | 'run'>, input: { siteId: string; pause: WebhookPause; at: number; domain: string }): number {
+  let queued = 0;
+  for (const owner of all("SELECT id, email FROM users WHERE role = 'owner' AND disabled = 0 AND email <> '' ORDER BY id")) {
+    const { id, messageId } = newOutboxIds(input.domain);
+    const userId = String(owner.id);
+    const { changes } = run(`INSERT INTO email_outbox (id, kind, site_id, conversation_id, recipient, user_id, message_id, message_ids, dedupe_key,
+        status, attempts, next_attempt_at, created_at, details) VALUES (?, 'webhook-paused', ?, NULL, ?, ?, ?, '[]', ?, 'pending', 0, ?, ?, ?)
+        ON CONFLICT (dedupe_key) DO NOTHING`,
+      id, input.siteId, String(owner.email), userId, messageId, webhookPausedDedupeKey(input.pause, userId), input.at, input.at, JSON.stringify(input.pause));
+    queued += Number(changes);
+  }
+  return queued;
+}
 
 export function createSqliteEmailOutbox({ now, one, all, run, write, logEvent }: SqliteDb): EmailOutboxMethods {
   /** Sets the replies (`where` on message_emails me) to `change`, logging each; the caller holds the job. */

@@ -447,14 +447,53 @@ const MIGRATIONS: string[] = [
   -- Sites made before ratings existed ask with five stars (server/site-defaults.ts).
   UPDATE sites SET widget = json_set(widget, '$.rating', json('{"enabled":true,"scale":"five","question":""}'));
   `,
+  /* 13: the outbox also emails owners about a paused webhook endpoint (issue 15): emails about no conversation */ `
+  -- SQLite changes no NOT NULL or CHECK in place: the table is made again and its rows copied.
+  -- Dropping the old one sets message_emails.outbox_id to NULL (ON DELETE SET NULL, foreign keys
+  -- being on), so the links are kept aside and put back. details: what a kind needs beyond the
+  -- columns (webhook-paused: the pause, email-outbox-rows.ts), JSON.
+  CREATE TABLE email_outbox_next (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('reply', 'transcript', 'agent-alert', 'webhook-paused')),
+    site_id TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+    conversation_id TEXT REFERENCES conversations(id) ON DELETE CASCADE,
+    recipient TEXT NOT NULL,
+    user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL UNIQUE,
+    message_ids TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'cancelled')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_owner TEXT,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    sent_at INTEGER,
+    details TEXT,
+    CHECK (conversation_id IS NOT NULL OR kind = 'webhook-paused')
+  );
+  INSERT INTO email_outbox_next (id, kind, site_id, conversation_id, recipient, user_id, message_id, message_ids, dedupe_key, status, attempts,
+      next_attempt_at, lease_owner, last_error, created_at, sent_at)
+    SELECT id, kind, site_id, conversation_id, recipient, user_id, message_id, message_ids, dedupe_key, status, attempts,
+      next_attempt_at, lease_owner, last_error, created_at, sent_at FROM email_outbox;
+  CREATE TEMP TABLE outbox_links AS SELECT message_id, outbox_id FROM message_emails WHERE outbox_id IS NOT NULL;
+  DROP TABLE email_outbox;
+  ALTER TABLE email_outbox_next RENAME TO email_outbox;
+  UPDATE message_emails SET outbox_id = (SELECT l.outbox_id FROM temp.outbox_links l WHERE l.message_id = message_emails.message_id)
+    WHERE message_id IN (SELECT message_id FROM temp.outbox_links);
+  DROP TABLE temp.outbox_links;
+  CREATE INDEX email_outbox_due ON email_outbox(next_attempt_at) WHERE status IN ('pending', 'sending');
+  CREATE INDEX email_outbox_conversation ON email_outbox(conversation_id);
+  `,
 ];
 
-export function migrate(db: DatabaseSync): void {
+/** `upTo`: the version to stop at (tests of a migration start from the one before it). */
+export function migrate(db: DatabaseSync, upTo = MIGRATIONS.length): void {
   const { user_version: current } = db.prepare('PRAGMA user_version').get() as { user_version: number };
   if (current > MIGRATIONS.length) {
     throw new Error(`The database is at schema version ${current}, newer than this Parley (${MIGRATIONS.length}). Upgrade Parley.`);
   }
-  for (let version = current + 1; version <= MIGRATIONS.length; version++) {
+  for (let version = current + 1; version <= upTo; version++) {
     db.exec('BEGIN IMMEDIATE');
     try {
       db.exec(MIGRATIONS[version - 1]!);

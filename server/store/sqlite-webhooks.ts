@@ -9,6 +9,7 @@
 import { WEBHOOK_LIMITS, type WebhookDelivery } from '../../protocol/protocol.ts';
 import { json, newId } from './rows.ts';
 import type { Param, Row, SqliteDb } from './sqlite-db.ts';
+import { queueWebhookPausedEmails } from './sqlite-email-outbox.ts';
 import { RefusedError, type WebhookMethods } from './store.ts';
 import { contextNeeded, FAN_OUT_TYPES, listens, planDeliveries, readFrom, type LogRow, type RowContext } from './webhook-fan-out.ts';
 import {
@@ -22,7 +23,8 @@ const ENDPOINT_SELECT = `SELECT e.*,
   FROM webhook_endpoints e`;
 const OPEN = "status IN ('pending', 'delivering')";
 
-export function createSqliteWebhooks({ now, one, all, run, write, epoch }: SqliteDb): WebhookMethods {
+export function createSqliteWebhooks(db: SqliteDb): WebhookMethods {
+  const { now, one, all, run, write, epoch } = db;
   const endpoint = (siteId: string, id: string) => {
     const row = one(`${ENDPOINT_SELECT} WHERE e.site_id = ? AND e.id = ?`, siteId, id);
     return row ? toWebhookEndpoint(row) : null;
@@ -195,7 +197,8 @@ export function createSqliteWebhooks({ now, one, all, run, write, epoch }: Sqlit
     },
     async recordWebhookAttempt(input) {
       return write(() => {
-        const row = one('SELECT d.*, e.consecutive_failures, e.trips, e.paused_at, e.probe_at FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ?', input.deliveryId);
+        const row = one(`SELECT d.*, e.site_id, e.consecutive_failures, e.trips, e.paused_at, e.probe_at FROM webhook_deliveries d
+          JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ?`, input.deliveryId);
         // Gone meanwhile (its endpoint or conversation deleted): nothing is left to record it on.
         if (!row) return { status: null, paused: false };
         run(`INSERT INTO webhook_attempts (delivery_id, at, ok, status_code, latency_ms, error, response_snippet) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -215,6 +218,13 @@ export function createSqliteWebhooks({ now, one, all, run, write, epoch }: Sqlit
             last_error = CASE WHEN ? THEN NULL ELSE ? END WHERE id = ?`,
         next.consecutiveFailures, next.trips, next.pausedAt, next.probeAt, input.ok ? 1 : 0, input.at, input.ok ? 1 : 0, input.at,
         input.ok ? 1 : 0, clip(input.error), String(row.endpoint_id));
+        // In this job: the pause and the owners' emails commit together, once (the write lock).
+        if (next.justPaused && input.tellOwners) {
+          queueWebhookPausedEmails(db, {
+            siteId: String(row.site_id), at: input.at, domain: input.tellOwners.messageIdDomain,
+            pause: { endpointId: String(row.endpoint_id), pausedAt: next.pausedAt!, failures: next.consecutiveFailures, statusCode: input.statusCode, error: clip(input.error) },
+          });
+        }
         return { status, paused: next.justPaused };
       });
     },

@@ -14,6 +14,7 @@
 import type {
   AssignmentSettings, Team, UpdateAssignmentRequest,
 } from '../../protocol/protocol.ts';
+import type { ConversationExport, ExportedRating } from '../../protocol/export-api.ts';
 import type { Attachment, AttachmentUsage } from '../../protocol/protocol.ts';
 import type { ApiToken } from '../../protocol/api-tokens.ts';
 import type { Rating, RatingScale, ReportFigures } from '../../protocol/protocol.ts';
@@ -195,11 +196,8 @@ export type { CannedResponse };
 /** The few facts about a conversation that checking ownership and sending need. */
 export type ConversationRef = Pick<Conversation, 'id' | 'siteId' | 'visitorId' | 'status' | 'lastSeq'>;
 
-export interface ConversationExport {
-  conversation: Conversation;
-  visitor: Visitor;
-  messages: Message[];
-}
+/** A conversation as the data export carries it, with its visitor, messages and rating: the export's own shape. */
+export type { ConversationExport, ExportedRating };
 
 /**
  * An email Parley sent about a conversation (issue 12), recorded so that a reply can be matched by
@@ -634,7 +632,9 @@ export interface Store {
    * Records an attempt (always: it happened) and, when `owner` still holds the delivery, its
    * outcome: delivered; pending again at retryAt; dead-lettered (failed with retryAt null). The
    * endpoint's breaker moves (breakerAfter) unless the attempt was interrupted or a test that
-   * failed. `paused`: this attempt paused the endpoint.
+   * failed. `paused`: this attempt paused the endpoint — decided under the endpoint's lock, so of
+   * any number of attempts recorded at once in any processes, one pauses it, and only that one
+   * queues the owners' emails (tellOwners), once per owner and pause.
    */
   recordWebhookAttempt(input: WebhookAttemptInput): Promise<{ status: WebhookDelivery['status'] | null; paused: boolean }>;
   /** The endpoint's deliveries, newest first, each with its latest attempt; `cursor` is a page's `next`. */
@@ -703,11 +703,13 @@ export class AttachmentUnusableError extends Error {
 /** An email of the outbox, as claimEmails hands it to the sender. */
 export interface OutboxEmail {
   id: string;
-  kind: 'reply' | 'transcript' | 'agent-alert';
+  /** webhook-paused (issue 15): an owner is told that the circuit breaker paused an endpoint. */
+  kind: 'reply' | 'transcript' | 'agent-alert' | 'webhook-paused';
   siteId: string;
-  conversationId: string;
+  /** Null only for an email about no conversation (webhook-paused). */
+  conversationId: string | null;
   to: string;
-  /** agent-alert: the agent it is for. */
+  /** agent-alert: the agent it is for; webhook-paused: the owner. */
   userId: string | null;
   /** The Message-ID header without angle brackets: the same on every attempt, so a resend is recognisable. */
   messageId: string;
@@ -716,6 +718,19 @@ export interface OutboxEmail {
   /** This one included. */
   attempts: number;
   createdAt: number;
+  /** webhook-paused: the pause it is about. */
+  webhookPause: WebhookPause | null;
+}
+
+/** A pause of an endpoint by its circuit breaker, as the attempt that paused it saw it. */
+export interface WebhookPause {
+  endpointId: string;
+  pausedAt: number;
+  /** Attempts that failed in a row, this one included. */
+  failures: number;
+  /** The last attempt's: the receiver's HTTP status (null when it never answered) and what went wrong. */
+  statusCode: number | null;
+  error: string | null;
 }
 
 export interface EmailSettings {
@@ -805,6 +820,12 @@ export interface WebhookAttemptInput extends WebhookAttempt {
   /** It was the claim's probe of a paused endpoint (WebhookClaim.probe). */
   probe: boolean;
   breaker: BreakerPolicy;
+  /**
+   * When this attempt pauses the endpoint, queue a 'webhook-paused' email to every owner (role
+   * owner, not disabled) in the same transaction, with Message-IDs at this domain. Absent or null
+   * (no outbound email configured): nobody is emailed, Settings → Webhooks alone shows the pause.
+   */
+  tellOwners?: { messageIdDomain: string } | null;
 }
 
 export type WebhookMethods = Pick<Store,

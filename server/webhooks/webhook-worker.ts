@@ -17,10 +17,16 @@
  * runs in a request), each attempt has its own deadline, each endpoint at most `perEndpoint`
  * attempts on their way (counted across processes by the claim) and the process at most
  * `maxInFlight`, and each delivery is sent without waiting for the others.
+ *
+ * The circuit breaker lives in the store (recordWebhookAttempt): the attempt that pauses an
+ * endpoint also queues the owners' emails there, in its transaction, when outbound email is on —
+ * so they are told once per pause whichever process recorded it. Rounds: server/rounds.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { WEBHOOK_HEADERS, WEBHOOK_LIMITS, WEBHOOK_TEST_EVENT } from '../../protocol/protocol.ts';
 import { topics } from '../bus/bus.ts';
+import { emailConfigured, messageIdDomain } from '../email/email-config.ts';
+import { createRounds } from '../rounds.ts';
 import type { Services } from '../services.ts';
 import { FAN_OUT_TYPES } from '../store/webhook-fan-out.ts';
 import { BREAKER, type BreakerPolicy } from '../store/webhook-rows.ts';
@@ -77,12 +83,12 @@ export function startWebhookWorker(services: Services, options: WebhookWorkerOpt
   const keepMs = options.keepMs ?? 30 * 24 * 3600_000;
   // Its own name per start: a restarted process must not think it still holds what it held before.
   const owner = `${config.nodeName}:${randomBytes(4).toString('hex')}`;
+  // Owners are emailed when an endpoint is paused, through the outbox (the store queues it with the
+  // pause); without outbound email Settings → Webhooks is the only place that shows it.
+  const tellOwners = emailConfigured(config) ? { messageIdDomain: messageIdDomain(config) } : null;
   const stopping = new AbortController();
   const inFlight = new Set<Promise<void>>();
   const subscriptions = new Map<string, Promise<() => void>>();
-  let running: Promise<void> | null = null;
-  let again = false;
-  let closed = false;
   let lastTrouble = 0;
   let lastPruneAsk = -Infinity;
 
@@ -94,16 +100,16 @@ export function startWebhookWorker(services: Services, options: WebhookWorkerOpt
   }
 
   async function fanOut(): Promise<void> {
-    for (let round = 0; round < 10 && !closed; round++) {
+    for (let round = 0; round < 10 && !rounds.closed; round++) {
       const { more } = await store.fanOutWebhooks({ now: clock.now(), limit: FAN_OUT_BATCH, retryForMs: WEBHOOK_LIMITS.retryForMs });
       if (!more) return;
     }
-    again = true;
+    rounds.again();
   }
 
   async function claimAndSend(): Promise<void> {
     const room = maxInFlight - inFlight.size;
-    if (room <= 0 || closed) return;
+    if (room <= 0 || rounds.closed) return;
     const claimed = await store.claimWebhookDeliveries({ now: clock.now(), owner, leaseMs, limit: room, perEndpoint });
     for (const delivery of claimed) send(delivery);
   }
@@ -132,57 +138,41 @@ export function startWebhookWorker(services: Services, options: WebhookWorkerOpt
         : Math.min(delivery.deadlineAt, at + retryDelay(delivery.attempts, random));
       const { paused } = await store.recordWebhookAttempt({
         deliveryId: delivery.id, owner, at, ok: result.ok, statusCode: result.statusCode, latencyMs: result.latencyMs,
-        error: result.error, responseSnippet: result.responseSnippet, interrupted: result.interrupted, retryAt, probe: delivery.probe, breaker,
+        error: result.error, responseSnippet: result.responseSnippet, interrupted: result.interrupted, retryAt, probe: delivery.probe, breaker, tellOwners,
       });
       if (paused) {
         // The host only: a webhook URL's path or query often is a credential (hooks.slack.com/services/…).
         log.warn({ endpoint: delivery.endpointId, site: delivery.siteId, host: new URL(delivery.url).host, error: result.error },
-          `webhooks: an endpoint failed ${breaker.pauseAfter} times in a row and is paused; Settings → Webhooks shows it`);
+          `webhooks: an endpoint failed ${breaker.pauseAfter} times in a row and is paused; Settings → Webhooks shows it${tellOwners ? ', and the owners are emailed' : ''}`);
       }
     })()
       // Not recorded (the database was away): the lease runs out and it is sent again, with the same ids.
       .catch((error) => trouble(error, 'recording an attempt'))
       .finally(() => {
         inFlight.delete(attempt);
-        if (!closed) void tick();
+        if (!rounds.closed) void tick();
       });
     inFlight.add(attempt);
   }
 
-  async function round(): Promise<void> {
-    do {
-      again = false;
-      let sites: string[];
-      try {
-        sites = await store.webhookSiteIds();
-      } catch (error) {
-        trouble(error, 'listing endpoints');
-        return;
-      }
-      watch(sites);
-      // No endpoint anywhere: nothing to queue, send or prune (the fan-out starts at an endpoint's
-      // creation anyway, so a cursor left behind meanwhile costs nothing).
-      if (sites.length === 0) return;
-      for (const [what, step] of [['reading the event log', fanOut], ['claiming deliveries', claimAndSend], ['pruning the delivery log', prune]] as const) {
-        if (closed) return;
-        try {
-          await step();
-        } catch (error) {
-          trouble(error, what);
-        }
-      }
-    } while (again && !closed);
+  /**
+   * Which sites have an endpoint. None anywhere: nothing to queue, send or prune (the fan-out
+   * starts at an endpoint's creation anyway, so a cursor left behind meanwhile costs nothing).
+   */
+  async function listSites(): Promise<void | 'stop'> {
+    const sites = await store.webhookSiteIds();
+    watch(sites);
+    if (sites.length === 0) return 'stop';
   }
 
-  function tick(): Promise<void> {
-    if (closed) return Promise.resolve();
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = round().finally(() => { running = null; });
-    return running;
-  }
+  const rounds = createRounds([
+    // The steps after it need to know whether there is anything at all.
+    { what: 'listing endpoints', run: listSites, essential: true },
+    { what: 'reading the event log', run: fanOut },
+    { what: 'claiming deliveries', run: claimAndSend },
+    { what: 'pruning the delivery log', run: prune },
+  ], trouble);
+  const tick = () => rounds.tick();
 
   /** Listens to the sites that have an endpoint, so their commits start a round at once. */
   function watch(siteIds: string[]): void {
@@ -193,7 +183,7 @@ export function startWebhookWorker(services: Services, options: WebhookWorkerOpt
       void unsubscribe.then((stop) => stop(), () => {});
     }
     for (const siteId of wanted) {
-      if (subscriptions.has(siteId) || closed) continue;
+      if (subscriptions.has(siteId) || rounds.closed) continue;
       subscriptions.set(siteId, bus.subscribe(topics.site(siteId), (event) => {
         if (WAKING.has(event.type)) void tick();
       }));
@@ -206,17 +196,17 @@ export function startWebhookWorker(services: Services, options: WebhookWorkerOpt
   return {
     tick,
     async settled() {
-      while (running || inFlight.size > 0) await Promise.allSettled([running, ...inFlight]);
+      while (rounds.running || inFlight.size > 0) await Promise.allSettled([rounds.running, ...inFlight]);
     },
     endpointsChanged: () => void tick(),
     async close() {
-      closed = true;
+      const closing = rounds.close();
       clock.clearInterval(timer);
       clock.clearTimeout(first);
       stopping.abort();
       for (const unsubscribe of subscriptions.values()) void unsubscribe.then((stop) => stop(), () => {});
       subscriptions.clear();
-      await Promise.allSettled([running, ...inFlight]);
+      await Promise.allSettled([closing, ...inFlight]);
     },
   };
 }

@@ -3,7 +3,8 @@
  * agents-only event of every change of it; replies the visitor read are never emailed, unread
  * ones within the delay share one email; a claimed email is held by one sender at a time and taken
  * again only when its lease ran out; a failure retries, a success is final; alerts go out once per
- * conversation, transcripts once per request; unsubscribes, settings and extra visitor tokens.
+ * conversation, transcripts once per request, an owner's email about a paused webhook endpoint
+ * apart from any conversation; unsubscribes, settings and extra visitor tokens.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ import { seedStore } from './store-seed.ts';
 
 const DOMAIN = 'parley.test';
 const MINUTE = 60_000;
+const DAY_MS = 24 * 60 * MINUTE;
 
 export function emailOutboxConformance(name: string, open: () => Promise<Store>): void {
   const fromStart = async (store: Store) => formatEventId(parseEventId(await store.headCursor())!.epoch, 0);
@@ -215,6 +217,34 @@ export function emailOutboxConformance(name: string, open: () => Promise<Store>)
       await store.recordSentEmail({ messageId: 'a@parley.test', conversationId: conversation.id, to: 'Vera@Example.com', sentAt: 1 });
       await store.recordSentEmail({ messageId: 'c@parley.test', conversationId: conversation.id, to: 'other@example.com', sentAt: 3 });
       assert.deepEqual(await store.emailThread(conversation.id, 'VERA@example.com'), ['a@parley.test', 'b@parley.test']);
+      await store.close();
+    });
+
+    it('keeps an owner\'s email about a paused webhook endpoint apart from any conversation: retried, cancelled, kept when a visitor is erased', async () => {
+      const { store, site, visitor, conversation } = await seeded();
+      await store.createUser({ email: 'owner@shop.test', name: 'Owner', role: 'owner', passwordHash: 'x', siteIds: [] });
+      const endpoint = await store.createWebhookEndpoint({ siteId: site.id, url: 'https://hooks.example.com/x', description: '', events: ['message.visitor'], enabled: true, secret: 's' });
+      await store.appendMessage({ conversationId: conversation.id, clientId: 'q2', author: 'visitor', agentId: null, body: 'Hello?', internal: false });
+      await store.fanOutWebhooks({ now: 100, limit: 100, retryForMs: DAY_MS });
+      const [delivery] = await store.claimWebhookDeliveries({ now: 100, owner: 'n1', leaseMs: MINUTE, limit: 10, perEndpoint: 4 });
+      const { paused } = await store.recordWebhookAttempt({
+        deliveryId: delivery!.id, owner: 'n1', at: 200, ok: false, statusCode: null, latencyMs: 10_000, error: 'No answer within 10 s.', responseSnippet: null,
+        interrupted: false, retryAt: 1000, probe: false, breaker: { pauseAfter: 1, firstCooldownMs: MINUTE, maxCooldownMs: MINUTE }, tellOwners: { messageIdDomain: DOMAIN },
+      });
+      assert.equal(paused, true);
+      await store.deleteVisitor(visitor.id);
+      const claim = (now: number) => store.claimEmails({ now, owner: 'p1', leaseMs: MINUTE, limit: 10 });
+      const [email, ...more] = await claim(200);
+      assert.equal(more.length, 0);
+      assert.deepEqual([email!.kind, email!.to, email!.conversationId, email!.attempts, email!.webhookPause],
+        ['webhook-paused', 'owner@shop.test', null, 1, { endpointId: endpoint.id, pausedAt: 200, failures: 1, statusCode: null, error: 'No answer within 10 s.' }],
+        'not a visitor\'s email: erasing one leaves it');
+      assert.deepEqual(await store.emailFailed(email!.id, { owner: 'p1', at: 300, error: '451 Try again later', retryAt: 5000 }), [], 'it carries no replies to update');
+      assert.deepEqual(await claim(4999), []);
+      const [again] = await claim(5000);
+      assert.deepEqual([again!.id, again!.attempts], [email!.id, 2], 'retried like any other');
+      await store.emailCancelled(again!.id, { owner: 'p1', at: 5001, state: 'seen' });
+      assert.deepEqual(await claim(DAY_MS), [], 'cancelled for good');
       await store.close();
     });
 

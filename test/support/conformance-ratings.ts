@@ -3,7 +3,7 @@
  * resolved (even if reopened since), by its visitor, once per clientId however often delivered —
  * also when two deliveries race — with whoever has it as its agent; a later rating replaces it.
  * Agents hear of each rating, the visitor's stream never; ratings follow merged visitors and go
- * with their conversation.
+ * with their conversation, and are in the site's export.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -88,6 +88,23 @@ export function ratingConformance(name: string, open: OpenStore): void {
       await store.resolve(later.id, null);
       await store.rateConversation(rate(later.id, { clientId: 'rate-3', score: 3 }));
       assert.deepEqual((await store.visitorRatings(visitor.id)).map((r) => [r.conversationId, r.score]), [[later.id, 3], [conversation.id, 5]]);
+      await store.close();
+    });
+
+    it('exports each conversation with its latest rating, and null for one not rated', async () => {
+      const clock = createManualClock();
+      const { store, site, other, visitor, conversation } = await seedStore(open, { now: clock.now });
+      const { value: unrated } = await store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'conv-2' });
+      await store.resolve(conversation.id, null);
+      await store.rateConversation(rate(conversation.id, { score: 2, comment: null }));
+      clock.advance(1000);
+      await store.rateConversation(rate(conversation.id, { clientId: 'rate-2', score: 1, scale: 'thumbs', comment: 'Nobody knew' }));
+      const exported = await store.exportConversations(site.id);
+      assert.deepEqual(exported.map((c) => [c.conversation.id, c.rating]), [
+        [conversation.id, { score: 1, scale: 'thumbs', comment: 'Nobody knew', ratedAt: clock.now() }],
+        [unrated.id, null],
+      ]);
+      assert.deepEqual(await store.exportConversations(other.id), [], 'another site\'s export has none of them');
       await store.close();
     });
 

@@ -4,7 +4,8 @@
  * visitor reopening, a visitor identified), never events from before an endpoint, never internal
  * notes; the queue — one holder per delivery, a lease that runs out, order per conversation, a
  * bound per endpoint, disabled endpoints held back, a deadline that dead-letters; attempts and the
- * circuit breaker; replays with the same ids; the log's pages; erasure and pruning.
+ * circuit breaker, and the owners' emails when it pauses an endpoint (once per owner and pause);
+ * replays with the same ids; the log's pages; erasure and pruning.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -238,6 +239,51 @@ export function webhookConformance(name: string, open: OpenStore): void {
       assert.deepEqual([resumed!.health, resumed!.consecutiveFailures, resumed!.pausedAt], ['healthy', 0, null]);
       assert.equal((await claim(T + 10)).length, 1, 'tried at once, not at its retry time');
       assert.equal(await store.resumeWebhookEndpoint(site.id, 'whe_missing', T), null);
+      await store.close();
+    });
+
+    it('queues one email to each owner who can sign in when an attempt pauses the endpoint, however many are recorded at once, and again after a resume', async () => {
+      const { store, site, visitor, endpoint, fanOut, claim, attempt } = await seeded(['conversation.created']);
+      const olivia = await store.createUser({ email: 'Olivia@Shop.test', name: 'Olivia', role: 'owner', passwordHash: 'x', siteIds: [] });
+      const oscar = await store.createUser({ email: 'oscar@shop.test', name: 'Oscar', role: 'owner', passwordHash: 'x', siteIds: [] });
+      const gone = await store.createUser({ email: 'gone@shop.test', name: 'Gone', role: 'owner', passwordHash: 'x', siteIds: [] });
+      await store.updateUser(gone.id, { disabled: true });
+      const policy: BreakerPolicy = { pauseAfter: 3, firstCooldownMs: 60_000, maxCooldownMs: 600_000 };
+      const tellOwners = { messageIdDomain: 'parley.test' };
+      for (let i = 0; i < 6; i++) await store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: `c${i}` });
+      await fanOut();
+      const failAll = async (at: number, tell: typeof tellOwners | null) => {
+        const held = await claim(at, 'node-a', { perEndpoint: 6 });
+        assert.equal(held.length, 6);
+        // All at once, as six processes would: the endpoint's lock decides which one pauses it.
+        const results = await Promise.all(held.map((d) =>
+          attempt(d, { at, ok: false, statusCode: 502, error: 'Answered 502 Bad Gateway.', retryAt: at + 10_000, tellOwners: tell }, 'node-a', policy)));
+        assert.equal(results.filter((r) => r.paused).length, 1, 'one attempt pauses it');
+      };
+      const claimMail = (now: number) => store.claimEmails({ now, owner: 'mailer', leaseMs: 60_000, limit: 20 });
+      const told = (emails: Awaited<ReturnType<typeof claimMail>>) =>
+        emails.map((e) => [e.kind, e.to, e.userId, e.siteId, e.conversationId, e.messageIds, e.webhookPause]).sort((a, b) => String(a[2]).localeCompare(String(b[2])));
+      const pause = (pausedAt: number) => ({ endpointId: endpoint.id, pausedAt, failures: 3, statusCode: 502, error: 'Answered 502 Bad Gateway.' });
+      const expected = (pausedAt: number) => [
+        ['webhook-paused', 'olivia@shop.test', olivia.id, site.id, null, [], pause(pausedAt)],
+        ['webhook-paused', 'oscar@shop.test', oscar.id, site.id, null, [], pause(pausedAt)],
+      ].sort((a, b) => String(a[2]).localeCompare(String(b[2])));
+
+      await failAll(T + 10, tellOwners);
+      const first = await claimMail(T + 10);
+      assert.deepEqual(told(first), expected(T + 10), 'each enabled owner once, about this pause');
+      assert.ok(first.every((e) => /^[A-Za-z0-9_-]+@parley\.test$/.test(e.messageId)));
+      for (const email of first) await store.emailSent(email.id, T + 11);
+      assert.deepEqual(await claimMail(T + 3_600_000), [], 'sent for good');
+
+      await store.resumeWebhookEndpoint(site.id, endpoint.id, T + 20);
+      await failAll(T + 30, tellOwners);
+      assert.deepEqual(told(await claimMail(T + 30)), expected(T + 30), 'paused again after a resume: told again');
+
+      await store.resumeWebhookEndpoint(site.id, endpoint.id, T + 40);
+      await failAll(T + 50, null);
+      assert.deepEqual(await claimMail(T + 50), [], 'no email asked for (no outbound email): none queued');
+      assert.equal((await store.getWebhookEndpoint(site.id, endpoint.id))!.health, 'paused', 'paused all the same');
       await store.close();
     });
 
