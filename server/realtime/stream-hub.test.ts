@@ -17,9 +17,6 @@ function fakeResponse() {
     writeHead() { return response; },
     flushHeaders() {},
     write(chunk: string) { response.written += chunk; return true; },
-    // Corking only batches socket writes; what was written is recorded at once either way.
-    cork() {},
-    uncork() {},
     end() { response.ended = true; },
   });
   return response;

@@ -45,8 +45,6 @@ interface Stream {
   pendingBytes: number;
   unsubscribe: Array<() => void>;
   closed: boolean;
-  /** Writes of this turn of the event loop are held to go out as one (write, below). */
-  corked: boolean;
   onClose?: () => void;
 }
 
@@ -80,21 +78,8 @@ export function createStreamHub(options: StreamHubOptions) {
   let heartbeat: unknown = null;
   let draining = false;
 
-  // Events for one stream in one turn of the event loop (an agent's stream under load gets many)
-  // leave in one write to the socket rather than one each: corked now, uncorked after this turn.
-  const uncork = (stream: Stream) => {
-    if (!stream.corked) return; // uncorked already, by close()
-    stream.corked = false;
-    stream.raw.uncork();
-  };
-
   function write(stream: Stream, chunk: string): void {
     if (stream.closed) return;
-    if (!stream.corked) {
-      stream.corked = true;
-      stream.raw.cork();
-      process.nextTick(uncork, stream);
-    }
     stream.raw.write(chunk);
     // A client this far behind is cut, live or replaying (a replay pauses at a quarter of this
     // for the client to read, so only one that stopped reading gets here): it resumes from the
@@ -163,8 +148,6 @@ export function createStreamHub(options: StreamHubOptions) {
       clock.clearInterval(heartbeat);
       heartbeat = null;
     }
-    // What this turn wrote goes out before the end, even if the socket is destroyed next (shutdown).
-    uncork(stream);
     stream.raw.end();
     stream.onClose?.();
   }
@@ -222,7 +205,7 @@ export function createStreamHub(options: StreamHubOptions) {
       });
       raw.flushHeaders();
       const bucket = buckets[nextBucket++ % HEARTBEAT_SLICES]!;
-      const stream: Stream = { raw, bucket, key: request.key, tag: request.tag, lastSeq: 0, pending: [], pendingBytes: 0, unsubscribe: [], closed: false, corked: false, onClose: request.onClose };
+      const stream: Stream = { raw, bucket, key: request.key, tag: request.tag, lastSeq: 0, pending: [], pendingBytes: 0, unsubscribe: [], closed: false, onClose: request.onClose };
       streams.add(stream);
       bucket.add(stream);
       let keyed = byKey.get(request.key);
