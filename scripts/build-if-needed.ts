@@ -7,11 +7,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SOURCES = ['protocol', 'client', 'widget', 'dashboard', 'server'];
+// package.json too: the server's build carries its version (the OpenAPI description).
+const SOURCES = ['protocol', 'client', 'widget', 'dashboard', 'server', 'package.json'];
 const OUTPUTS = ['dist/widget/loader.js', 'dist/dashboard/index.html', 'dist/server/main.js'];
 
 function newest(dir: string): number {
   if (!existsSync(dir)) return 0;
+  if (statSync(dir).isFile()) return statSync(dir).mtimeMs;
   let latest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (entry.isFile() && !entry.name.endsWith('.test.ts')) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);

@@ -9,7 +9,11 @@ export async function openStore(config: Config, clock: Clock = systemClock): Pro
   const now = () => clock.now();
   // SQLite runs in a worker thread of its own, so its synchronous statements and fsyncs never stop
   // the event loop (issue 16); tests that need a store in their own thread call createSqliteStore.
-  if (url.startsWith('sqlite:')) return createThreadedSqliteStore({ path: url.slice('sqlite:'.length), now });
+  if (url.startsWith('sqlite:')) {
+    // A server without its database thread can answer nothing but 503: exit, to be restarted.
+    const exit = () => process.exit(1);
+    return createThreadedSqliteStore({ path: url.slice('sqlite:'.length), now, onDied: exit });
+  }
   if (url.startsWith('postgres:') || url.startsWith('postgresql:')) {
     // Loaded only when chosen, so a single node on SQLite never holds pg in memory (issue 16).
     const { createPgStore } = await import('./pg-store.ts');

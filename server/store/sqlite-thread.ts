@@ -20,8 +20,17 @@ import type { FromWorker, ToWorker } from './sqlite-thread-messages.ts';
 // Beside this module: its TypeScript source when run from server/, the built file in dist/server/.
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './sqlite-worker.ts' : './sqlite-worker.js', import.meta.url);
 
-export async function createThreadedSqliteStore(options: SqliteStoreOptions): Promise<Store> {
-  const { now = Date.now, ...workerOptions } = options;
+export interface ThreadedStoreOptions extends SqliteStoreOptions {
+  /**
+   * The database thread ended without close() (out of memory, a bug). Every call then fails as
+   * unavailable (503); the server passes a handler that exits, so a supervisor restarts it, as it
+   * would have when the store ran in the process's own thread.
+   */
+  onDied?: (error: Error) => void;
+}
+
+export async function createThreadedSqliteStore(options: ThreadedStoreOptions): Promise<Store> {
+  const { now = Date.now, onDied, ...workerOptions } = options;
   // Referenced until it is ready, so a process that only awaits the store does not exit meanwhile.
   const worker = new Worker(WORKER, { workerData: workerOptions });
 
@@ -29,6 +38,8 @@ export async function createThreadedSqliteStore(options: SqliteStoreOptions): Pr
   const listeners: Array<(events: LoggedEvent[]) => void> = [];
   let nextId = 1;
   let gone: Error | null = null;
+  let closing = false;
+  let started = false;
 
   const settleAll = (error: Error) => {
     gone ??= error;
@@ -59,13 +70,20 @@ export async function createThreadedSqliteStore(options: SqliteStoreOptions): Pr
     });
     // A worker that dies (out of memory, a bug) takes nothing with it silently: every waiting call
     // fails as unavailable (503), and so does every later one.
+    const died = (error: Error) => {
+      settleAll(error);
+      if (!started) return;
+      console.error(`Parley: ${error.message}`);
+      onDied?.(error);
+    };
     worker.on('error', (error) => {
       reject(error);
-      settleAll(new StoreUnavailableError('unavailable', `The database thread stopped: ${error.message}.`, { cause: error }));
+      died(new StoreUnavailableError('unavailable', `The database thread stopped: ${error.message}.`, { cause: error }));
     });
     worker.on('exit', () => {
       reject(new StoreUnavailableError('unavailable', 'The database thread did not start.'));
-      settleAll(new StoreUnavailableError('unavailable', 'The database is closed.'));
+      if (closing) settleAll(new StoreUnavailableError('unavailable', 'The database is closed.'));
+      else died(new StoreUnavailableError('unavailable', 'The database thread stopped.'));
     });
   });
 
@@ -73,19 +91,27 @@ export async function createThreadedSqliteStore(options: SqliteStoreOptions): Pr
     if (gone) return Promise.reject(gone);
     const id = nextId++;
     return new Promise((resolve, reject) => {
+      try {
+        worker.postMessage({ id, method, args, now: now() } satisfies ToWorker);
+      } catch (error) {
+        // Arguments that cannot cross threads (a function, say): a bug of the caller's, told plainly.
+        reject(new Error(`store.${method}: its arguments cannot be sent to the database thread: ${(error as Error).message}`));
+        return;
+      }
       waiting.set(id, { resolve, reject });
       if (waiting.size === 1) worker.ref();
-      worker.postMessage({ id, method, args, now: now() } satisfies ToWorker);
     });
   };
 
   const methods = await ready;
+  started = true;
   worker.unref();
   const store: Record<string, unknown> = {};
   for (const method of methods) store[method] = (...args: unknown[]) => call(method, args);
   store.onCommit = (listener: (events: LoggedEvent[]) => void) => { listeners.push(listener); };
   store.close = async () => {
-    if (gone) return;
+    if (gone || closing) return;
+    closing = true;
     await call('close', []);
     gone = new StoreUnavailableError('unavailable', 'The database is closed.');
     await worker.terminate();

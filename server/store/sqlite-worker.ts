@@ -28,19 +28,34 @@ try {
   port.close();
 }
 
-port.on('message', (call: ToWorker) => {
-  callNow = call.now;
-  const method = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[call.method]!;
-  let answer: Promise<unknown>;
-  try {
-    answer = Promise.resolve(method(...call.args));
-  } catch (error) {
-    answer = Promise.reject(error);
-  }
-  answer.then(
+/** Answers not yet posted: close waits for them, so a write that committed is never reported lost. */
+const unanswered = new Set<Promise<void>>();
+
+/** Posts an answer; one that cannot be cloned goes back as an error naming the method, never lost. */
+function answer(call: ToWorker, outcome: Promise<unknown>): Promise<void> {
+  return outcome.then(
     (value) => post({ kind: 'answer', id: call.id, ok: true, value }),
     (error: unknown) => post({ kind: 'answer', id: call.id, ok: false, error: toWire(error) }),
-  ).finally(() => {
-    if (call.method === 'close') port.close();
+  ).catch((error: unknown) => {
+    post({ kind: 'answer', id: call.id, ok: false, error: toWire(new Error(`store.${call.method}: its answer could not be sent across threads: ${(error as Error).message}`)) });
   });
+}
+
+port.on('message', (call: ToWorker) => {
+  callNow = call.now;
+  if (call.method === 'close') {
+    // Everything called before close has its answer first; then the database closes, then the port.
+    void Promise.allSettled([...unanswered]).then(() => answer(call, store.close())).finally(() => port.close());
+    return;
+  }
+  const method = (store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[call.method]!;
+  let outcome: Promise<unknown>;
+  try {
+    outcome = Promise.resolve(method(...call.args));
+  } catch (error) {
+    outcome = Promise.reject(error);
+  }
+  const posted = answer(call, outcome);
+  unanswered.add(posted);
+  void posted.finally(() => unanswered.delete(posted));
 });
