@@ -48,7 +48,7 @@ const sum = (values: Array<number | null>): number | null =>
   values.some((v) => v === null) ? null : values.reduce<number>((a, b) => a + (b ?? 0), 0);
 
 export const treeRss = (pids: number[]): number | null => sum(pids.map(rssBytes));
-export const treeCpu = (pids: number[]): number | null => sum(pids.map(cpuSeconds));
+export const treeCpu = (pids: number[]): number | null => sum(pids.map((pid) => cpuSeconds(pid)));
 
 /** CPU use over a window as a percentage of one core. */
 export async function cpuPercentOver(pids: number[], windowMs: number): Promise<number | null> {
