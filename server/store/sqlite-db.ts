@@ -55,7 +55,11 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
   // No busy_timeout: node:sqlite is synchronous, so SQLite's own wait for a lock would freeze the
   // event loop (every request, stream and health check) for as long. A busy write waits on a timer
   // instead (flush, below); a busy read fails at once as unavailable.
-  db.exec(`PRAGMA synchronous = ${options.synchronous ?? 'FULL'}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 0;`);
+  // temp_store = MEMORY: each write job runs in a savepoint (group commit, below), and SQLite keeps a
+  // savepoint's undo pages in a sub-journal, by default a temporary file — two pwrite calls per page
+  // a job first touches, three quarters of all writes the database made under durable ingest
+  // (strace, issue 16). In memory they cost no system call; what reaches the disk is unchanged.
+  db.exec(`PRAGMA synchronous = ${options.synchronous ?? 'FULL'}; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 0; PRAGMA temp_store = MEMORY;`);
   const busyWaitMs = options.busyWaitMs ?? 2000;
 
   const statements = new Map<string, StatementSync>();
