@@ -62,7 +62,7 @@ export function flameSvg(root: Frame, title: string): string {
   const draw = (frame: Frame, x: number, level: number) => {
     depth = Math.max(depth, level);
     const width = (frame.total / root.total) * WIDTH;
-    if (width < 0.5 || level > MAX_DEPTH) return;
+    if (width < 1 || level > MAX_DEPTH) return;
     const y = level * ROW;
     const share = ((frame.total / root.total) * 100).toFixed(1);
     const label = width > 40 ? escape(frame.name.slice(0, Math.floor(width / 6.5))) : '';
