@@ -124,6 +124,9 @@ describe('webhooks across restarts', () => {
   it('sends a delivery a dead process was holding once its lease runs out', async () => {
     const visitor = await newVisitor(server);
     const conversation = await visitor.start();
+    // This server's rounds woken by the start are over before the other process writes: from now
+    // on only polling (the manual clock) could wake them.
+    await server.app.webhooks.settled();
     // Another process on the same database takes the visitor's message, fans it out and claims its
     // delivery, then dies before sending. (Its commit is not on this server's bus, so this server
     // finds the delivery only by polling, as it would another process's.)
