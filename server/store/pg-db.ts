@@ -7,12 +7,14 @@
  * Lock order, the rule that keeps cluster writes free of deadlocks: a transaction takes its row
  * locks (conversation, visitor, …) first and appends to the event log last, with one logEvents
  * call. The log's counter row (event_head) is then the last lock every transaction takes, so no
- * transaction ever waits for a row while holding the counter, and every other writer waits on the
- * counter only for the two round trips from logEvents to COMMIT.
+ * transaction ever waits for a row while holding the counter. logEvents sends the append and the
+ * COMMIT as one query, so the counter is held only for the database's own work (the append, the
+ * commit's WAL flush), never across a round trip to this process: every writer of the cluster
+ * queues on that row, so each trip through a busy Node event loop would be paid by all of them.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { debuglog } from 'node:util';
-import { Pool, types, type ClientConfig, type CustomTypesConfig, type PoolClient } from 'pg';
+import { escapeLiteral, Pool, types, type ClientConfig, type CustomTypesConfig, type PoolClient } from 'pg';
 import { formatEventId } from '../../protocol/protocol.ts';
 import { connectionTrouble, isRetryableConflict, operational } from './pg-errors.ts';
 import { conversationOf } from './rows.ts';
@@ -47,7 +49,10 @@ export interface Tx {
   all(text: string, ...params: Param[]): Promise<Row[]>;
   /** A statement that changes rows: how many, and what RETURNING gave. Never after logEvents. */
   run(text: string, ...params: Param[]): Promise<{ count: number; rows: Row[] }>;
-  /** Appends to the event log, at most once, as the transaction's last write (lock order, above). */
+  /**
+   * Appends to the event log and commits, at most once, as the transaction's last statement (lock
+   * order, above): nothing may be read or written in the transaction after it.
+   */
   logEvents(events: Array<Omit<LoggedEvent, 'id'>>): Promise<LoggedEvent[]>;
 }
 
@@ -85,6 +90,22 @@ const TYPES: CustomTypesConfig = {
 };
 
 const CONFLICT_ATTEMPTS = 4;
+/** Distinct statements prepared by name at most (texts built with a varying number of values would grow without bound). */
+const PREPARED_MAX = 1000;
+const preparedNames = new Map<string, string>();
+
+/**
+ * A query with values, named so that each connection parses and plans it once and then only binds
+ * and executes it: most of the database's CPU per message was parsing and planning the same few
+ * statements. Texts without values stay unnamed: they may hold several statements, which only the
+ * simple protocol accepts.
+ */
+function prepared(text: string, values: Param[]): { name?: string; text: string; values: Param[] } {
+  if (values.length === 0) return { text, values };
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < PREPARED_MAX) preparedNames.set(text, name = `parley_${preparedNames.size + 1}`);
+  return { name, text, values };
+}
 const CONNECT_TIMEOUT_MS = 5000;
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -144,7 +165,7 @@ export function openPgDb(options: PgStoreOptions): PgDb {
         throw operational(error);
       }
       try {
-        const { rows } = await client.query(text, params);
+        const { rows } = await client.query(prepared(text, params));
         seasoned.add(client);
         client.release();
         return rows;
@@ -164,26 +185,32 @@ export function openPgDb(options: PgStoreOptions): PgDb {
     return epochValue;
   }
 
-  function transaction(client: PoolClient): Tx {
+  /** A transaction on client; `committed` once logEvents has committed it with its append. */
+  function transaction(client: PoolClient): { tx: Tx; committed: () => boolean } {
     let logged = false;
-    const query = async (text: string, params: Param[]) => client.query(text, params);
-    return {
+    let committed = false;
+    const query = async (text: string, params: Param[]) => {
+      if (logged) throw new Error('a statement after logEvents: it commits the transaction, so it must come last (lock order, pg-db.ts)');
+      return client.query(prepared(text, params));
+    };
+    const tx: Tx = {
       async one(text, ...params) { return (await query(text, params)).rows[0]; },
       async all(text, ...params) { return (await query(text, params)).rows; },
       async run(text, ...params) {
-        if (logged) throw new Error('a write after logEvents: take every row lock before logging events (lock order, pg-db.ts)');
         const result = await query(text, params);
         return { count: result.rowCount ?? 0, rows: result.rows };
       },
       async logEvents(events) {
         if (logged) throw new Error('logEvents twice in one transaction: log all of its events at once');
+        const epoch = await readEpoch(async (text) => (await query(text, [])).rows);
         logged = true;
         if (events.length === 0) return [];
-        const epoch = await readEpoch(async (text) => (await client.query(text)).rows);
-        const base = await appendToLog(client, events, now());
+        const base = await appendAndCommit(client, events, now());
+        committed = true;
         return events.map((event, i) => ({ ...event, id: formatEventId(epoch, base + i + 1) }) as LoggedEvent);
       },
     };
+    return { tx, committed: () => committed };
   }
 
   type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown; stale: boolean };
@@ -198,8 +225,9 @@ export function openPgDb(options: PgStoreOptions): PgDb {
     try {
       await client.query(settings[kind]);
       began = true;
-      const value = await fn(transaction(client));
-      await client.query('COMMIT');
+      const { tx, committed } = transaction(client);
+      const value = await fn(tx);
+      if (!committed()) await client.query('COMMIT');
       seasoned.add(client);
       client.release();
       return { ok: true, value };
@@ -250,25 +278,30 @@ export function openPgDb(options: PgStoreOptions): PgDb {
 }
 
 /**
- * Appends events as one statement and returns the seq before the first. The counter row's lock,
- * held until COMMIT, makes seqs commit in order and without gaps, across processes: the next
- * writer gets its seq only once this one has committed (or rolled back, taking its increment
- * with it). pg_notify is delivered at COMMIT, to wake every process's log follower.
+ * Appends events and commits, in one query (no parameters, so that both statements travel as one
+ * simple-protocol message), and returns the seq before the first. The counter row's lock, held
+ * until COMMIT, makes seqs commit in order and without gaps, across processes: the next writer gets
+ * its seq only once this one has committed (or rolled back, taking its increment with it). An error
+ * in the append skips the COMMIT, leaving the transaction for the caller to roll back. pg_notify is
+ * delivered at COMMIT, to wake every process's log follower.
  */
-async function appendToLog(client: PoolClient, events: Array<Omit<LoggedEvent, 'id'>>, at: number): Promise<number> {
+async function appendAndCommit(client: PoolClient, events: Array<Omit<LoggedEvent, 'id'>>, at: number): Promise<number> {
   const rows = events.map((event, i) => ({
     n: i + 1, site_id: event.siteId, visitor_id: event.visitorId, conversation_id: conversationOf(event.data),
     audience: event.audience, type: event.type, data: event.data,
   }));
-  const { rows: [head] } = await client.query(`
-    WITH head AS (UPDATE event_head SET seq = seq + $1::int WHERE id = 1 RETURNING seq - $1::int AS base),
+  const count = Math.trunc(events.length);
+  const results = await client.query(`
+    WITH head AS (UPDATE event_head SET seq = seq + ${count} WHERE id = 1 RETURNING seq - ${count} AS base),
     logged AS (
       INSERT INTO events (id, site_id, visitor_id, conversation_id, audience, type, data, created_at)
-      SELECT head.base + e.n, e.site_id, e.visitor_id, e.conversation_id, e.audience, e.type, e.data, $3
-      FROM head, jsonb_to_recordset($2::jsonb)
+      SELECT head.base + e.n, e.site_id, e.visitor_id, e.conversation_id, e.audience, e.type, e.data, ${Math.trunc(at)}
+      FROM head, jsonb_to_recordset(${escapeLiteral(JSON.stringify(rows))}::jsonb)
         AS e(n int, site_id text, visitor_id text, conversation_id text, audience text, type text, data jsonb)
     )
-    SELECT base, pg_notify('parley_events', (base + $1::int)::text) FROM head`, [events.length, JSON.stringify(rows), at]);
+    SELECT base, pg_notify('parley_events', (base + ${count})::text) FROM head;
+    COMMIT`) as unknown as Array<{ rows: Row[] }>;
+  const head = results[0]?.rows[0];
   if (!head) throw new Error('the event log has no head row: run migrate() first');
   return Number(head.base);
 }

@@ -19,7 +19,7 @@ export const toLoggedEvent = (epoch: string, row: Row): LoggedEvent => ({
   audience: String(row.audience),
 }) as LoggedEvent;
 
-/** The committed head: every event at or below it has committed (pg-db.ts, appendToLog). */
+/** The committed head: every event at or below it has committed (pg-db.ts, appendAndCommit). */
 export async function headSeq(db: Pick<PgDb, 'one'>): Promise<number> {
   return Number((await db.one('SELECT seq FROM event_head WHERE id = 1'))?.seq ?? 0);
 }

@@ -4,7 +4,7 @@
  *
  * Tables, columns and indexes are SQLite's (sqlite-schema.ts), so rows.ts decodes both, with
  * PostgreSQL's types: times are epoch ms BIGINT, JSON is JSONB, flags are BOOLEAN. Two additions
- * the engine needs: event_head, the log's counter (pg-db.ts, appendToLog), and conversations.ord,
+ * the engine needs: event_head, the log's counter (pg-db.ts, appendAndCommit), and conversations.ord,
  * a tiebreak for ordering by created_at where SQLite uses its rowid.
  */
 import { newEpoch } from './event-log.ts';
