@@ -22,6 +22,11 @@ export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** How long a write waits for a database locked by someone else before it fails as busy. */
   busyWaitMs?: number;
+  /**
+   * A second connection that only reads, beside the one that writes (sqlite-reads.ts): no checks
+   * at open, no journal change, and SQLite refuses any write through it (query_only).
+   */
+  reader?: boolean;
 }
 
 /** What the parts of the SQLite store receive. */
@@ -51,7 +56,7 @@ export function openSqliteDb(options: SqliteStoreOptions): SqliteDb {
   // (sqlite-worker.ts) and several calls share a batch.
   let jobNow: number | null = null;
   const now = () => jobNow ?? clockNow();
-  const db = openChecked(options.path);
+  const db = options.reader ? openReader(options.path) : openChecked(options.path);
   // No busy_timeout: node:sqlite is synchronous, so SQLite's own wait for a lock would freeze the
   // event loop (every request, stream and health check) for as long. A busy write waits on a timer
   // instead (flush, below); a busy read fails at once as unavailable.
@@ -246,6 +251,17 @@ function openChecked(path: string): DatabaseSync {
     const primary = Number((error as { errcode?: number }).errcode) & 0xff;
     if (primary === 11 || primary === 26) throw new StoreStartError(damaged(path, (error as Error).message));
     throw new StoreStartError(`cannot open the database ${resolve(path)}: ${(error as Error).message}.`);
+  }
+}
+
+/** A connection for reads beside the writer's, which has already checked and set up the file. */
+function openReader(path: string): DatabaseSync {
+  try {
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA query_only = ON');
+    return db;
+  } catch (error) {
+    throw new StoreStartError(`cannot open the database ${resolve(path)} for reading: ${(error as Error).message}.`);
   }
 }
 

@@ -40,6 +40,31 @@ describe('the SQLite store in a worker thread', () => {
     }
   });
 
+  it('reads back each write as soon as it is answered, though reads and writes take different connections', async () => {
+    const store = await createThreadedSqliteStore({ path: join(dir, `reads-${n++}.db`) });
+    try {
+      await store.migrate();
+      const site = await store.createSite({ name: 'Reads', allowedOrigins: [], widget: defaultWidgetConfig('Team'), secret: 's' });
+      // Many at once, so most answers arrive while the next batch is already committing.
+      await Promise.all(Array.from({ length: 40 }, async (_, i) => {
+        const visitor = await store.createVisitor({ siteId: site.id, tokenHash: `token-${i}`, context: {} });
+        assert.equal((await store.findVisitorByToken(site.id, `token-${i}`))?.id, visitor.id);
+        const { value: conversation } = await store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: `c-${i}` });
+        assert.equal((await store.getConversationRef(conversation.id))?.visitorId, visitor.id);
+        for (let k = 0; k < 3; k++) {
+          const { value: message } = await store.appendMessage({ conversationId: conversation.id, clientId: `m-${k}`, author: 'visitor', agentId: null, body: `#${k}`, internal: false });
+          assert.equal((await store.findMessage(conversation.id, `m-${k}`))?.id, message.id);
+          assert.equal((await store.getConversationRef(conversation.id))?.lastSeq, message.seq, 'the conversation as of that message');
+        }
+        await store.deleteVisitor(visitor.id);
+        assert.equal(await store.findVisitorByToken(site.id, `token-${i}`), null, 'gone as soon as its deletion is answered');
+      }));
+    } finally {
+      await store.close();
+    }
+    await assert.rejects(store.findVisitorByToken('s', 'h'), /closed/, 'reads end with the store');
+  });
+
   it('refuses, by name, arguments that cannot cross threads, and holds nothing open for them', async () => {
     const store = await createThreadedSqliteStore({ path: join(dir, `clone-${n++}.db`) });
     await store.migrate();

@@ -7,7 +7,7 @@
  * core, and group commit still batches whatever arrives while a commit is running.
  *
  * Same contract as the in-thread store (it is that store, behind messages), so the one conformance
- * suite runs on both. Errors keep their class (store-errors-wire.ts). Events reach onCommit before
+ * suite runs on both. The small reads of every request do not cross (sqlite-reads.ts). Errors keep their class (store-errors-wire.ts). Events reach onCommit before
  * the answers of the writes that logged them, as in one thread. The worker keeps the process
  * alive only while a call is waiting for it, like the sockets of a database client would.
  */
@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { SqliteStoreOptions } from './sqlite-db.ts';
 import { StoreUnavailableError, type LoggedEvent, type Store } from './store.ts';
 import { fromWire } from './store-errors-wire.ts';
+import { MAIN_THREAD_READS, openSqliteReads, type MainThreadReads } from './sqlite-reads.ts';
 import type { FromWorker, ToWorker } from './sqlite-thread-messages.ts';
 
 // Beside this module: its TypeScript source when run from server/, the built file in dist/server/.
@@ -108,11 +109,22 @@ export async function createThreadedSqliteStore(options: ThreadedStoreOptions): 
   worker.unref();
   const store: Record<string, unknown> = {};
   for (const method of methods) store[method] = (...args: unknown[]) => call(method, args);
+  // The hot reads stay in this thread, on a connection of their own (sqlite-reads.ts). An
+  // in-memory database is private to its connection, so there they go to the thread too.
+  let reads: MainThreadReads | null = null;
+  try {
+    if (workerOptions.path !== ':memory:') reads = openSqliteReads(workerOptions.path);
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  if (reads) for (const method of MAIN_THREAD_READS) store[method] = reads[method];
   store.onCommit = (listener: (events: LoggedEvent[]) => void) => { listeners.push(listener); };
   store.close = async () => {
     if (gone || closing) return;
     closing = true;
     await call('close', []);
+    reads?.close();
     gone = new StoreUnavailableError('unavailable', 'The database is closed.');
     await worker.terminate();
   };
