@@ -195,6 +195,7 @@ describe('outbound email', () => {
     assert.deepEqual(alerts.map((e) => e.envelope.to[0]).sort(), ['alice@test.local', 'owner@test.local'], 'once each; Bob turned his off');
     const alert = alerts[0]!;
     assert.match(alert.mail.subject!, /^Waiting on Test site/);
+    assert.deepEqual(alert.mail.from?.value, [{ name: 'Test site (Parley)', address: 'support@shop.test' }], 'Parley on the site\'s behalf, not the visitor');
     assert.match(alert.mail.text!, /Is anyone there\? My order is stuck\./);
     assert.match(alert.mail.text!, new RegExp(`Answer in Parley: http://127\\.0\\.0\\.1:\\d+/app/c/${conversation.id}`));
     await bob.call('/email-alerts', { method: 'PATCH', json: { enabled: true } });

@@ -87,6 +87,7 @@ describe('owners emailed when a webhook endpoint is paused', () => {
     const host = new URL(receiver.url).host;
     assert.equal(email!.mail.subject, `Webhooks to ${host} are paused (${server.site.name})`);
     assert.equal(email!.mail.from?.value[0]?.address, 'support@shop.test');
+    assert.equal(email!.mail.from?.value[0]?.name, `${server.site.name} (Parley)`, 'from Parley on the site\'s behalf, not from a visitor');
     assert.match(text, new RegExp(`stopped sending events to http://${host}/hooks/… \\(CRM\\) after ${BREAKER.pauseAfter} failed attempts in a row`));
     assert.match(text, /The last attempt: Answered 502 Bad Gateway\./);
     assert.match(text, /resumes sending by itself/);

@@ -10,7 +10,7 @@
 import type { Message, Site } from '../../protocol/protocol.ts';
 import type { Services } from '../services.ts';
 import type { OutboxEmail } from '../store/store.ts';
-import { senderAddress } from './email-config.ts';
+import { senderAddress, teamSender } from './email-config.ts';
 import { conversationLink, resumeToken, unsubscribeUrl } from './email-links.ts';
 import { emailLang } from './email-words.ts';
 import { brandColor } from './html.ts';
@@ -96,7 +96,7 @@ async function composeAlert(deps: Deps, email: OutboxEmail, site: Site, conversa
   return {
     send: {
       ...rendered,
-      from: { name: `${site.name} (Parley)`, address: senderAddress(config) },
+      from: teamSender(site, config),
       to: user.email,
       messageId: email.messageId,
       headers: listHeaders(unsubscribe),

@@ -7,7 +7,7 @@
 import type { Services } from '../services.ts';
 import type { OutboxEmail } from '../store/store.ts';
 import type { Composed } from './compose-email.ts';
-import { senderAddress } from './email-config.ts';
+import { teamSender } from './email-config.ts';
 import { emailLang } from './email-words.ts';
 import { brandColor } from './html.ts';
 import { renderWebhookPausedEmail } from './render-webhook-paused.ts';
@@ -42,7 +42,7 @@ export async function composeWebhookPaused({ store, config }: Deps, email: Outbo
   return {
     send: {
       ...rendered,
-      from: { name: `${site.name} (Parley)`, address: senderAddress(config) },
+      from: teamSender(site, config),
       to: user.email,
       messageId: email.messageId,
       // Told once per pause, to owners only: nothing to unsubscribe from, but no auto-replies back.

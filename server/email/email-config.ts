@@ -12,6 +12,13 @@ export function senderAddress(config: Pick<Config, 'emailFrom' | 'publicUrl'>): 
   return config.emailFrom ?? `noreply@${new URL(config.publicUrl).hostname}`;
 }
 
+/**
+ * The sender of what Parley itself tells a site's team (unanswered alerts, paused webhooks): the
+ * site's name marked as Parley's, so nobody mistakes it for a visitor's email or answers it as one.
+ */
+export const teamSender = (site: { name: string }, config: Pick<Config, 'emailFrom' | 'publicUrl'>) =>
+  ({ name: `${site.name} (Parley)`, address: senderAddress(config) });
+
 /** Message-IDs are `<unique>@<this domain>` (RFC 5322 §3.6.4): the sender's. */
 export const messageIdDomain = (config: Pick<Config, 'emailFrom' | 'publicUrl'>) => senderAddress(config).split('@').pop()!.toLowerCase();
 
