@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { debuglog } from 'node:util';
 import { escapeLiteral, Pool, types, type ClientConfig, type CustomTypesConfig, type PoolClient } from 'pg';
 import { formatEventId } from '../../protocol/protocol.ts';
-import { connectionTrouble, isRetryableConflict, operational } from './pg-errors.ts';
+import { connectionTrouble, isRetryableConflict, operational, preparedStatementStale } from './pg-errors.ts';
 import { conversationOf } from './rows.ts';
 import { StoreStartError, StoreUnavailableError, type LoggedEvent } from './store.ts';
 
@@ -98,7 +98,8 @@ const preparedNames = new Map<string, string>();
  * A query with values, named so that each connection parses and plans it once and then only binds
  * and executes it: most of the database's CPU per message was parsing and planning the same few
  * statements. Texts without values stay unnamed: they may hold several statements, which only the
- * simple protocol accepts.
+ * simple protocol accepts. A prepared statement outdated by another node's migration drops its
+ * connection and the work is retried (pg-errors.ts, preparedStatementStale).
  */
 function prepared(text: string, values: Param[]): { name?: string; text: string; values: Param[] } {
   if (values.length === 0) return { text, values };
@@ -170,8 +171,8 @@ export function openPgDb(options: PgStoreOptions): PgDb {
         client.release();
         return rows;
       } catch (error) {
-        const lost = connectionTrouble(error) !== null;
-        const retry = diedIdle(client, error) && n < maxStaleRetries;
+        const lost = connectionTrouble(error) !== null || preparedStatementStale(error);
+        const retry = (diedIdle(client, error) || preparedStatementStale(error)) && n < maxStaleRetries;
         client.release(lost);
         if (!retry) throw operational(error);
       }
@@ -233,8 +234,10 @@ export function openPgDb(options: PgStoreOptions): PgDb {
       return { ok: true, value };
     } catch (error) {
       // The transaction is over either way: roll it back, or drop a connection that cannot.
-      const broken = connectionTrouble(error) !== null || !(await client.query('ROLLBACK').then(() => true, () => false));
-      const stale = !began && diedIdle(client, error);
+      const broken = connectionTrouble(error) !== null || preparedStatementStale(error)
+        || !(await client.query('ROLLBACK').then(() => true, () => false));
+      // Nothing of the transaction stayed (it rolled back): trying it again on another connection is safe.
+      const stale = (!began && diedIdle(client, error)) || preparedStatementStale(error);
       if (!broken) seasoned.add(client);
       client.release(broken);
       return { ok: false, error, stale };

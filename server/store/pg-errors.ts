@@ -51,6 +51,16 @@ export function connectionTrouble(error: unknown): string | null {
   return null;
 }
 
+/**
+ * A statement this connection prepared (pg-db.ts names them) whose result columns have changed
+ * since: another node migrated the schema, as in a rolling upgrade. PostgreSQL refuses it for as
+ * long as the connection lives, so the connection is dropped and the work retried on a new one.
+ */
+export function preparedStatementStale(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
+}
+
 export function isRetryableConflict(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return code === '40P01' || code === '40001';

@@ -227,6 +227,26 @@ function pgTests(url: string): void {
     });
   });
 
+  describe('PostgreSQL store across a rolling upgrade', () => {
+    it('keeps answering, reads and writes, when another node adds a column to the tables its prepared statements use', async () => {
+      const { schema, a, b } = await cluster({ poolSize: 2 });
+      const { site, visitor } = await seed(a);
+      const { value: c } = await a.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'upgrade' });
+      const send = (clientId: string) => a.appendMessage({ conversationId: c.id, clientId, author: 'visitor', agentId: null, body: clientId, internal: false });
+      // Both pooled connections prepare the statements of a read and of a send.
+      await Promise.all([a.getVisitor(visitor.id), a.getVisitor(visitor.id), send('before-1'), send('before-2')]);
+      // What a newer node's migration does, while this one keeps running.
+      await query(`ALTER TABLE ${schema}.visitors ADD COLUMN newer_field TEXT; ALTER TABLE ${schema}.messages ADD COLUMN newer_field TEXT;
+        ALTER TABLE ${schema}.conversations ADD COLUMN newer_field TEXT`);
+      const [one, two] = await Promise.all([a.getVisitor(visitor.id), a.getVisitor(visitor.id)]);
+      assert.equal(one?.id, visitor.id);
+      assert.equal(two?.id, visitor.id);
+      await Promise.all([send('after-1'), send('after-2')]);
+      const { messages } = await b.listMessages(c.id, { limit: 10, includeInternal: false });
+      assert.deepEqual(messages.map((m) => m.body).sort(), ['after-1', 'after-2', 'before-1', 'before-2']);
+    });
+  });
+
   describe('PostgreSQL store in trouble', () => {
     it('refuses to start with one line naming host and port, never the password, when nothing listens there', async () => {
       const port = await closedPort();
