@@ -139,13 +139,24 @@ export function createSession<P, A extends { t: string } = never>(options: Sessi
       },
       onRevoked: options.onRevoked,
     }));
-    off = t.status.subscribe((value) => {
+    /** The timer set while this page may be going away (deps.onLeave): its status is no news then. */
+    let leaving: unknown = null;
+    const offStatus = t.status.subscribe((value) => {
       status.value = value;
-      tell();
+      if (!leaving) tell();
       // The link changed (back online, the server answers again): what waits out a backoff in
       // the outbox tries now, rather than up to 30 s later.
       outbox.wake();
     });
+    // Leaving its page (a link, a reload, closing the tab), the leader's stream is cut as the
+    // browser starts to navigate, before the page is gone: no outage, another tab takes over at
+    // once. So the others are not told, or they would flash "can't reach us". A page that stays
+    // after all (a cancelled navigation, a download) tells them again a second later.
+    const offLeave = deps.onLeave(() => {
+      deps.clearTimeout(leaving);
+      leaving = deps.setTimeout(() => { leaving = null; tell(); }, 1000);
+    });
+    off = () => { offStatus(); offLeave(); deps.clearTimeout(leaving); };
     t.start();
     void outbox.flush();
   }

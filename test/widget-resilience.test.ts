@@ -92,9 +92,20 @@ describe('widget resilience', () => {
       const visitorId = (await server.store.getConversation(conversationId))!.visitorId;
       assert.equal(server.app.services.hub.count(`visitor:${visitorId}`), 1, 'one stream for two tabs');
 
+      // The leader's page goes away as the visitor navigates: its stream ends in the unload, which
+      // is no outage, so the other tab must never say it cannot reach the team meanwhile.
+      await second.evaluate(() => {
+        const root = document.querySelector('parley-widget')!.shadowRoot!;
+        const w = window as unknown as { saidUnreachable: boolean };
+        w.saidUnreachable = false;
+        new MutationObserver(() => { w.saidUnreachable ||= root.textContent!.includes('Can’t reach us'); })
+          .observe(root, { subtree: true, childList: true, characterData: true });
+      });
+      await first.goto('about:blank');
       await first.close();
       await agent.send(conversationId, 'after the leader left');
       await second.getByText('after the leader left').waitFor({ timeout: 15_000 });
+      assert.equal(await second.evaluate(() => (window as unknown as { saidUnreachable: boolean }).saidUnreachable), false, 'the other tab said "Can’t reach us" while taking over');
       assert.equal(server.app.services.hub.count(`visitor:${visitorId}`), 1);
       assert.ok(streams.length >= 2, 'the second tab opened its own stream when it took over');
     });
