@@ -68,12 +68,16 @@ describe('widget identity switch on a shared browser', () => {
         await openWidget(other);
         await other.getByText('Sorry Alice, we will send it to 1 Elm Street').waitFor();
 
-        // Alice signs out; Bob signs in on the same browser, and the page identifies him.
+        // Alice starts another message and leaves it unsent; she signs out, Bob signs in on the
+        // same browser, and the page identifies him.
+        const composer = page.getByRole('textbox', { name: 'Message' });
+        await composer.fill('Alice again: and my new address is');
         await identify(page, 'bob', 'Bob Visitor');
         for (const tab of [page, other]) {
           await tab.getByText(aliceText).waitFor({ state: 'detached' });
           await tab.getByText('Sorry Alice', { exact: false }).waitFor({ state: 'detached' });
         }
+        await waitFor(async () => (await composer.inputValue()) === '', { message: 'the composer to hold nothing alice typed' });
         const left = await waitFor(async () => {
           const all = await stored(page);
           return !all.includes(aliceToken!) && !all.includes(aliceConversation) && !all.includes('4242') && all;

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { BrowserContext, ConsoleMessage, Page, Request } from 'playwright-core';
+import type { BrowserContext, ConsoleMessage, Page, Request, Route } from 'playwright-core';
 import type { WidgetConfig } from '../protocol/protocol.ts';
 import { screenshot, withScreenshotsOnFailure, type HostSite } from './browser.ts';
 import { loginAgent, SITE_SECRET, type TestServer } from './harness.ts';
@@ -144,6 +144,42 @@ describe('widget on a site that requires verified identities', () => {
         assert.equal(await seen.refused(), 0, `requests: ${seen.paths().join(', ')}`);
       });
     } finally {
+      host.setHtml(shop());
+      await context.close();
+    }
+  });
+
+  it('keeps what the visitor typed before the widget knew they must be identified, and sends it once the page identified them', async () => {
+    const context = await world!.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const agent = await (await loginAgent(server, server.owner.email)).stream();
+    try {
+      const page = await context.newPage();
+      await withScreenshotsOnFailure('widget-verified-typed-early', () => [page], async () => {
+        const hash = createHmac('sha256', SITE_SECRET).update('u-3004').digest('hex');
+        host.setHtml(shop(`<script>window.Parley = window.Parley || function () { (Parley.q = Parley.q || []).push(arguments) }; Parley('identify', { id: 'u-3004', name: 'Grace', hash: '${hash}' });</script>`));
+        // A slow server or network: the session's first answer comes after the visitor typed, and
+        // the identify after the widget showed the sign-in note.
+        let typed!: () => void;
+        let noted!: () => void;
+        const hold = (until: Promise<void>) => async (route: Route) => { await until; await route.continue(); };
+        await page.route(`${server.url}/v1/sites/*/session`, hold(new Promise((resolve) => (typed = resolve))), { times: 1 });
+        await page.route(`${server.url}/v1/sites/*/visitor`, hold(new Promise((resolve) => (noted = resolve))), { times: 1 });
+        await page.goto(host.url('/signed-in'));
+        await launcher(page).click();
+        const box = page.getByRole('textbox', { name: 'Message' });
+        await box.fill('Typed while it was connecting');
+        typed();
+        await note(page).waitFor();
+        assert.equal(await box.count(), 0, 'the note instead of the composer');
+        noted();
+        await box.waitFor();
+        assert.equal(await box.inputValue(), 'Typed while it was connecting', 'the composer gives back what was typed');
+        await box.press('Enter');
+        await agent.until((e) => e.event === 'message' && e.data.message.body === 'Typed while it was connecting', 10_000);
+        await page.getByText('Sent', { exact: false }).waitFor();
+      });
+    } finally {
+      agent.close();
       host.setHtml(shop());
       await context.close();
     }

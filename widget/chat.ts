@@ -316,6 +316,11 @@ export function createChat(options: ChatOptions) {
     leads: session.leads,
     /** Pre-chat form done (or skipped) on this browser (prechat.tsx, which alone sets it, keeps it in storage as 'intro'). */
     introduced,
+    /**
+     * What the visitor is typing, kept here rather than in the composer: the composer gives way to
+     * the sign-in note, or another view, and comes back (panel.tsx) with the text still in it.
+     */
+    draft: '',
     async send(body: string, files?: LocalFile[]): Promise<void> {
       await session.send(files ? { body, files } : { body }, newId());
       lastTypingSent = 0;

@@ -34,6 +34,7 @@ export async function forget(chat: Chat): Promise<void> {
   chat.messages.value = [];
   chat.agentTyping.value = null;
   chat.introduced.value = false;
+  chat.draft = ''; // what they were typing, too
   // 'rating': a rating not yet delivered (rating.tsx), with its comment.
   for (const name of ['history', 'conversation', 'intro', 'rating']) chat.storage.set(name, '');
   await outbox.reload(); // what other tabs added too

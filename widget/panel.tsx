@@ -109,7 +109,7 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
     const body = box.value.trim();
     const files = parts.value.files && parts.value.files.take();
     if (!body && !files) return;
-    box.value = '';
+    box.value = chat.draft = '';
     void chat.send(clip(body, 4000), files);
     chat.typing(false);
   };
@@ -195,7 +195,8 @@ function Panel({ chat, t, locale, close }: { chat: Chat; t: Strings; locale: str
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submit(); }
           }}
-          onInput={(e) => chat.typing(e.currentTarget.value !== '')}
+          value={chat.draft}
+          onInput={(e) => chat.typing((chat.draft = e.currentTarget.value) !== '')}
           onBlur={() => chat.typing(false)}
         />
         <button class="s" onClick={submit}>{t.send}</button>
