@@ -1,0 +1,45 @@
+/**
+ * The SQLite store alone, without HTTP (docs/benchmarks.md "What bounds Parley here"): CPU and
+ * wall time per appended message, in batches of 10 concurrent `appendMessage` calls (group
+ * commit makes each batch one transaction and one fsync), in this thread, on a fresh database in
+ * a temporary directory. `node bench/store-append.ts [messages]` (default 20,000, after 2,000 to warm up).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultWidgetConfig } from '../server/site-defaults.ts';
+import { createSqliteStore } from '../server/store/sqlite-store.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'parley-store-append-'));
+const store = createSqliteStore({ path: join(dir, 'parley.db') });
+try {
+  await store.migrate();
+  const site = await store.createSite({ name: 'Bench', allowedOrigins: [], widget: defaultWidgetConfig('Bench'), secret: 'x'.repeat(32) });
+  const conversations: string[] = [];
+  for (let i = 0; i < 50; i++) {
+    const visitor = await store.createVisitor({ siteId: site.id, tokenHash: `token-${i}`, context: {} });
+    conversations.push((await store.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: `start-${i}` })).value.id);
+  }
+  let sent = 0;
+  const append = async (count: number) => {
+    for (let i = 0; i < count; i += 10) {
+      await Promise.all(Array.from({ length: 10 }, () => {
+        const n = sent++;
+        // Two visitor messages for each agent reply, spread over 50 conversations.
+        return store.appendMessage({ conversationId: conversations[n % 50]!, clientId: `m-${n}`, author: n % 3 === 0 ? 'agent' : 'visitor', agentId: null, body: `message number ${n} with some text`, internal: false });
+      }));
+    }
+  };
+  await append(2000);
+  const count = Number(process.argv[2] ?? 20_000);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await append(count);
+  const used = process.cpuUsage(cpu);
+  const wallUs = ((performance.now() - started) * 1000) / count;
+  const per = (us: number) => (us / count).toFixed(1);
+  console.log(`${count} messages in batches of 10: CPU ${per(used.user + used.system)} µs/message (user ${per(used.user)}, kernel ${per(used.system)}), wall ${wallUs.toFixed(1)} µs/message (${Math.round(1e6 / wallUs)} msg/s)`);
+} finally {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
