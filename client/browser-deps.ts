@@ -35,8 +35,6 @@ export interface ClientDeps {
   online: () => boolean;
   /** Calls back when the browser comes online; returns an unsubscribe. */
   onOnline: (callback: () => void) => () => void;
-  /** Calls back when this page may be going away (navigated from, reloaded, closed); returns an unsubscribe. */
-  onLeave: (callback: () => void) => () => void;
   /** Web Locks; null where the browser has none. */
   locks: LockManagerLike | null;
   /** A BroadcastChannel of that name; throws where the browser has none. */
@@ -56,12 +54,6 @@ export function browserDeps(): ClientDeps {
     onOnline: (callback) => {
       g.addEventListener?.('online', callback);
       return () => g.removeEventListener?.('online', callback);
-    },
-    onLeave: (callback) => {
-      // beforeunload comes first (the stream is cut after it); pagehide where it does not fire (iOS).
-      const names = ['beforeunload', 'pagehide'];
-      for (const name of names) g.addEventListener?.(name, callback);
-      return () => names.forEach((name) => g.removeEventListener?.(name, callback));
     },
     locks: g.navigator?.locks ?? null,
     channel: (name) => new g.BroadcastChannel(name),

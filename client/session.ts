@@ -91,6 +91,8 @@ export function createSession<P, A extends { t: string } = never>(options: Sessi
    */
   let leading = false;
   let off = () => {};
+  /** The timer of a relayed outage not shown yet (see onTab). */
+  let outage: unknown;
   /** The timer of the next open while one is waiting out its backoff, else null. */
   let retry: unknown = null;
   let attempt = 0;
@@ -124,6 +126,7 @@ export function createSession<P, A extends { t: string } = never>(options: Sessi
 
   function lead(): void {
     leading = true;
+    deps.clearTimeout(outage); // its own stream's status from now on
     const t = (transport = createTransport({
       ...options.stream,
       cursor,
@@ -139,24 +142,13 @@ export function createSession<P, A extends { t: string } = never>(options: Sessi
       },
       onRevoked: options.onRevoked,
     }));
-    /** The timer set while this page may be going away (deps.onLeave): its status is no news then. */
-    let leaving: unknown = null;
-    const offStatus = t.status.subscribe((value) => {
+    off = t.status.subscribe((value) => {
       status.value = value;
-      if (!leaving) tell();
+      tell();
       // The link changed (back online, the server answers again): what waits out a backoff in
       // the outbox tries now, rather than up to 30 s later.
       outbox.wake();
     });
-    // Leaving its page (a link, a reload, closing the tab), the leader's stream is cut as the
-    // browser starts to navigate, before the page is gone: no outage, another tab takes over at
-    // once. So the others are not told, or they would flash "can't reach us". A page that stays
-    // after all (a cancelled navigation, a download) tells them again a second later.
-    const offLeave = deps.onLeave(() => {
-      deps.clearTimeout(leaving);
-      leaving = deps.setTimeout(() => { leaving = null; tell(); }, 1000);
-    });
-    off = () => { offStatus(); offLeave(); deps.clearTimeout(leaving); };
     t.start();
     void outbox.flush();
   }
@@ -166,7 +158,13 @@ export function createSession<P, A extends { t: string } = never>(options: Sessi
     if (m.t === 'e') apply(m.e);
     else if (m.t === 'r') resync(m.r, m.c);
     else if (m.t === 's') {
-      status.value = m.s;
+      deps.clearTimeout(outage);
+      // A leader whose page is going away (a link, a reload, closing the tab) loses its stream
+      // before it lets go of the lock, and relays that; a moment later this tab or another takes
+      // over. So a relayed outage is shown only if it lasts a second: no "can't reach us" flash
+      // for a takeover, and a real one a second late in the tabs that do not hold the stream.
+      if (m.s === 'reconnecting' || m.s === 'offline') outage = deps.setTimeout(() => void (status.value = m.s), 1000);
+      else status.value = m.s;
       // What the leader relayed before this tab was listening (it joins after its own REST load)
       // never reaches it: a leader ahead of this tab's cursor means a gap, so refetch.
       if (m.c && eventIdAfter(m.c, cursor)) resync('reconnect', m.c);
@@ -183,6 +181,7 @@ export function createSession<P, A extends { t: string } = never>(options: Sessi
   function leave(): void {
     generation++;
     deps.clearTimeout(retry);
+    deps.clearTimeout(outage);
     off();
     transport?.stop();
     leader?.close();

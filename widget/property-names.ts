@@ -24,7 +24,7 @@ export const SHORTENED = {
   client: [
     'leads', 'retry', 'outbox', 'canFlush', 'onDelivered', 'flush', 'reload', 'wake', 'onLeader', 'onMessage', 'streamUrl', 'pollUrl',
     'pollHeaders', 'onEvent', 'onResync', 'onRevoked', 'deps', 'onOnline', 'send', 'items', 'ready', 'post', 'storage',
-    'begin', 'stream', 'agentEvents', 'onLeave',
+    'begin', 'stream', 'agentEvents',
   ],
   /** host.ts: what the loader hands the panel (both are built here, together). */
   host: ['root', 'base', 'siteId', 'launcher', 'emit', 'badge', 'command', 'destroy'],
