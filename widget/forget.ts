@@ -25,6 +25,8 @@ export function inLine(chat: Chat, task: () => Promise<unknown>): void {
 /** Clears every trace of the visitor on this device: on screen, the cached history, pre-chat answers, the outbox (every tab's). */
 export async function forget(chat: Chat): Promise<void> {
   const { outbox } = chat;
+  // What they were typing, first: the renders the signals below cause empty the composer with it.
+  chat.draft = '';
   // No visitor: the outbox sends nothing more (canFlush), and what is in flight ends first, as
   // the previous visitor's, so none of it is sent, or echoed on screen, as the new one's.
   chat.visitor.value = null;
@@ -34,7 +36,6 @@ export async function forget(chat: Chat): Promise<void> {
   chat.messages.value = [];
   chat.agentTyping.value = null;
   chat.introduced.value = false;
-  chat.draft = ''; // what they were typing, too
   // 'rating': a rating not yet delivered (rating.tsx), with its comment.
   for (const name of ['history', 'conversation', 'intro', 'rating']) chat.storage.set(name, '');
   await outbox.reload(); // what other tabs added too
