@@ -57,8 +57,9 @@ export function connectionTrouble(error: unknown): string | null {
  * long as the connection lives, so the connection is dropped and the work retried on a new one.
  */
 export function preparedStatementStale(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
+  // By the routine that raises it: the message is in the server's language (lc_messages).
+  const { code, routine } = (error ?? {}) as { code?: unknown; routine?: unknown };
+  return code === '0A000' && routine === 'RevalidateCachedQuery';
 }
 
 export function isRetryableConflict(error: unknown): boolean {

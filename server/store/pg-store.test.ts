@@ -232,16 +232,31 @@ function pgTests(url: string): void {
       const { schema, a, b } = await cluster({ poolSize: 2 });
       const { site, visitor } = await seed(a);
       const { value: c } = await a.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'upgrade' });
-      const send = (clientId: string) => a.appendMessage({ conversationId: c.id, clientId, author: 'visitor', agentId: null, body: clientId, internal: false });
-      // Both pooled connections prepare the statements of a read and of a send.
-      await Promise.all([a.getVisitor(visitor.id), a.getVisitor(visitor.id), send('before-1'), send('before-2')]);
-      // What a newer node's migration does, while this one keeps running.
-      await query(`ALTER TABLE ${schema}.visitors ADD COLUMN newer_field TEXT; ALTER TABLE ${schema}.messages ADD COLUMN newer_field TEXT;
-        ALTER TABLE ${schema}.conversations ADD COLUMN newer_field TEXT`);
+      const sendAs = (clientId: string) => a.appendMessage({ conversationId: c.id, clientId, author: 'visitor', agentId: null, body: clientId, internal: false });
+      // A write whose transaction reads whole rows (SELECT * … FOR NO KEY UPDATE), and a read.
+      const rename = (name: string) => a.updateVisitor(visitor.id, { name });
+      // Both pooled connections prepare the statements of a read, a send and that write.
+      await Promise.all([a.getVisitor(visitor.id), a.getVisitor(visitor.id), sendAs('before-1'), sendAs('before-2')]);
+      await Promise.all([rename('Before 1'), rename('Before 2')]);
+      const scope = { kind: 'agent' as const, siteIds: [site.id] };
+      const mark = (await b.eventsAfter(scope, null, 1)).cursor;
+      // What a newer node's migration does, while this one keeps running: first the writes meet it.
+      const migrate = (column: string) => query(`ALTER TABLE ${schema}.visitors ADD COLUMN ${column} TEXT;
+        ALTER TABLE ${schema}.messages ADD COLUMN ${column} TEXT; ALTER TABLE ${schema}.conversations ADD COLUMN ${column} TEXT`);
+      await migrate('newer_field');
+      const renamed = await Promise.all([rename('After 1'), rename('After 2')]);
+      assert.ok(renamed.every((r) => r.events.length > 0));
+      // Each write's events in the log once, though its first attempt failed on a stale statement.
+      const logged = (await b.eventsAfter(scope, mark, 1000)).events.map((e) => e.id).sort();
+      assert.deepEqual(logged, renamed.flatMap((r) => r.events.map((e) => e.id)).sort());
+      assert.match((await b.getVisitor(visitor.id))!.name ?? '', /^After [12]$/);
+      // Then the reads: both connections (new ones now) prepare theirs again, and meet the next one.
+      await Promise.all([a.getVisitor(visitor.id), a.getVisitor(visitor.id)]);
+      await migrate('newest_field');
       const [one, two] = await Promise.all([a.getVisitor(visitor.id), a.getVisitor(visitor.id)]);
       assert.equal(one?.id, visitor.id);
       assert.equal(two?.id, visitor.id);
-      await Promise.all([send('after-1'), send('after-2')]);
+      await Promise.all([sendAs('after-1'), sendAs('after-2')]);
       const { messages } = await b.listMessages(c.id, { limit: 10, includeInternal: false });
       assert.deepEqual(messages.map((m) => m.body).sort(), ['after-1', 'after-2', 'before-1', 'before-2']);
     });
