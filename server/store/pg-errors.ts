@@ -75,6 +75,8 @@ export function operational(error: unknown): unknown {
     return new StoreUnavailableError('busy', 'The database is busy: a lock or a statement waited too long.', { cause: error });
   }
   if (code === FULL) return new StoreUnavailableError('full', 'The disk holding the database is full.', { cause: error });
+  // Still stale after the retries on new connections (pg-db.ts): the schema is changing right now.
+  if (preparedStatementStale(error)) return new StoreUnavailableError('busy', 'The database schema is being changed; try again shortly.', { cause: error });
   const trouble = connectionTrouble(error);
   if (trouble) return new StoreUnavailableError('unavailable', `PostgreSQL cannot be reached (${trouble}).`, { cause: error });
   return error;
