@@ -28,10 +28,12 @@ async function configure(widget: Partial<Omit<WidgetConfig, 'siteId'>>): Promise
   assert.equal(result.status, 200, JSON.stringify(result.body));
 }
 
+/** The identity hash the site's own server computes for a signed-in user. */
+const hashOf = (id: string) => createHmac('sha256', SITE_SECRET).update(id).digest('hex');
+
 /** What the site's own server renders into the page once the visitor has signed in. */
 function identify(page: Page, id: string): Promise<void> {
-  const hash = createHmac('sha256', SITE_SECRET).update(id).digest('hex');
-  return page.evaluate(([id, hash]) => (window as any).Parley('identify', { id, name: `User ${id}`, hash }), [id, hash]);
+  return page.evaluate(([id, hash]) => (window as any).Parley('identify', { id, name: `User ${id}`, hash }), [id, hashOf(id)]);
 }
 
 /** Everything the page said in its console, and every request it made to the Parley API. */
@@ -49,6 +51,9 @@ function watch(page: Page) {
 }
 
 const shop = (head = '') => `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title>${head}</head><body><h1>Customer site</h1>${widgetSnippet(server.url, server.site.id)}</body></html>`;
+/** The page of a site whose user is signed in: the identify call is queued by the snippet's stub before the widget has loaded. */
+const signedInShop = (id: string, name: string) =>
+  shop(`<script>window.Parley = window.Parley || function () { (Parley.q = Parley.q || []).push(arguments) }; Parley('identify', { id: '${id}', name: '${name}', hash: '${hashOf(id)}' });</script>`);
 const note = (page: Page, text = 'Sign in to chat with us.') => page.getByRole('status').filter({ hasText: text });
 const launcher = (page: Page) => page.getByRole('button', { name: /chat with us/i });
 
@@ -133,10 +138,8 @@ describe('widget on a site that requires verified identities', () => {
     try {
       const page = await context.newPage();
       await withScreenshotsOnFailure('widget-verified-at-load', () => [page], async () => {
-        const hash = createHmac('sha256', SITE_SECRET).update('u-3003').digest('hex');
         const seen = watch(page);
-        // The identify call is queued by the snippet's stub before the widget has loaded.
-        host.setHtml(shop(`<script>window.Parley = window.Parley || function () { (Parley.q = Parley.q || []).push(arguments) }; Parley('identify', { id: 'u-3003', name: 'Ada', hash: '${hash}' });</script>`));
+        host.setHtml(signedInShop('u-3003', 'Ada'));
         await page.goto(host.url('/signed-in'));
         await launcher(page).click();
         await say(page, 'Signed in from the start');
@@ -155,8 +158,7 @@ describe('widget on a site that requires verified identities', () => {
     try {
       const page = await context.newPage();
       await withScreenshotsOnFailure('widget-verified-typed-early', () => [page], async () => {
-        const hash = createHmac('sha256', SITE_SECRET).update('u-3004').digest('hex');
-        host.setHtml(shop(`<script>window.Parley = window.Parley || function () { (Parley.q = Parley.q || []).push(arguments) }; Parley('identify', { id: 'u-3004', name: 'Grace', hash: '${hash}' });</script>`));
+        host.setHtml(signedInShop('u-3004', 'Grace'));
         // A slow server or network: the session's first answer comes after the visitor typed, and
         // the identify after the widget showed the sign-in note.
         let typed!: () => void;

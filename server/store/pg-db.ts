@@ -171,8 +171,9 @@ export function openPgDb(options: PgStoreOptions): PgDb {
         client.release();
         return rows;
       } catch (error) {
-        const lost = connectionTrouble(error) !== null || preparedStatementStale(error);
-        const retry = (diedIdle(client, error) || preparedStatementStale(error)) && n < maxStaleRetries;
+        const outdated = preparedStatementStale(error);
+        const lost = connectionTrouble(error) !== null || outdated;
+        const retry = (diedIdle(client, error) || outdated) && n < maxStaleRetries;
         client.release(lost);
         if (!retry) throw operational(error);
       }
@@ -234,10 +235,10 @@ export function openPgDb(options: PgStoreOptions): PgDb {
       return { ok: true, value };
     } catch (error) {
       // The transaction is over either way: roll it back, or drop a connection that cannot.
-      const broken = connectionTrouble(error) !== null || preparedStatementStale(error)
-        || !(await client.query('ROLLBACK').then(() => true, () => false));
+      const outdated = preparedStatementStale(error);
+      const broken = connectionTrouble(error) !== null || outdated || !(await client.query('ROLLBACK').then(() => true, () => false));
       // Nothing of the transaction stayed (it rolled back): trying it again on another connection is safe.
-      const stale = (!began && diedIdle(client, error)) || preparedStatementStale(error);
+      const stale = (!began && diedIdle(client, error)) || outdated;
       if (!broken) seasoned.add(client);
       client.release(broken);
       return { ok: false, error, stale };
