@@ -263,13 +263,27 @@ export function createPgChat(db: PgDb): ChatMethods {
         const old = (await t.all(`SELECT id FROM conversations WHERE site_id = $1 AND COALESCE(last_message_at, created_at) < $2
           ORDER BY id FOR UPDATE`, siteId, before)).map((r) => String(r.id));
         if (old.length === 0) return 0;
-        const since = await t.logHead();
+        let since = await t.logHead();
         await t.run('DELETE FROM events WHERE conversation_id = ANY($1::text[])', old);
         await t.run('DELETE FROM conversations WHERE id = ANY($1::text[])', old);
+        // What was numbered during that, once more without the counter; then, holding it, only
+        // what was numbered during this pass (pg-db.ts, numberPending): the counter is held briefly.
+        since = await deleteRecentEvents(t, since, old);
         await t.numberPending();
-        await t.run('DELETE FROM events WHERE id > $1 AND conversation_id = ANY($2::text[])', since, old);
+        await deleteRecentEvents(t, since, old);
         return old.length;
       }, 'housekeeping');
     },
   };
+}
+
+/**
+ * Deletes the events of these conversations numbered above `since`, reading the log from there by
+ * id (the recent rows, however many conversations), and answers the head it read first.
+ */
+async function deleteRecentEvents(t: Tx, since: number, conversationIds: string[]): Promise<number> {
+  const head = await t.logHead();
+  await t.run(`WITH recent AS MATERIALIZED (SELECT id, conversation_id FROM events WHERE id > $1)
+    DELETE FROM events e USING recent r WHERE e.id = r.id AND r.conversation_id = ANY($2::text[])`, since, conversationIds);
+  return head;
 }

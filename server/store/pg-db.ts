@@ -136,9 +136,9 @@ export function openPgDb(options: PgStoreOptions): PgDb {
   // Statements of a write touch a handful of rows; seconds mean a database in trouble.
   const statementTimeoutMs = Math.max(10_000, 5 * lockTimeoutMs);
   const settings = {
-    write: `BEGIN; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs};
+    write: `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs};
       SET LOCAL idle_in_transaction_session_timeout = ${statementTimeoutMs}`,
-    housekeeping: `BEGIN; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${10 * 60_000}`,
+    housekeeping: `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${10 * 60_000}`,
     snapshot: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     migration: 'BEGIN',
   } satisfies Record<TxKind, string>;

@@ -23,6 +23,7 @@ import { debuglog } from 'node:util';
 import { Pool, type ClientConfig, type PoolClient } from 'pg';
 import type { Row } from './pg-db.ts';
 import { connectionTrouble, operational } from './pg-errors.ts';
+import { StoreUnavailableError } from './store.ts';
 
 const debug = debuglog('parley-pg');
 
@@ -30,6 +31,8 @@ const debug = debuglog('parley-pg');
 const RUN_MAX = 1000;
 /** A run whose connection died is tried again this often: numbering twice is harmless (see lookup). */
 const LOST_ATTEMPTS = 3;
+/** A run that waited lock_timeout for the counter, this often, before its writers answer 503. */
+const BUSY_ATTEMPTS = 3;
 
 /**
  * Moves up to RUN_MAX committed pending rows into the log, in one statement. The caller holds
@@ -104,12 +107,13 @@ interface Waiter {
 
 export function createNumberer(config: ClientConfig, timeouts: { lockMs: number; statementMs: number }): Numberer {
   // A connection of its own: a run must not queue behind the writes it is numbering.
-  const pool = new Pool({ ...config, max: 1, idleTimeoutMillis: 30_000, statement_timeout: timeouts.statementMs });
+  const pool = new Pool({ ...config, max: 1, idleTimeoutMillis: 30_000 });
   pool.on('error', (error) => debug('the numbering connection was lost while idle: %s', error.message));
   pool.on('connect', (client) => client.on('error', (error) => debug('the numbering connection was lost: %s', error.message)));
 
-  // Its statements' results: BEGIN, SET, the lock, NUMBER_PENDING (index 3), COMMIT.
-  const RUN = `BEGIN; SET LOCAL lock_timeout = ${timeouts.lockMs};
+  // Its statements' results: BEGIN, two SETs, the lock, NUMBER_PENDING (index 4), COMMIT. READ
+  // COMMITTED whatever the server's default: NUMBER_PENDING's snapshot must begin after the lock.
+  const RUN = `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${timeouts.lockMs}; SET LOCAL statement_timeout = ${timeouts.statementMs};
     SELECT seq FROM event_head WHERE id = 1 FOR UPDATE;
     ${NUMBER_PENDING};
     COMMIT`;
@@ -159,11 +163,26 @@ export function createNumberer(config: ClientConfig, timeouts: { lockMs: number;
     })();
   }
 
+  /**
+   * A run, tried again while the counter is busy: its writers have committed, and a write that is
+   * not idempotent (a merge) must not be answered 503 for a lock held a moment too long elsewhere.
+   */
+  async function run(): Promise<Run> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return readRun((await query(RUN))[4]?.[0]);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError && error.reason === 'busy') || attempt >= BUSY_ATTEMPTS) throw error;
+        debug('numbering again: the counter was busy (%s)', error.message);
+      }
+    }
+  }
+
   /** One run for the waiters registered before it began; those it did not take, looked up. */
   async function answer(batch: Map<number, Waiter>): Promise<void> {
     let outcome: Run;
     try {
-      outcome = readRun((await query(RUN))[3]?.[0]);
+      outcome = await run();
     } catch (error) {
       for (const waiter of batch.values()) waiter.reject(error);
       return;
@@ -188,14 +207,16 @@ export function createNumberer(config: ClientConfig, timeouts: { lockMs: number;
     // process's, or an erasure's numberPending), above the head read before they committed and
     // below this run; or, after a full run, they are still pending.
     try {
-      const from = Math.min(...[...missing.values()].map((w) => w.headBefore));
+      let from = outcome.base;
+      for (const waiter of missing.values()) from = Math.min(from, waiter.headBefore);
       const [rows] = await query(`SELECT pending_id, min(id - pending_ord + 1) AS first FROM events
         WHERE id > $1 AND id <= $2 AND pending_id = ANY($3::bigint[]) GROUP BY pending_id`, [from, outcome.base, [...missing.keys()]]);
       const found = new Map(rows!.map((row) => [Number(row.pending_id), Number(row.first)]));
       for (const [pendingId, waiter] of missing) {
         const first = found.get(pendingId);
         if (first !== undefined) waiter.resolve(first - 1);
-        else if (outcome.full) queued.set(pendingId, waiter);
+        // Still pending behind a full run: numbered above this run whenever it is.
+        else if (outcome.full) queued.set(pendingId, { ...waiter, headBefore: outcome.base });
         else waiter.resolve(null);
       }
     } catch (error) {

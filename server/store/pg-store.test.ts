@@ -417,17 +417,23 @@ function pgTests(url: string): void {
       const sql = await adminClient();
       await sql.query('BEGIN');
       let pending: Promise<unknown>;
+      let killedPids: number[] = [];
       try {
         await sql.query(`SELECT * FROM ${schema}.conversations WHERE id = $1 FOR UPDATE`, [conversation.id]);
         pending = send(store, conversation.id, 'in-flight');
         await until('the send waits for the lock', async () => (await query(
           "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [`parley/${schema}`])).length === 1);
-        const killed = await query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`parley/${schema}`]);
+        const killed = await query('SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`parley/${schema}`]);
         assert.ok(killed.length >= 2, 'the waiting connection and idle ones');
+        killedPids = killed.map((k) => k.pid);
         await assert.rejects(pending, (error: Error) => error instanceof StoreUnavailableError && error.reason === 'unavailable');
       } finally {
         await sql.query('ROLLBACK');
       }
+      // pg_terminate_backend only signals: "afterwards" begins once those backends are gone (read
+      // outside the transaction above, whose view of pg_stat_activity stays as it first saw it).
+      await until('the terminated backends are gone', async () =>
+        (await query('SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1)', [killedPids])).length === 0);
       const again = await Promise.all([
         send(store, conversation.id, 'after'), store.getConversation(conversation.id), store.headCursor(), store.listSites(),
       ]);
