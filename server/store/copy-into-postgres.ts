@@ -31,7 +31,7 @@ const TABLES = ['meta', 'sites', 'users', 'site_members', 'sessions', 'invites',
  * The webhooks' read position in the log stays too: the new log starts at 0, and so does it
  * (endpoints then take every event of the new log: their own position names the old log's epoch).
  */
-const NOT_COPIED = { sqlite: ['events', 'webhook_cursor'], postgres: ['events', 'event_head', 'pending_events', 'schema_migrations', 'file_blobs', 'file_chunks', 'webhook_cursor'] };
+const NOT_COPIED = { sqlite: ['events', 'webhook_cursor'], postgres: ['events', 'event_head', 'schema_migrations', 'file_blobs', 'file_chunks', 'webhook_cursor'] };
 /** Meta of the old log: its epoch and pruning mark describe events that do not move. */
 const LOG_META = ['log_epoch', 'events_pruned_through'];
 const ROWS = (table: string) => (table === 'meta' ? `key NOT IN (${LOG_META.map((k) => `'${k}'`).join(', ')})` : 'true');
@@ -226,7 +226,6 @@ function deepNoNul(value: unknown): unknown {
 async function refuseNonEmpty(client: pg.Client, target: string): Promise<void> {
   const { rows: [found] } = await client.query(`SELECT ${TABLES.filter((t) => t !== 'meta').map((t) => `(SELECT count(*) FROM "${t}") AS "${t}"`).join(', ')},
     (SELECT count(*) FROM meta WHERE key <> 'log_epoch') AS meta, (SELECT count(*) FROM events) AS events,
-    (SELECT count(*) FROM pending_events) AS "events being logged",
     (SELECT COALESCE(max(seq), 0) FROM event_head) AS "logged events"`);
   const held = Object.entries(found as Row).filter(([, n]) => Number(n) > 0).map(([what, n]) => `${what}: ${n}`);
   if (held.length > 0) {

@@ -91,8 +91,6 @@ function migrationDb(client: pg.Client, where: string): PgDb {
       return { count: result.rowCount ?? 0, rows: result.rows };
     },
     logEvents: () => Promise.reject(new Error('a migration does not log events')),
-    logHead: () => Promise.reject(new Error('a migration does not read the log')),
-    numberPending: () => Promise.reject(new Error('a migration does not number events')),
   };
   let savepoints = 0;
   return {
@@ -112,7 +110,6 @@ function migrationDb(client: pg.Client, where: string): PgDb {
       }
     },
     epoch: async () => String((await tx.one("SELECT value FROM meta WHERE key = 'log_epoch'"))?.value),
-    numberOrphans: async () => {},
     close: async () => {},
   };
 }

@@ -243,17 +243,12 @@ export function createPgChat(db: PgDb): ChatMethods {
       return tx(async (t) => {
         // FOR UPDATE, unlike the NO KEY UPDATE of other writes: it also holds off new conversations.
         if (!(await t.one('SELECT id FROM visitors WHERE id = $1 FOR UPDATE', visitorId))) return false;
-        // A send in flight holds its conversation's lock until it has committed: waiting for those
-        // locks first means every write of theirs has committed before the DELETEs below.
+        // A send in flight holds its conversation's lock until its event is committed: waiting for
+        // those locks first makes sure the DELETE below sees, and removes, every event of theirs.
         await t.all('SELECT id FROM conversations WHERE visitor_id = $1 ORDER BY id FOR UPDATE', visitorId);
-        const since = await t.logHead();
         await t.run('DELETE FROM events WHERE visitor_id = $1', visitorId);
         // Conversations and messages go with the visitor (ON DELETE CASCADE).
         await t.run('DELETE FROM visitors WHERE id = $1', visitorId);
-        // Events of theirs committed but not yet numbered, or numbered since `since`: numbered now,
-        // and deleted, so that none reaches the log after the erasure (pg-db.ts, numberPending).
-        await t.numberPending();
-        await t.run('DELETE FROM events WHERE id > $1 AND visitor_id = $2', since, visitorId);
         return true;
       }, 'housekeeping');
     },
@@ -263,27 +258,10 @@ export function createPgChat(db: PgDb): ChatMethods {
         const old = (await t.all(`SELECT id FROM conversations WHERE site_id = $1 AND COALESCE(last_message_at, created_at) < $2
           ORDER BY id FOR UPDATE`, siteId, before)).map((r) => String(r.id));
         if (old.length === 0) return 0;
-        let since = await t.logHead();
         await t.run('DELETE FROM events WHERE conversation_id = ANY($1::text[])', old);
         await t.run('DELETE FROM conversations WHERE id = ANY($1::text[])', old);
-        // What was numbered during that, once more without the counter; then, holding it, only
-        // what was numbered during this pass (pg-db.ts, numberPending): the counter is held briefly.
-        since = await deleteRecentEvents(t, since, old);
-        await t.numberPending();
-        await deleteRecentEvents(t, since, old);
         return old.length;
       }, 'housekeeping');
     },
   };
-}
-
-/**
- * Deletes the events of these conversations numbered above `since`, reading the log from there by
- * id (the recent rows, however many conversations), and answers the head it read first.
- */
-async function deleteRecentEvents(t: Tx, since: number, conversationIds: string[]): Promise<number> {
-  const head = await t.logHead();
-  await t.run(`WITH recent AS MATERIALIZED (SELECT id, conversation_id FROM events WHERE id > $1)
-    DELETE FROM events e USING recent r WHERE e.id = r.id AND r.conversation_id = ANY($2::text[])`, since, conversationIds);
-  return head;
 }

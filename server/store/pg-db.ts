@@ -1,25 +1,22 @@
 /**
  * The PostgreSQL connection pool that every part of the PostgreSQL store shares: connection
  * settings, reads, the write-transaction helper (timeouts, retries, error translation) and
- * logging events. It knows no table but meta and the log's (event_head, events, pending_events);
- * it must not grow Store methods — those live in pg-accounts.ts, pg-chat.ts and pg-events.ts.
+ * appending to the event log. It knows no table but meta, event_head and events; it must not grow
+ * Store methods — those live in pg-accounts.ts, pg-chat.ts and pg-events.ts.
  *
  * Lock order, the rule that keeps cluster writes free of deadlocks: a transaction takes its row
- * locks (conversation, visitor, …) first and logs its events last, with one logEvents call, which
- * commits. A write does not take the log's counter row (event_head): it commits its events as a
- * pending row, which pg-numbering.ts numbers afterwards, so the writers of the whole cluster never
- * queue on one row through their commits. Numbering runs take event_head and no row lock. The few
- * transactions that rewrite logged events take event_head (numberPending) after their row locks,
- * and after it touch only log rows numbered during their own run; so no transaction waits for a
- * chat row while holding the counter. logEvents sends the insert and the COMMIT as one query: a
- * write's row locks are not held across a round trip to a busy event loop.
+ * locks (conversation, visitor, …) first and appends to the event log last, with one logEvents
+ * call. The log's counter row (event_head) is then the last lock every transaction takes, so no
+ * transaction ever waits for a row while holding the counter. logEvents sends the append and the
+ * COMMIT as one query, so the counter is held only for the database's own work (the append, the
+ * commit's WAL flush), never across a round trip to this process: every writer of the cluster
+ * queues on that row, so each trip through a busy Node event loop would be paid by all of them.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { debuglog } from 'node:util';
 import { escapeLiteral, Pool, types, type ClientConfig, type CustomTypesConfig, type PoolClient } from 'pg';
 import { formatEventId } from '../../protocol/protocol.ts';
 import { connectionTrouble, isRetryableConflict, operational, preparedStatementStale } from './pg-errors.ts';
-import { createNumberer, NUMBER_PENDING, readRun } from './pg-numbering.ts';
 import { conversationOf } from './rows.ts';
 import { StoreStartError, StoreUnavailableError, type LoggedEvent } from './store.ts';
 
@@ -53,22 +50,10 @@ export interface Tx {
   /** A statement that changes rows: how many, and what RETURNING gave. Never after logEvents. */
   run(text: string, ...params: Param[]): Promise<{ count: number; rows: Row[] }>;
   /**
-   * Commits the transaction with its events, at most once, as its last statement: nothing may be
-   * read or written in the transaction after it. Answers once the events are numbered
-   * (pg-numbering.ts), with their ids.
+   * Appends to the event log and commits, at most once, as the transaction's last statement (lock
+   * order, above): nothing may be read or written in the transaction after it.
    */
   logEvents(events: Array<Omit<LoggedEvent, 'id'>>): Promise<LoggedEvent[]>;
-  /** The log's committed head, read without a lock. */
-  logHead(): Promise<number>;
-  /**
-   * Numbers, inside this transaction, every event committed but not yet numbered, and holds the
-   * log's counter to the end of the transaction: for one that deletes or rewrites logged events (an
-   * erasure, retention, a merge), so that a statement after this sees every event of the writes it
-   * waited for, and none is logged after it. Every numbering run of the cluster waits meanwhile, so
-   * do the bulk of the work before (logHead, then the DELETE or UPDATE), and after this only the
-   * same statement again for the events numbered since that head (`id > head`).
-   */
-  numberPending(): Promise<void>;
 }
 
 /**
@@ -92,8 +77,6 @@ export interface PgDb {
   tx<T>(fn: (tx: Tx) => Promise<T>, kind?: TxKind): Promise<T>;
   /** This database's log epoch (made by migrate). */
   epoch(): Promise<string>;
-  /** Numbers events a writer committed and left unnumbered (it died): the follower's backstop. */
-  numberOrphans(): Promise<void>;
   /** Waits for what is running, then closes every connection. */
   close(): Promise<void>;
 }
@@ -136,9 +119,9 @@ export function openPgDb(options: PgStoreOptions): PgDb {
   // Statements of a write touch a handful of rows; seconds mean a database in trouble.
   const statementTimeoutMs = Math.max(10_000, 5 * lockTimeoutMs);
   const settings = {
-    write: `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs};
+    write: `BEGIN; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs};
       SET LOCAL idle_in_transaction_session_timeout = ${statementTimeoutMs}`,
-    housekeeping: `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${10 * 60_000}`,
+    housekeeping: `BEGIN; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${10 * 60_000}`,
     snapshot: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     migration: 'BEGIN',
   } satisfies Record<TxKind, string>;
@@ -160,7 +143,6 @@ export function openPgDb(options: PgStoreOptions): PgDb {
   // the pool only listens to while the client is idle: unheard, it would end the process. Heard,
   // the client's next statement fails as connection trouble, and the pool drops it on release.
   pool.on('connect', (client) => client.on('error', (error) => debug('a connection in use was lost: %s', error.message)));
-  const numberer = createNumberer(clientConfig('parley-numbering'), { lockMs: lockTimeoutMs, statementMs: statementTimeoutMs });
 
   let closed = false;
   const inflight = new Set<Promise<unknown>>();
@@ -209,11 +191,8 @@ export function openPgDb(options: PgStoreOptions): PgDb {
     return epochValue;
   }
 
-  /**
-   * A transaction on client. logEvents commits it and hands the connection back (`released`)
-   * before it waits for the numbering run: a connection is not held through a second commit.
-   */
-  function transaction(client: PoolClient, release: () => void): { tx: Tx; committed: () => boolean } {
+  /** A transaction on client; `committed` once logEvents has committed it with its append. */
+  function transaction(client: PoolClient): { tx: Tx; committed: () => boolean } {
     let logged = false;
     let committed = false;
     const query = async (text: string, params: Param[]) => {
@@ -232,51 +211,33 @@ export function openPgDb(options: PgStoreOptions): PgDb {
         const epoch = await readEpoch(async (text) => (await query(text, [])).rows);
         logged = true;
         if (events.length === 0) return [];
-        const { pendingId, headBefore } = await commitPending(client, events, now());
+        const base = await appendAndCommit(client, events, now());
         committed = true;
-        release();
-        // Events erased by another transaction as soon as they were numbered (an erasure, retention)
-        // have no ids: the write answers ids at the head it saw, which name no event of its own.
-        const base = (await numberer.numbered(pendingId, headBefore)) ?? headBefore;
         return events.map((event, i) => ({ ...event, id: formatEventId(epoch, base + i + 1) }) as LoggedEvent);
-      },
-      async logHead() {
-        return Number((await query('SELECT seq FROM event_head WHERE id = 1', [])).rows[0]?.seq ?? 0);
-      },
-      async numberPending() {
-        await query('SELECT seq FROM event_head WHERE id = 1 FOR UPDATE', []);
-        while (readRun((await query(NUMBER_PENDING, [])).rows[0]).full);
       },
     };
     return { tx, committed: () => committed };
   }
 
-  /** final: the transaction committed before the failure (numbering failed): never run it again. */
-  type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown; stale: boolean; final: boolean };
+  type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown; stale: boolean };
   async function attempt<T>(fn: (tx: Tx) => Promise<T>, kind: TxKind): Promise<Outcome<T>> {
     let client: PoolClient;
     try {
       client = await pool.connect();
     } catch (error) {
-      return { ok: false, error, stale: false, final: false };
+      return { ok: false, error, stale: false };
     }
     let began = false;
-    let released = false;
-    const release = () => {
-      released = true;
-      seasoned.add(client);
-      client.release();
-    };
     try {
       await client.query(settings[kind]);
       began = true;
-      const { tx, committed } = transaction(client, release);
+      const { tx, committed } = transaction(client);
       const value = await fn(tx);
       if (!committed()) await client.query('COMMIT');
-      if (!released) release();
+      seasoned.add(client);
+      client.release();
       return { ok: true, value };
     } catch (error) {
-      if (released) return { ok: false, error, stale: false, final: true };
       // The transaction is over either way: roll it back, or drop a connection that cannot.
       const outdated = preparedStatementStale(error);
       const broken = connectionTrouble(error) !== null || outdated || !(await client.query('ROLLBACK').then(() => true, () => false));
@@ -284,7 +245,7 @@ export function openPgDb(options: PgStoreOptions): PgDb {
       const stale = (!began && diedIdle(client, error)) || outdated;
       if (!broken) seasoned.add(client);
       client.release(broken);
-      return { ok: false, error, stale, final: false };
+      return { ok: false, error, stale };
     }
   }
 
@@ -299,7 +260,6 @@ export function openPgDb(options: PgStoreOptions): PgDb {
       for (let conflicts = 0, stale = 0; ;) {
         const outcome = await attempt(fn, kind);
         if (outcome.ok) return outcome.value;
-        if (outcome.final) throw operational(outcome.error);
         if (isRetryableConflict(outcome.error) && ++conflicts < CONFLICT_ATTEMPTS) {
           debug('retrying a transaction (%s)', (outcome.error as Error).message);
           await sleep(2 ** conflicts * (1 + Math.random()));
@@ -316,47 +276,43 @@ export function openPgDb(options: PgStoreOptions): PgDb {
     all: (text, ...params) => track(() => read(text, params)),
     tx,
     epoch: () => track(() => readEpoch((text) => read(text, []))),
-    numberOrphans: () => track(() => numberer.sweep()),
     async close() {
       if (closed) return;
       closed = true;
       await Promise.allSettled([...inflight]);
-      await numberer.close();
       await pool.end();
     },
   };
 }
 
 /**
- * Writes events as one pending row and commits, in one query (no parameters, so that its
- * statements travel as one simple-protocol message), and returns the row's pending_id with the
- * log's head as it was just before the commit: whichever run numbers the row numbers it above that.
- * The row takes no lock that another writer waits for: pg-numbering.ts numbers it afterwards. An
- * error skips the COMMIT, leaving the transaction for the caller to roll back.
+ * Appends events and commits, in one query (no parameters, so that both statements travel as one
+ * simple-protocol message), and returns the seq before the first. The counter row's lock, held
+ * until COMMIT, makes seqs commit in order and without gaps, across processes: the next writer gets
+ * its seq only once this one has committed (or rolled back, taking its increment with it). An error
+ * in the append skips the COMMIT, leaving the transaction for the caller to roll back. pg_notify is
+ * delivered at COMMIT, to wake every process's log follower.
  */
-async function commitPending(client: PoolClient, events: Array<Omit<LoggedEvent, 'id'>>, at: number): Promise<{ pendingId: number; headBefore: number }> {
-  const rows = events.map((event) => {
-    // What events' NOT NULL and CHECK constraints would refuse, refused here, before the commit: a
-    // bad pending row would fail every numbering run of the cluster after it.
-    if (typeof event.siteId !== 'string' || typeof event.type !== 'string' || !AUDIENCES.has(event.audience) || event.data === undefined
-      || (event.visitorId !== null && typeof event.visitorId !== 'string')) {
-      throw new Error(`an event the log cannot hold: ${JSON.stringify({ type: event.type, siteId: event.siteId, audience: event.audience })}`);
-    }
-    return {
-      site_id: event.siteId, visitor_id: event.visitorId, conversation_id: conversationOf(event.data),
-      audience: event.audience, type: event.type, data: event.data,
-    };
-  });
+async function appendAndCommit(client: PoolClient, events: Array<Omit<LoggedEvent, 'id'>>, at: number): Promise<number> {
+  const rows = events.map((event, i) => ({
+    n: i + 1, site_id: event.siteId, visitor_id: event.visitorId, conversation_id: conversationOf(event.data),
+    audience: event.audience, type: event.type, data: event.data,
+  }));
+  const count = Math.trunc(events.length);
   const results = await client.query(`
-    INSERT INTO pending_events (events, created_at) VALUES (${escapeLiteral(JSON.stringify(rows))}::jsonb, ${Math.trunc(at)})
-    RETURNING pending_id;
-    SELECT seq FROM event_head WHERE id = 1;
+    WITH head AS (UPDATE event_head SET seq = seq + ${count} WHERE id = 1 RETURNING seq - ${count} AS base),
+    logged AS (
+      INSERT INTO events (id, site_id, visitor_id, conversation_id, audience, type, data, created_at)
+      SELECT head.base + e.n, e.site_id, e.visitor_id, e.conversation_id, e.audience, e.type, e.data, ${Math.trunc(at)}
+      FROM head, jsonb_to_recordset(${escapeLiteral(JSON.stringify(rows))}::jsonb)
+        AS e(n int, site_id text, visitor_id text, conversation_id text, audience text, type text, data jsonb)
+    )
+    SELECT base, pg_notify('parley_events', (base + ${count})::text) FROM head;
     COMMIT`) as unknown as Array<{ rows: Row[] }>;
-  const head = results[1]?.rows[0];
+  const head = results[0]?.rows[0];
   if (!head) throw new Error('the event log has no head row: run migrate() first');
-  return { pendingId: Number(results[0]!.rows[0]!.pending_id), headBefore: Number(head.seq) };
+  return Number(head.base);
 }
-const AUDIENCES = new Set(['all', 'agents', 'visitors']);
 
 /**
  * The connection string for node-postgres, with any `options` parameter taken out so it can be

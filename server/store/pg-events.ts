@@ -1,8 +1,7 @@
 /**
  * The PostgreSQL store's event log as readers see it: reading after a cursor, the head cursor,
  * pruning, and logging an event not tied to a row change. Events are written only through
- * tx.logEvents (pg-db.ts), so they commit with the change they describe, and are numbered into the
- * log just after (pg-numbering.ts).
+ * tx.logEvents (pg-db.ts), so they commit with the change they describe, numbered by event_head.
  */
 import { formatEventId } from '../../protocol/protocol.ts';
 import { resumePoint } from './event-log.ts';
@@ -20,7 +19,7 @@ export const toLoggedEvent = (epoch: string, row: Row): LoggedEvent => ({
   audience: String(row.audience),
 }) as LoggedEvent;
 
-/** The committed head: every event at or below it has committed (numbering runs commit in seq order, pg-numbering.ts). */
+/** The committed head: every event at or below it has committed (pg-db.ts, appendAndCommit). */
 export async function headSeq(db: Pick<PgDb, 'one'>): Promise<number> {
   return Number((await db.one('SELECT seq FROM event_head WHERE id = 1'))?.seq ?? 0);
 }

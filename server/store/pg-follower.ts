@@ -1,15 +1,12 @@
 /**
  * The log follower: how the PostgreSQL store calls its onCommit listener. Each process runs one,
  * and it delivers every committed event of the log — whichever process wrote it — exactly once,
- * in seq order.
+ * in seq order. It only reads.
  *
  * LISTEN/NOTIFY is a wake-up, not the delivery: a notification sent while the listening
  * connection is down is gone. So the follower reads the log itself (`id > last`) when notified,
  * after every (re)connect of its LISTEN connection, and on a backstop poll; a lost connection
  * costs latency, never an event (CONVENTIONS.md, "Events across several processes").
- *
- * It only reads, but for one backstop: its poll also numbers events a writer committed and could
- * not number (pg-numbering.ts), because that writer's process died.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
@@ -138,13 +135,7 @@ export function createFollower(db: PgDb, pollMs: number): Follower {
       listener = next;
       if (started || closed) return;
       connect();
-      poll = setInterval(() => {
-        // Also numbers what a writer that died left pending (pg-numbering.ts): no process is
-        // waiting for those, and the log would never hold them otherwise.
-        db.numberOrphans()
-          .catch((error: Error) => debug('could not number orphaned events (%s)', error.message))
-          .finally(() => void catchUp());
-      }, pollMs);
+      poll = setInterval(() => void catchUp(), pollMs);
       poll.unref();
     },
     async close() {

@@ -3,10 +3,9 @@
  * Append a new entry to change the schema; never edit one that has shipped.
  *
  * Tables, columns and indexes are SQLite's (sqlite-schema.ts), so rows.ts decodes both, with
- * PostgreSQL's types: times are epoch ms BIGINT, JSON is JSONB, flags are BOOLEAN. Additions the
- * engine needs: event_head, the log's counter, with pending_events and events.pending_id, the
- * writes it has yet to number (pg-numbering.ts); and conversations.ord, a tiebreak for ordering by
- * created_at where SQLite uses its rowid.
+ * PostgreSQL's types: times are epoch ms BIGINT, JSON is JSONB, flags are BOOLEAN. Two additions
+ * the engine needs: event_head, the log's counter (pg-db.ts, appendAndCommit), and conversations.ord,
+ * a tiebreak for ordering by created_at where SQLite uses its rowid.
  */
 import { newEpoch } from './event-log.ts';
 import type { PgDb } from './pg-db.ts';
@@ -456,23 +455,6 @@ const MIGRATIONS: string[] = [
   ALTER TABLE email_outbox ADD CONSTRAINT email_outbox_check CHECK (conversation_id IS NOT NULL OR kind = 'webhook-paused');
   -- What a kind needs beyond the columns (webhook-paused: the pause, email-outbox-rows.ts).
   ALTER TABLE email_outbox ADD COLUMN details JSONB;
-  `,
-  /* 12: writes commit their events unnumbered; numbering runs log them (pg-numbering.ts) */ `
-  -- One row per write: its events in order, as pg-db.ts's commitPending wrote them.
-  CREATE TABLE pending_events (pending_id BIGSERIAL PRIMARY KEY, events JSONB NOT NULL, created_at BIGINT NOT NULL);
-  -- Which write an event came from, and its place in it (from 1): how a writer finds the seqs
-  -- another process's run gave it.
-  ALTER TABLE events ADD COLUMN pending_id BIGINT, ADD COLUMN pending_ord INTEGER;
-  -- A Parley older than this migration appends to the log itself, which would number its writes
-  -- ahead of ones committed before them: from now on its writes are refused as busy (it answers
-  -- 503 and stores nothing, and clients retry on the nodes already upgraded).
-  CREATE FUNCTION refuse_unnumbered_event() RETURNS trigger LANGUAGE plpgsql AS $$
-  BEGIN
-    RAISE EXCEPTION 'the event log is numbered by a newer Parley (schema version 12): upgrade this process'
-      USING ERRCODE = 'lock_not_available';
-  END $$;
-  CREATE TRIGGER events_numbered_only BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.pending_id IS NULL)
-    EXECUTE FUNCTION refuse_unnumbered_event();
   `,
 ];
 

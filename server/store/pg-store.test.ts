@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { formatEventId, parseEventId } from '../../protocol/protocol.ts';
+import { parseEventId } from '../../protocol/protocol.ts';
 import { defaultWidgetConfig } from '../site-defaults.ts';
 import { SCHEMA_VERSION } from './pg-schema.ts';
 import { createPgStore, type PgStoreOptions } from './pg-store.ts';
@@ -227,119 +227,6 @@ function pgTests(url: string): void {
     });
   });
 
-  describe('PostgreSQL store, numbering the log apart from the writes (pg-numbering.ts)', () => {
-    /** Holds the log's counter, as a long numbering run or erasure elsewhere in the cluster would. */
-    async function holdingTheCounter<T>(schema: string, work: () => Promise<T>): Promise<T> {
-      const sql = new Client({ connectionString: url });
-      await sql.connect();
-      try {
-        await sql.query('BEGIN');
-        await sql.query(`SELECT seq FROM ${schema}.event_head FOR UPDATE`);
-        return await work();
-      } finally {
-        await sql.query('ROLLBACK').catch(() => {});
-        await sql.end();
-      }
-    }
-    const logged = async (schema: string) => query(`SELECT id::int, visitor_id, data FROM ${schema}.events ORDER BY id`);
-
-    it('answers every writer with the ids of its own events when one process numbers the other\'s', async () => {
-      const { schema, a, b } = await cluster();
-      const { site, visitor, conversation } = await seed(a);
-      const { value: second } = await b.startConversation({ siteId: site.id, visitorId: visitor.id, clientId: 'second' });
-      // Both writes commit while the counter is held; both processes' runs then queue for it, and
-      // the first to get it numbers both writes.
-      const sends = await holdingTheCounter(schema, async () => {
-        const started = [send(a, conversation.id, 'from-a'), send(b, second.id, 'from-b')];
-        await until('both writes have committed', async () => Number((await query(`SELECT count(*) FROM ${schema}.pending_events`))[0]!.count) === 2);
-        return started;
-      });
-      const results = await Promise.all(sends);
-      const rows = await logged(schema);
-      for (const result of results) {
-        const row = rows.find((r) => r.id === parseEventId(result.events[0]!.id)!.seq);
-        assert.equal(row?.data.message.id, result.value.id, `${result.value.body}: its answer names its own event`);
-      }
-      assert.deepEqual(rows.map((r) => r.id), upTo(rows.length), 'the log stays dense');
-    });
-
-    it('keeps a message whose numbering failed, answers busy, and logs it once: a retry is not a second message', async () => {
-      const schema = newSchema();
-      const store = open(schema, { lockTimeoutMs: 200, followPollMs: 50 });
-      await store.migrate();
-      const { conversation } = await seed(store);
-      const seen = announced(store);
-      await holdingTheCounter(schema, () =>
-        assert.rejects(send(store, conversation.id, 'kept'), (error: Error) => error instanceof StoreUnavailableError && error.reason === 'busy'));
-      // The write had committed: no process waits for its events now, and the follower's poll numbers them.
-      await until('the message is announced', () => seen.events.some((e) => e.type === 'message' && e.data.message.clientId === 'kept'));
-      const retry = await send(store, conversation.id, 'kept');
-      assert.equal(retry.created, false, 'the retry finds the stored message');
-      const { messages } = await store.listMessages(conversation.id, { limit: 10, includeInternal: true });
-      assert.deepEqual(messages.map((m) => m.body), ['kept']);
-      assert.equal((await logged(schema)).filter((r) => r.data.message?.clientId === 'kept').length, 1, 'one event for it in the log');
-    });
-
-    it('erases a visitor whose last message was committed but not yet numbered: nothing of theirs reaches the log later', async () => {
-      const schema = newSchema();
-      const store = open(schema, { lockTimeoutMs: 200, followPollMs: 60_000 });
-      await store.migrate();
-      const { site, conversation } = await seed(store);
-      const leaving = await store.createVisitor({ siteId: site.id, tokenHash: 'leaving', context: {} });
-      const { value: theirs } = await store.startConversation({ siteId: site.id, visitorId: leaving.id, clientId: 'x' });
-      await holdingTheCounter(schema, () => assert.rejects(send(store, theirs.id, 'my card number'), StoreUnavailableError));
-      assert.equal(await store.deleteVisitor(leaving.id), true);
-      // The next write's numbering run takes whatever is still pending.
-      await send(store, conversation.id, 'next');
-      const rows = await logged(schema);
-      assert.ok(rows.some((r) => r.data.message?.body === 'next'));
-      assert.deepEqual(rows.filter((r) => r.visitor_id === leaving.id || JSON.stringify(r.data).includes('my card number')), []);
-      assert.deepEqual(await query(`SELECT * FROM ${schema}.pending_events`), []);
-    });
-
-    it('erases a visitor whose message waits behind more writes than one numbering run takes', async () => {
-      const schema = newSchema();
-      const store = open(schema, { lockTimeoutMs: 300, followPollMs: 60_000 });
-      await store.migrate();
-      const { site, conversation } = await seed(store);
-      const leaving = await store.createVisitor({ siteId: site.id, tokenHash: 'leaving', context: {} });
-      const { value: theirs } = await store.startConversation({ siteId: site.id, visitorId: leaving.id, clientId: 'x' });
-      await holdingTheCounter(schema, async () => {
-        const others = Array.from({ length: 1000 }, (_, i) => send(store, conversation.id, `busy${i}`).catch(() => null));
-        await until('a full run of writes is pending', async () =>
-          Number((await query(`SELECT count(*) FROM ${schema}.pending_events`))[0]!.count) === 1000, 20_000);
-        await assert.rejects(send(store, theirs.id, 'my card number'), StoreUnavailableError);
-        await Promise.all(others);
-      });
-      assert.equal(await store.deleteVisitor(leaving.id), true);
-      await send(store, conversation.id, 'next');
-      const rows = await logged(schema);
-      assert.equal(rows.filter((r) => String(r.data.message?.body).startsWith('busy')).length, 1000, 'the others are all logged');
-      assert.deepEqual(rows.filter((r) => r.visitor_id === leaving.id || JSON.stringify(r.data).includes('my card number')), []);
-    });
-
-    it('refuses, as busy, a log append by a Parley older than this numbering', async () => {
-      const schema = newSchema();
-      await open(schema).migrate();
-      await assert.rejects(query(`INSERT INTO ${schema}.events (id, site_id, audience, type, data, created_at) VALUES (1000, 's', 'all', 'message', '{}', 0)`),
-        (error: { code?: string }) => error.code === '55P03');
-    });
-
-    it('merges a visitor whose last message was not yet numbered: the merged visitor resumes it', async () => {
-      const schema = newSchema();
-      const store = open(schema, { lockTimeoutMs: 200, followPollMs: 60_000 });
-      await store.migrate();
-      const { site, visitor: into } = await seed(store);
-      const from = await store.createVisitor({ siteId: site.id, tokenHash: 'from', context: {} });
-      const { value: theirs } = await store.startConversation({ siteId: site.id, visitorId: from.id, clientId: 'x' });
-      await holdingTheCounter(schema, () => assert.rejects(send(store, theirs.id, 'before the merge'), StoreUnavailableError));
-      assert.ok(await store.mergeVisitors(into.id, from.id));
-      const { events } = await store.eventsAfter({ kind: 'visitor', visitorId: into.id, siteId: site.id }, formatEventId(parseEventId(await store.headCursor())!.epoch, 0), 100);
-      assert.ok(events.some((e) => e.type === 'message' && e.data.message.body === 'before the merge'), 'in the merged visitor\'s stream');
-      assert.deepEqual((await logged(schema)).filter((r) => r.visitor_id === from.id), []);
-    });
-  });
-
   describe('PostgreSQL store across a rolling upgrade', () => {
     it('keeps answering, reads and writes, when another node adds a column to the tables its prepared statements use', async () => {
       const { schema, a, b } = await cluster({ poolSize: 2 });
@@ -419,7 +306,7 @@ function pgTests(url: string): void {
       let pending: Promise<unknown>;
       let killedPids: number[] = [];
       try {
-        await sql.query(`SELECT * FROM ${schema}.conversations WHERE id = $1 FOR UPDATE`, [conversation.id]);
+        await sql.query(`SELECT * FROM ${schema}.event_head FOR UPDATE`);
         pending = send(store, conversation.id, 'in-flight');
         await until('the send waits for the lock', async () => (await query(
           "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [`parley/${schema}`])).length === 1);

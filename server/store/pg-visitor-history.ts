@@ -57,7 +57,6 @@ export function createPgVisitorHistory({ now, all, tx }: PgDb): VisitorHistoryMe
         await keepRecentPages(t, intoId);
         await t.run('UPDATE visitor_aliases SET visitor_id = $1 WHERE visitor_id = $2', intoId, fromId);
         await t.run('INSERT INTO visitor_aliases (token_hash, visitor_id, created_at) VALUES ($1, $2, $3)', String(fromRow.token_hash), intoId, now());
-        const since = await t.logHead();
         await t.run('UPDATE events SET visitor_id = $1 WHERE visitor_id = $2', intoId, fromId);
         await t.run('DELETE FROM visitors WHERE id = $1', fromId);
         const merged = mergedVisitor(into, from);
@@ -66,9 +65,6 @@ export function createPgVisitorHistory({ now, all, tx }: PgDb): VisitorHistoryMe
           merged.name, merged.email, merged.externalId, merged.verified, JSON.stringify(merged.attributes),
           JSON.stringify(merged.context), merged.visits, merged.createdAt, merged.lastSeenAt, intoId);
         const after = toVisitor(row!);
-        // Their events committed but not yet numbered, or numbered since `since`, move too (pg-db.ts, numberPending).
-        await t.numberPending();
-        await t.run('UPDATE events SET visitor_id = $1 WHERE id > $2 AND visitor_id = $3', intoId, since, fromId);
         const events = await t.logEvents([{ type: 'visitor.merged', data: { from: fromId, into: after, moved }, siteId: after.siteId, visitorId: intoId, audience: 'agents' }]);
         return { value: { visitor: after, moved }, events };
       });
