@@ -9,11 +9,12 @@ import {
   appendInTx, applyChange, assignedEvent, claimChange, CONVERSATION_SELECT, conversationEvent, lockConversation, MESSAGE_SELECT,
   mustConversation, readConversation, readMessage, startsWaiting, type Change,
 } from './pg-chat-rows.ts';
-import type { Param, PgDb, Tx } from './pg-db.ts';
+import { BY_ID_ORDER, type Param, type PgDb, type Tx } from './pg-db.ts';
+import { createGroupCommit } from './pg-group-commit.ts';
 import { recordPage } from './pg-visitor-history.ts';
 import { toExportedRating } from './rating-rows.ts';
 import { likePattern, newId, toConversation, toMessage, toVisitor } from './rows.ts';
-import { GoneError, type Changed, type ClaimOutcome, type ConversationQuery, type ConversationRef, type LoggedEvent, type ChatMethods } from './store.ts';
+import { GoneError, type AppendMessageInput, type Changed, type ClaimOutcome, type ConversationQuery, type ConversationRef, type LoggedEvent, type ChatMethods } from './store.ts';
 
 type NewEvent = Omit<LoggedEvent, 'id'>;
 
@@ -46,6 +47,9 @@ export function createPgChat(db: PgDb): ChatMethods {
     const applied = await applyChange(t, before, kind, agent, changeIt, now());
     return applied ? { value: applied.after, events: await t.logEvents([...applied.events, ...more(applied.after)]) } : { value: before, events: [] };
   });
+
+  // Sends arriving together commit together (pg-group-commit.ts): the hot path of every chat.
+  const send = createGroupCommit(db, { key: (input: AppendMessageInput) => input.conversationId, write: (t, input) => appendInTx(t, input, now()) });
 
   return {
     async createVisitor({ siteId, tokenHash, context }) {
@@ -159,12 +163,7 @@ export function createPgChat(db: PgDb): ChatMethods {
       return rows.map(toConversation);
     },
 
-    async appendMessage(input) {
-      return tx(async (t) => {
-        const appended = await appendInTx(t, input, now());
-        return { ...appended, events: await t.logEvents(appended.events) };
-      });
-    },
+    appendMessage: send,
     async findMessage(conversationId, clientId) {
       return readMessage({ one, all }, 'm.conversation_id = $1 AND m.client_id = $2', conversationId, clientId);
     },
@@ -245,7 +244,7 @@ export function createPgChat(db: PgDb): ChatMethods {
         if (!(await t.one('SELECT id FROM visitors WHERE id = $1 FOR UPDATE', visitorId))) return false;
         // A send in flight holds its conversation's lock until its event is committed: waiting for
         // those locks first makes sure the DELETE below sees, and removes, every event of theirs.
-        await t.all('SELECT id FROM conversations WHERE visitor_id = $1 ORDER BY id FOR UPDATE', visitorId);
+        await t.all(`SELECT id FROM conversations WHERE visitor_id = $1 ${BY_ID_ORDER} FOR UPDATE`, visitorId);
         await t.run('DELETE FROM events WHERE visitor_id = $1', visitorId);
         // Conversations and messages go with the visitor (ON DELETE CASCADE).
         await t.run('DELETE FROM visitors WHERE id = $1', visitorId);
@@ -256,7 +255,7 @@ export function createPgChat(db: PgDb): ChatMethods {
       return tx(async (t) => {
         // FOR UPDATE re-checks the idle condition on a row another process is sending to: it stays.
         const old = (await t.all(`SELECT id FROM conversations WHERE site_id = $1 AND COALESCE(last_message_at, created_at) < $2
-          ORDER BY id FOR UPDATE`, siteId, before)).map((r) => String(r.id));
+          ${BY_ID_ORDER} FOR UPDATE`, siteId, before)).map((r) => String(r.id));
         if (old.length === 0) return 0;
         await t.run('DELETE FROM events WHERE conversation_id = ANY($1::text[])', old);
         await t.run('DELETE FROM conversations WHERE id = ANY($1::text[])', old);

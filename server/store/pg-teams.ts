@@ -8,7 +8,7 @@
 import { LIMITS, type Team } from '../../protocol/protocol.ts';
 import { teamNameKey, teamsEvent, toTeams } from './assignment-rows.ts';
 import { conversationEvent, mustConversation, type Reader } from './pg-chat-rows.ts';
-import type { PgDb, Tx } from './pg-db.ts';
+import { BY_ID_ORDER, type PgDb, type Tx } from './pg-db.ts';
 import { newId } from './rows.ts';
 import { RefusedError, type TeamMethods } from './store.ts';
 
@@ -71,7 +71,7 @@ export function createPgTeams({ now, one, all, tx }: PgDb): TeamMethods {
       return tx(async (t) => {
         await lockSite(t, siteId);
         if (!(await t.one('SELECT 1 FROM teams WHERE id = $1 AND site_id = $2', teamId, siteId))) return { value: false, events: [] };
-        const ids = (await t.all('SELECT id FROM conversations WHERE team_id = $1 ORDER BY id FOR UPDATE', teamId)).map((r) => String(r.id));
+        const ids = (await t.all(`SELECT id FROM conversations WHERE team_id = $1 ${BY_ID_ORDER} FOR UPDATE`, teamId)).map((r) => String(r.id));
         await t.run('UPDATE conversations SET team_id = NULL WHERE id = ANY($1::text[])', ids);
         await t.run('DELETE FROM teams WHERE id = $1', teamId);
         const open = [];

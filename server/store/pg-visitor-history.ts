@@ -8,7 +8,7 @@
  */
 import { LIMITS, type VisitorContext } from '../../protocol/protocol.ts';
 import { mergedVisitor, mergeRefusal, pageOf, toVisitorPage } from './inbox-rows.ts';
-import type { PgDb, Tx } from './pg-db.ts';
+import { BY_ID_ORDER, type PgDb, type Tx } from './pg-db.ts';
 import { toVisitor } from './rows.ts';
 import { RefusedError, type VisitorHistoryMethods } from './store.ts';
 
@@ -42,7 +42,7 @@ export function createPgVisitorHistory({ now, all, tx }: PgDb): VisitorHistoryMe
         const [into, from] = [toVisitor(intoRow), toVisitor(fromRow)];
         const refusal = mergeRefusal(into, from);
         if (refusal) throw new RefusedError(refusal.reason, refusal.message);
-        await t.all('SELECT id FROM conversations WHERE visitor_id = $1 ORDER BY id FOR UPDATE', fromId);
+        await t.all(`SELECT id FROM conversations WHERE visitor_id = $1 ${BY_ID_ORDER} FOR UPDATE`, fromId);
         const moved = (await t.all('SELECT id FROM conversations WHERE visitor_id = $1 ORDER BY created_at, ord', fromId)).map((r) => String(r.id));
         // One conversation per visitor and clientId: a clientId both used is made unique (sqlite-visitor-history.ts).
         await t.run(`UPDATE conversations SET client_id = client_id || '~' || $1 WHERE visitor_id = $1

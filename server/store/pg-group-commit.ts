@@ -1,0 +1,149 @@
+/**
+ * Group commit for the PostgreSQL store's hot write (a send), as the SQLite store does for every
+ * write (sqlite-db.ts): writes submitted in the same turn of the event loop run in one transaction
+ * and share one append to the event log, and so one commit flush.
+ *
+ * Why: the log's counter row (event_head) is held from the append through the commit's WAL flush
+ * (lock order, pg-db.ts), so a cluster commits one counter holder at a time. One transaction per
+ * send capped ingest at one flush per message; one per batch pays a flush per batch (issue 16).
+ *
+ * - Lock order across a batch: each write locks one row (its key: the conversation), and a batch
+ *   runs its writes sorted by key, so two batches — of this process or another — always take their
+ *   locks in the same order and cannot deadlock; so do the transactions that lock several
+ *   conversations at once (BY_ID_ORDER, pg-db.ts). Writes with the same key keep their arrival order.
+ * - One connection, few round trips: the writes of a batch are queued side by side on its
+ *   pipelined connection (pg-db.ts), so a batch of fifty costs about as many round trips as one.
+ * - A write that fails leaves the others intact: the batch rolls back as a whole and each of its
+ *   writes runs again alone, in its own transaction, where it succeeds or fails on its own. This
+ *   happens only for a failure before the commit (nothing of the batch stayed). A failure at the
+ *   commit fails every write of the batch, as it would fail a write alone: a connection lost then
+ *   leaves the outcome unknown, and the clients' retries (client ids) settle it.
+ * - Answers only after COMMIT: a resolved promise means "durable".
+ */
+import type { PgDb, Tx } from './pg-db.ts';
+import { StoreUnavailableError, type LoggedEvent } from './store.ts';
+
+type NewEvent = Omit<LoggedEvent, 'id'>;
+
+export interface GroupCommitOptions<I, V> {
+  /** The row the write locks (its conversation): a batch takes its locks in this order. */
+  key(input: I): string;
+  /** The write's statements, its events returned to be logged with the batch's (never logEvents itself). */
+  write(t: Tx, input: I): Promise<V & { events: NewEvent[] }>;
+  /** Writes in one transaction at most: its row locks are held until the batch commits. */
+  maxBatch?: number;
+  /**
+   * Batches running at once. More than one lets the next batch do its row work while the one before
+   * waits for the counter and its flush; each holds a pooled connection.
+   */
+  maxInFlight?: number;
+}
+
+type Result<V> = V & { events: LoggedEvent[] };
+interface Job<I, V> { input: I; resolve(result: Result<V>): void; reject(error: unknown): void }
+
+export function createGroupCommit<I, V>(db: PgDb, options: GroupCommitOptions<I, V>): (input: I) => Promise<Result<V>> {
+  const maxBatch = options.maxBatch ?? 64;
+  const maxInFlight = options.maxInFlight ?? 2;
+  let queue: Array<Job<I, V>> = [];
+  let inFlight = 0;
+  let scheduled = false;
+
+  function schedule(): void {
+    if (scheduled || queue.length === 0 || inFlight >= maxInFlight) return;
+    scheduled = true;
+    // After the I/O callbacks of this turn: every send whose request arrived with this one joins.
+    setImmediate(() => {
+      scheduled = false;
+      while (queue.length > 0 && inFlight < maxInFlight) {
+        const jobs = queue.slice(0, maxBatch);
+        queue = queue.slice(maxBatch);
+        inFlight++;
+        void run(jobs).finally(() => {
+          inFlight--;
+          schedule();
+        });
+      }
+    });
+  }
+
+  async function run(jobs: Array<Job<I, V>>): Promise<void> {
+    // Array.prototype.sort is stable: writes to one conversation keep their order.
+    const ordered = [...jobs].sort((a, b) => compare(options.key(a.input), options.key(b.input)));
+    // Whether the last attempt got as far as sending its commit (db.tx may retry the whole batch).
+    let committing = false;
+    try {
+      const results = await db.tx(async (t) => {
+        committing = false;
+        const written = await writeAll(t, ordered);
+        committing = true;
+        const logged = await t.logEvents(written.flatMap((w) => w.events));
+        let at = 0;
+        return written.map((w) => ({ ...w, events: logged.slice(at, (at += w.events.length)) }));
+      });
+      ordered.forEach((job, i) => job.resolve(results[i]!));
+    } catch (error) {
+      // One write's own failure (a conversation gone, its row locked too long): the others run
+      // again alone. Not once the batch reached its commit: the outcome may be unknown (the
+      // connection lost), or the log too busy to take each write again. Nor when the database is
+      // down or full, for everyone alike.
+      const everyone = error instanceof StoreUnavailableError && error.reason !== 'busy';
+      if (committing || everyone || ordered.length === 1) for (const job of ordered) job.reject(error);
+      else await alone(ordered);
+    }
+  }
+
+  /**
+   * Runs the batch's writes on its one connection, one chain per key: a key's writes one after the
+   * other (each reads what the one before wrote), the chains side by side. The connection is
+   * pipelined, so the chains' next statements travel together and the server answers them in the
+   * order sent. The chains start in key order and each write's first statement locks its key's
+   * row (appendInTx's first statement is synchronous up to the send), so the batch takes its locks
+   * in key order. Every chain is waited for before failing: nothing may run after the rollback.
+   */
+  async function writeAll(t: Tx, ordered: Array<Job<I, V>>): Promise<Array<V & { events: NewEvent[] }>> {
+    const written = new Array<V & { events: NewEvent[] }>(ordered.length);
+    const chains = new Map<string, number[]>();
+    ordered.forEach((job, i) => {
+      const key = options.key(job.input);
+      chains.set(key, [...(chains.get(key) ?? []), i]);
+    });
+    const settled = await Promise.allSettled([...chains.values()].map(async (indexes) => {
+      for (const i of indexes) written[i] = await options.write(t, ordered[i]!.input);
+    }));
+    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+    // The first failure is the cause; the others mostly say the transaction was already aborted.
+    if (failures.length > 0) throw failures.find((error) => (error as { code?: unknown })?.code !== ABORTED) ?? failures[0];
+    return written;
+  }
+
+  /** The batch rolled back: each write again in its own transaction, one key's writes in order. */
+  async function alone(ordered: Array<Job<I, V>>): Promise<void> {
+    const byKey = new Map<string, Array<Job<I, V>>>();
+    for (const job of ordered) {
+      const key = options.key(job.input);
+      byKey.set(key, [...(byKey.get(key) ?? []), job]);
+    }
+    await Promise.all([...byKey.values()].map(async (jobs) => {
+      for (const job of jobs) {
+        try {
+          job.resolve(await db.tx(async (t) => {
+            const { events, ...rest } = await options.write(t, job.input);
+            return { ...rest, events: await t.logEvents(events) } as Result<V>;
+          }));
+        } catch (error) {
+          job.reject(error);
+        }
+      }
+    }));
+  }
+
+  return (input) => new Promise<Result<V>>((resolve, reject) => {
+    queue.push({ input, resolve, reject });
+    schedule();
+  });
+}
+
+/** in_failed_sql_transaction: a statement after another one of the transaction failed. */
+const ABORTED = '25P02';
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
