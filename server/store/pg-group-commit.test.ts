@@ -1,9 +1,9 @@
 /**
  * Group commit on PostgreSQL (pg-group-commit.ts), on a real database: writes submitted together
  * commit in one transaction, each answered with its own events; one write's failure leaves the
- * others; two processes locking the same rows in opposite orders do not deadlock; and a batch that
- * fails at its commit (the log held too long, the connection lost) fails without running its
- * writes twice. Each write here bumps
+ * others, which land together; two processes locking the same rows in opposite orders do not
+ * deadlock; and a batch that fails at its commit (the log held too long, the connection lost)
+ * fails without running its writes twice. Each write here bumps
  * a counter row (its key), as a send bumps its conversation's last_seq. Runs only with TEST_DATABASE_URL.
  */
 import assert from 'node:assert/strict';
@@ -19,8 +19,11 @@ import { StoreUnavailableError, type LoggedEvent } from './store.ts';
 const url = process.env.TEST_DATABASE_URL;
 if (url) groupCommitTests(url);
 
-/** fail: the write throws after its update. gate: its update, once it holds the row, waits for advisory lock GATE. */
-interface Bump { key: string; fail?: boolean; gate?: boolean }
+/**
+ * fail: the write throws after its update; divide: its second statement fails in the database.
+ * gate: its update, once it holds the row, waits for advisory lock GATE.
+ */
+interface Bump { key: string; fail?: boolean; divide?: boolean; gate?: boolean }
 const GATE = 4242;
 
 function groupCommitTests(url: string): void {
@@ -56,6 +59,12 @@ function groupCommitTests(url: string): void {
           : await t.run('UPDATE counters SET n = n + 1 WHERE key = $1 RETURNING n', bump.key);
         await onWrite(t, bump);
         if (bump.fail) throw new Error(`bump of ${bump.key} refused`);
+        // A second statement, as a send has several: the other writes' are pipelined beside it.
+        // The failing one from deeper down (as a send's statements sit in helpers): its rejection
+        // then reaches the batch after the "transaction aborted" ones of the writes behind it.
+        const deep = async (levels: number): Promise<unknown> => (levels === 0 ? t.one('SELECT 1 / 0') : await deep(levels - 1));
+        if (bump.divide) await deep(5);
+        else for (let i = 0; i < 3; i++) await t.one('SELECT n FROM counters WHERE key = $1', bump.key);
         const n = Number(row!.n);
         // Not an event type of the protocol: these tests' own, which nothing but them reads.
         const event = { type: 'bumped', data: { key: bump.key, n }, siteId: 's', visitorId: null, audience: 'agents' } as unknown as Omit<LoggedEvent, 'id'>;
@@ -90,12 +99,24 @@ function groupCommitTests(url: string): void {
     it('lets the other writes of a batch land when one fails, and leaves nothing of the failed one', async () => {
       const schema = await freshSchema();
       const db = pg.closeAfter(openPgDb({ url, schema }));
-      const { submit } = bumper(db);
+      const { submit, counted } = bumper(db);
       const outcomes = await Promise.allSettled([submit({ key: 'a' }), submit({ key: 'b', fail: true }), submit({ key: 'c' }), submit({ key: 'a' })]);
       assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
       assert.match(String((outcomes[1] as PromiseRejectedResult).reason), /bump of b refused/, 'the failed write gets its own error');
       assert.deepEqual(await counters(schema), { a: 2, b: 0, c: 1 }, 'its row change was rolled back, the others stayed');
       assert.deepEqual((await loggedKeys(schema)).map((r) => `${r.key}${r.n}`).sort(), ['a1', 'a2', 'c1'], 'only the landed writes are logged');
+      assert.equal(counted.transactions, 2, 'the others landed together, in one more transaction, not one each');
+    });
+
+    it('fails only the write whose statement the database refused, while the other writes\' statements were in flight beside it', async () => {
+      const schema = await freshSchema();
+      const db = pg.closeAfter(openPgDb({ url, schema }));
+      const { submit, counted } = bumper(db);
+      const outcomes = await Promise.allSettled([submit({ key: 'a' }), submit({ key: 'b', divide: true }), submit({ key: 'c' })]);
+      assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+      assert.equal((outcomes[1] as PromiseRejectedResult).reason.code, '22012', 'b gets its own error (division by zero), not "transaction aborted"');
+      assert.deepEqual(await counters(schema), { a: 1, b: 0, c: 1 });
+      assert.equal(counted.transactions, 2);
     });
 
     it('takes the rows of a batch in one order, so two processes writing the same rows in opposite orders do not deadlock', async () => {
@@ -103,8 +124,9 @@ function groupCommitTests(url: string): void {
       const gate = pg.closeAfter(new Client({ connectionString: url }));
       await gate.connect();
       await gate.query('SELECT pg_advisory_lock($1)', [GATE]);
-      const one = bumper(pg.closeAfter(openPgDb({ url, schema })));
-      const two = bumper(pg.closeAfter(openPgDb({ url, schema })));
+      // Lock waits long enough for a loaded machine: a timeout would also make a batch run again.
+      const one = bumper(pg.closeAfter(openPgDb({ url, schema, lockTimeoutMs: 30_000 })));
+      const two = bumper(pg.closeAfter(openPgDb({ url, schema, lockTimeoutMs: 30_000 })));
       const waiting = async (what: string) => Number((await admin.query(
         `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock' AND wait_event = $2`,
         [`parley/${schema}`, what])).rows[0].n);
@@ -144,29 +166,27 @@ function groupCommitTests(url: string): void {
 
     it('fails the whole batch as unavailable, running no write twice, when the connection is lost during its commit', async () => {
       const schema = await freshSchema();
-      const db = pg.closeAfter(openPgDb({ url, schema }));
-      let pid = 0;
-      // The batch's connection dies just as it sends its commit (with the log append).
-      const dying: PgDb = {
-        ...db,
-        tx: (fn, kind) => db.tx((t) => fn({
-          ...t,
-          async logEvents(events) {
-            await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-            await waitFor(async () => (await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rowCount === 0,
-              { message: 'the batch\'s backend to be gone' });
-            return t.logEvents(events);
-          },
-        }), kind),
-      };
-      const { submit, counted } = bumper(dying, async (t) => { pid = Number((await t.one('SELECT pg_backend_pid() AS pid'))!.pid); });
-      const outcomes = await Promise.allSettled([submit({ key: 'a' }), submit({ key: 'b' }), submit({ key: 'c' })]);
-      for (const outcome of outcomes) {
+      const db = pg.closeAfter(openPgDb({ url, schema, lockTimeoutMs: 30_000 }));
+      const { submit, counted } = bumper(db);
+      // The log held elsewhere: the batch's append and COMMIT wait for it, and its connection dies there.
+      const holder = pg.closeAfter(new Client({ connectionString: url }));
+      await holder.connect();
+      await holder.query(`BEGIN; SELECT * FROM ${schema}.event_head FOR UPDATE`);
+      const outcomes = Promise.allSettled([submit({ key: 'a' }), submit({ key: 'b' }), submit({ key: 'c' })]);
+      try {
+        const pid = await waitFor(async () => (await admin.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1
+            AND wait_event_type = 'Lock' AND query LIKE '%event_head%'`, [`parley/${schema}`])).rows[0]?.pid,
+        { message: 'the batch to wait for the log in its commit' });
+        await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      } finally {
+        await holder.query('ROLLBACK');
+      }
+      for (const outcome of await outcomes) {
         assert.equal(outcome.status, 'rejected');
         const reason = (outcome as PromiseRejectedResult).reason;
         assert.ok(reason instanceof StoreUnavailableError && reason.reason === 'unavailable', `unavailable, not ${reason}`);
       }
-      // Run again alone, a write without a client id would land twice if the lost commit had landed.
+      // Run again, a write without a client id would land twice had the lost commit landed.
       assert.equal(counted.writes, 3, 'no write ran again after the commit was sent');
       assert.deepEqual(await counters(schema), { a: 0, b: 0, c: 0 }, 'nothing of the batch landed');
     });

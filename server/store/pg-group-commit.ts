@@ -13,11 +13,11 @@
  *   conversations at once (BY_ID_ORDER, pg-db.ts). Writes with the same key keep their arrival order.
  * - One connection, few round trips: the writes of a batch are queued side by side on its
  *   pipelined connection (pg-db.ts), so a batch of fifty costs about as many round trips as one.
- * - A write that fails leaves the others intact: the batch rolls back as a whole and each of its
- *   writes runs again alone, in its own transaction, where it succeeds or fails on its own. This
- *   happens only for a failure before the commit (nothing of the batch stayed). A failure at the
- *   commit fails every write of the batch, as it would fail a write alone: a connection lost then
- *   leaves the outcome unknown, and the clients' retries (client ids) settle it.
+ * - A write that fails leaves the others intact: the batch rolls back as a whole, the write that
+ *   failed gets its error, and the others run again as a batch without it. This happens only for a
+ *   failure before the commit (nothing of the batch stayed). A failure at the commit fails every
+ *   write of the batch, as it would fail a write alone: a connection lost then leaves the outcome
+ *   unknown, and the clients' retries (client ids) settle it.
  * - Answers only after COMMIT: a resolved promise means "durable".
  */
 import type { PgDb, Tx } from './pg-db.ts';
@@ -70,26 +70,31 @@ export function createGroupCommit<I, V>(db: PgDb, options: GroupCommitOptions<I,
   async function run(jobs: Array<Job<I, V>>): Promise<void> {
     // Array.prototype.sort is stable: writes to one conversation keep their order.
     const ordered = [...jobs].sort((a, b) => compare(options.key(a.input), options.key(b.input)));
-    // Whether the last attempt got as far as sending its commit (db.tx may retry the whole batch).
-    let committing = false;
+    // Of the last attempt (db.tx may run the batch again after a deadlock): which write failed
+    // first, if one did; null when the batch failed otherwise (at BEGIN, or at its commit).
+    let culprit: number | null = null;
     try {
       const results = await db.tx(async (t) => {
-        committing = false;
-        const written = await writeAll(t, ordered);
-        committing = true;
+        culprit = null;
+        const written = await writeAll(t, ordered, (i) => (culprit ??= i));
         const logged = await t.logEvents(written.flatMap((w) => w.events));
         let at = 0;
         return written.map((w) => ({ ...w, events: logged.slice(at, (at += w.events.length)) }));
       });
       ordered.forEach((job, i) => job.resolve(results[i]!));
     } catch (error) {
-      // One write's own failure (a conversation gone, its row locked too long): the others run
-      // again alone. Not once the batch reached its commit: the outcome may be unknown (the
-      // connection lost), or the log too busy to take each write again. Nor when the database is
-      // down or full, for everyone alike.
+      // One write's own failure (a conversation gone, a file already used, its row locked too
+      // long) fails that write alone: the batch rolled back, and runs again without it. A failure
+      // at the commit fails them all: the outcome may be unknown (the connection lost), and the
+      // cause is no one write's (the log held too long). So does a database down or full.
       const everyone = error instanceof StoreUnavailableError && error.reason !== 'busy';
-      if (committing || everyone || ordered.length === 1) for (const job of ordered) job.reject(error);
-      else await alone(ordered);
+      if (everyone || culprit === null) {
+        for (const job of ordered) job.reject(error);
+        return;
+      }
+      ordered[culprit]!.reject(error);
+      const rest = ordered.filter((_, i) => i !== culprit);
+      if (rest.length > 0) await run(rest);
     }
   }
 
@@ -100,42 +105,33 @@ export function createGroupCommit<I, V>(db: PgDb, options: GroupCommitOptions<I,
    * order sent. The chains start in key order and each write's first statement locks its key's
    * row (appendInTx's first statement is synchronous up to the send), so the batch takes its locks
    * in key order. Every chain is waited for before failing: nothing may run after the rollback.
+   * The first write to fail is the cause (the statements after a failed one only say the
+   * transaction is aborted), told to failed() and thrown.
    */
-  async function writeAll(t: Tx, ordered: Array<Job<I, V>>): Promise<Array<V & { events: NewEvent[] }>> {
+  async function writeAll(t: Tx, ordered: Array<Job<I, V>>, failed: (index: number) => void): Promise<Array<V & { events: NewEvent[] }>> {
     const written = new Array<V & { events: NewEvent[] }>(ordered.length);
     const chains = new Map<string, number[]>();
     ordered.forEach((job, i) => {
       const key = options.key(job.input);
       chains.set(key, [...(chains.get(key) ?? []), i]);
     });
-    const settled = await Promise.allSettled([...chains.values()].map(async (indexes) => {
-      for (const i of indexes) written[i] = await options.write(t, ordered[i]!.input);
-    }));
-    const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
-    // The first failure is the cause; the others mostly say the transaction was already aborted.
-    if (failures.length > 0) throw failures.find((error) => (error as { code?: unknown })?.code !== ABORTED) ?? failures[0];
-    return written;
-  }
-
-  /** The batch rolled back: each write again in its own transaction, one key's writes in order. */
-  async function alone(ordered: Array<Job<I, V>>): Promise<void> {
-    const byKey = new Map<string, Array<Job<I, V>>>();
-    for (const job of ordered) {
-      const key = options.key(job.input);
-      byKey.set(key, [...(byKey.get(key) ?? []), job]);
-    }
-    await Promise.all([...byKey.values()].map(async (jobs) => {
-      for (const job of jobs) {
+    const failures: Array<{ index: number; error: unknown }> = [];
+    await Promise.allSettled([...chains.values()].map(async (indexes) => {
+      for (const i of indexes) {
         try {
-          job.resolve(await db.tx(async (t) => {
-            const { events, ...rest } = await options.write(t, job.input);
-            return { ...rest, events: await t.logEvents(events) } as Result<V>;
-          }));
+          written[i] = await options.write(t, ordered[i]!.input);
         } catch (error) {
-          job.reject(error);
+          failures.push({ index: i, error });
+          return;
         }
       }
     }));
+    if (failures.length === 0) return written;
+    // A rejection travels up as many async frames as the write had open, so the order in which
+    // they arrive here is nearly but not exactly the server's: an "aborted" one is never the cause.
+    const cause = failures.find(({ error }) => (error as { code?: unknown })?.code !== ABORTED) ?? failures[0]!;
+    failed(cause.index);
+    throw cause.error;
   }
 
   return (input) => new Promise<Result<V>>((resolve, reject) => {
