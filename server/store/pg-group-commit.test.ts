@@ -106,6 +106,30 @@ function groupCommitTests(url: string): void {
       assert.deepEqual(await counters(schema), { a: 2, b: 0, c: 1 }, 'its row change was rolled back, the others stayed');
       assert.deepEqual((await loggedKeys(schema)).map((r) => `${r.key}${r.n}`).sort(), ['a1', 'a2', 'c1'], 'only the landed writes are logged');
       assert.equal(counted.transactions, 2, 'the others landed together, in one more transaction, not one each');
+      assert.deepEqual([(outcomes[0] as PromiseFulfilledResult<{ n: number }>).value.n, (outcomes[3] as PromiseFulfilledResult<{ n: number }>).value.n], [1, 2],
+        'a\'s two writes kept their order through the second run');
+    });
+
+    it('answers every write to a row locked elsewhere too long at once, as busy, and lands the rest', async () => {
+      const schema = await freshSchema();
+      const db = pg.closeAfter(openPgDb({ url, schema, lockTimeoutMs: 200 }));
+      const { submit, counted } = bumper(db);
+      const holder = pg.closeAfter(new Client({ connectionString: url }));
+      await holder.connect();
+      await holder.query(`BEGIN; SELECT * FROM ${schema}.counters WHERE key = 'b' FOR UPDATE`);
+      try {
+        const outcomes = await Promise.allSettled([submit({ key: 'a' }), submit({ key: 'b' }), submit({ key: 'b' }), submit({ key: 'c' })]);
+        assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+        for (const outcome of [outcomes[1], outcomes[2]]) {
+          const reason = (outcome as PromiseRejectedResult).reason;
+          assert.ok(reason instanceof StoreUnavailableError && reason.reason === 'busy', `busy, not ${reason}`);
+        }
+        // The second write to b would only have waited out the lock timeout again, in a third run.
+        assert.equal(counted.transactions, 2, 'one run that found b locked, one that landed a and c');
+      } finally {
+        await holder.query('ROLLBACK');
+      }
+      assert.deepEqual(await counters(schema), { a: 1, b: 0, c: 1 });
     });
 
     it('fails only the write whose statement the database refused, while the other writes\' statements were in flight beside it', async () => {

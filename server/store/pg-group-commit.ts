@@ -21,7 +21,7 @@
  * - Answers only after COMMIT: a resolved promise means "durable".
  */
 import type { PgDb, Tx } from './pg-db.ts';
-import { StoreUnavailableError, type LoggedEvent } from './store.ts';
+import { GoneError, StoreUnavailableError, type LoggedEvent } from './store.ts';
 
 type NewEvent = Omit<LoggedEvent, 'id'>;
 
@@ -70,13 +70,13 @@ export function createGroupCommit<I, V>(db: PgDb, options: GroupCommitOptions<I,
   async function run(jobs: Array<Job<I, V>>): Promise<void> {
     // Array.prototype.sort is stable: writes to one conversation keep their order.
     const ordered = [...jobs].sort((a, b) => compare(options.key(a.input), options.key(b.input)));
-    // Of the last attempt (db.tx may run the batch again after a deadlock): which write failed
-    // first, if one did; null when the batch failed otherwise (at BEGIN, or at its commit).
-    let culprit: number | null = null;
+    // Of the last attempt (db.tx may run the batch again after a deadlock): the write that failed
+    // first and its error, if one did.
+    let culprit: { index: number; error: unknown } | null = null;
     try {
       const results = await db.tx(async (t) => {
         culprit = null;
-        const written = await writeAll(t, ordered, (i) => (culprit ??= i));
+        const written = await writeAll(t, ordered, (index, error) => (culprit ??= { index, error }));
         const logged = await t.logEvents(written.flatMap((w) => w.events));
         let at = 0;
         return written.map((w) => ({ ...w, events: logged.slice(at, (at += w.events.length)) }));
@@ -85,15 +85,23 @@ export function createGroupCommit<I, V>(db: PgDb, options: GroupCommitOptions<I,
     } catch (error) {
       // One write's own failure (a conversation gone, a file already used, its row locked too
       // long) fails that write alone: the batch rolled back, and runs again without it. A failure
-      // at the commit fails them all: the outcome may be unknown (the connection lost), and the
-      // cause is no one write's (the log held too long). So does a database down or full.
+      // no write reported — at BEGIN, at the commit — fails them all: at the commit the outcome
+      // may be unknown (the connection lost), and the cause is no one write's (the log held too
+      // long). So does a database down or full.
+      const failed = culprit as { index: number; error: unknown } | null;
+      const own = failed !== null && (error === failed.error || (error as { cause?: unknown })?.cause === failed.error);
       const everyone = error instanceof StoreUnavailableError && error.reason !== 'busy';
-      if (everyone || culprit === null) {
+      if (everyone || !own) {
         for (const job of ordered) job.reject(error);
         return;
       }
-      ordered[culprit]!.reject(error);
-      const rest = ordered.filter((_, i) => i !== culprit);
+      // Its conversation gone, or locked elsewhere too long: the other writes to it would only fail
+      // the same way, each after its own wait, so they get the same answer now.
+      const key = options.key(ordered[failed.index]!.input);
+      const wholeKey = error instanceof GoneError || (error instanceof StoreUnavailableError && error.reason === 'busy');
+      const out = (job: Job<I, V>, i: number) => i === failed.index || (wholeKey && options.key(job.input) === key);
+      ordered.forEach((job, i) => out(job, i) && job.reject(error));
+      const rest = ordered.filter((job, i) => !out(job, i));
       if (rest.length > 0) await run(rest);
     }
   }
@@ -108,7 +116,7 @@ export function createGroupCommit<I, V>(db: PgDb, options: GroupCommitOptions<I,
    * The first write to fail is the cause (the statements after a failed one only say the
    * transaction is aborted), told to failed() and thrown.
    */
-  async function writeAll(t: Tx, ordered: Array<Job<I, V>>, failed: (index: number) => void): Promise<Array<V & { events: NewEvent[] }>> {
+  async function writeAll(t: Tx, ordered: Array<Job<I, V>>, failed: (index: number, error: unknown) => void): Promise<Array<V & { events: NewEvent[] }>> {
     const written = new Array<V & { events: NewEvent[] }>(ordered.length);
     const chains = new Map<string, number[]>();
     ordered.forEach((job, i) => {
@@ -130,7 +138,7 @@ export function createGroupCommit<I, V>(db: PgDb, options: GroupCommitOptions<I,
     // A rejection travels up as many async frames as the write had open, so the order in which
     // they arrive here is nearly but not exactly the server's: an "aborted" one is never the cause.
     const cause = failures.find(({ error }) => (error as { code?: unknown })?.code !== ABORTED) ?? failures[0]!;
-    failed(cause.index);
+    failed(cause.index, cause.error);
     throw cause.error;
   }
 
