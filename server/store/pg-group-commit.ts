@@ -30,34 +30,33 @@ export interface GroupCommitOptions<I, V> {
   key(input: I): string;
   /** The write's statements, its events returned to be logged with the batch's (never logEvents itself). */
   write(t: Tx, input: I): Promise<V & { events: NewEvent[] }>;
-  /** Writes in one transaction at most: its row locks are held until the batch commits. */
-  maxBatch?: number;
-  /**
-   * Batches running at once. More than one lets the next batch do its row work while the one before
-   * waits for the counter and its flush; each holds a pooled connection.
-   */
-  maxInFlight?: number;
 }
+
+/** Writes in one transaction at most: its row locks are held until the batch commits. */
+const MAX_BATCH = 64;
+/**
+ * Batches running at once. More than one lets the next batch do its row work while the one before
+ * waits for the counter and its flush; each holds a pooled connection. With more, sends queue in
+ * PostgreSQL for the counter instead of here, and batches stay small (issue 16).
+ */
+const MAX_IN_FLIGHT = 2;
 
 type Result<V> = V & { events: LoggedEvent[] };
 interface Job<I, V> { input: I; resolve(result: Result<V>): void; reject(error: unknown): void }
 
 export function createGroupCommit<I, V>(db: PgDb, options: GroupCommitOptions<I, V>): (input: I) => Promise<Result<V>> {
-  const maxBatch = options.maxBatch ?? 64;
-  const maxInFlight = options.maxInFlight ?? 2;
-  let queue: Array<Job<I, V>> = [];
+  const queue: Array<Job<I, V>> = [];
   let inFlight = 0;
   let scheduled = false;
 
   function schedule(): void {
-    if (scheduled || queue.length === 0 || inFlight >= maxInFlight) return;
+    if (scheduled || queue.length === 0 || inFlight >= MAX_IN_FLIGHT) return;
     scheduled = true;
     // After the I/O callbacks of this turn: every send whose request arrived with this one joins.
     setImmediate(() => {
       scheduled = false;
-      while (queue.length > 0 && inFlight < maxInFlight) {
-        const jobs = queue.slice(0, maxBatch);
-        queue = queue.slice(maxBatch);
+      while (queue.length > 0 && inFlight < MAX_IN_FLIGHT) {
+        const jobs = queue.splice(0, MAX_BATCH);
         inFlight++;
         void run(jobs).finally(() => {
           inFlight--;
@@ -121,7 +120,9 @@ export function createGroupCommit<I, V>(db: PgDb, options: GroupCommitOptions<I,
     const chains = new Map<string, number[]>();
     ordered.forEach((job, i) => {
       const key = options.key(job.input);
-      chains.set(key, [...(chains.get(key) ?? []), i]);
+      const chain = chains.get(key);
+      if (chain) chain.push(i);
+      else chains.set(key, [i]);
     });
     const failures: Array<{ index: number; error: unknown }> = [];
     await Promise.allSettled([...chains.values()].map(async (indexes) => {
