@@ -77,6 +77,21 @@ function groupCommitTests(url: string): void {
     Object.fromEntries((await admin.query(`SELECT key, n FROM ${schema}.counters ORDER BY key`)).rows.map((r) => [r.key, r.n]));
   const loggedKeys = async (schema: string) =>
     (await admin.query(`SELECT data->>'key' AS key, (data->>'n')::int AS n FROM ${schema}.events WHERE type = 'bumped' ORDER BY id`)).rows;
+  /** Another connection locks what `lock` selects, in a transaction held open until release(). */
+  async function holding(lock: string): Promise<{ release(): Promise<unknown> }> {
+    const holder = pg.closeAfter(new Client({ connectionString: url }));
+    await holder.connect();
+    await holder.query(`BEGIN; ${lock}`);
+    return { release: () => holder.query('ROLLBACK') };
+  }
+  /** Each outcome failed as the store's StoreUnavailableError for `reason`. */
+  function assertUnavailable(outcomes: Array<PromiseSettledResult<unknown>>, reason: StoreUnavailableError['reason']): void {
+    for (const outcome of outcomes) {
+      assert.equal(outcome.status, 'rejected');
+      const error = (outcome as PromiseRejectedResult).reason;
+      assert.ok(error instanceof StoreUnavailableError && error.reason === reason, `${reason}, not ${error}`);
+    }
+  }
 
   describe('PostgreSQL group commit', () => {
     it('commits writes submitted together in one transaction, each answered with its own events, in order per key', async () => {
@@ -114,20 +129,15 @@ function groupCommitTests(url: string): void {
       const schema = await freshSchema();
       const db = pg.closeAfter(openPgDb({ url, schema, lockTimeoutMs: 200 }));
       const { submit, counted } = bumper(db);
-      const holder = pg.closeAfter(new Client({ connectionString: url }));
-      await holder.connect();
-      await holder.query(`BEGIN; SELECT * FROM ${schema}.counters WHERE key = 'b' FOR UPDATE`);
+      const holder = await holding(`SELECT * FROM ${schema}.counters WHERE key = 'b' FOR UPDATE`);
       try {
         const outcomes = await Promise.allSettled([submit({ key: 'a' }), submit({ key: 'b' }), submit({ key: 'b' }), submit({ key: 'c' })]);
         assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'rejected', 'fulfilled']);
-        for (const outcome of [outcomes[1], outcomes[2]]) {
-          const reason = (outcome as PromiseRejectedResult).reason;
-          assert.ok(reason instanceof StoreUnavailableError && reason.reason === 'busy', `busy, not ${reason}`);
-        }
+        assertUnavailable([outcomes[1]!, outcomes[2]!], 'busy');
         // The second write to b would only have waited out the lock timeout again, in a third run.
         assert.equal(counted.transactions, 2, 'one run that found b locked, one that landed a and c');
       } finally {
-        await holder.query('ROLLBACK');
+        await holder.release();
       }
       assert.deepEqual(await counters(schema), { a: 1, b: 0, c: 1 });
     });
@@ -171,19 +181,13 @@ function groupCommitTests(url: string): void {
       const schema = await freshSchema();
       const db = pg.closeAfter(openPgDb({ url, schema, lockTimeoutMs: 200 }));
       const { submit, counted } = bumper(db);
-      const holder = pg.closeAfter(new Client({ connectionString: url }));
-      await holder.connect();
-      await holder.query(`BEGIN; SELECT * FROM ${schema}.event_head FOR UPDATE`);
+      const holder = await holding(`SELECT * FROM ${schema}.event_head FOR UPDATE`);
       try {
-        const outcomes = await Promise.allSettled([submit({ key: 'a' }), submit({ key: 'b' })]);
-        for (const outcome of outcomes) {
-          const reason = (outcome as PromiseRejectedResult).reason;
-          assert.ok(reason instanceof StoreUnavailableError && reason.reason === 'busy', `busy, not ${reason}`);
-        }
+        assertUnavailable(await Promise.allSettled([submit({ key: 'a' }), submit({ key: 'b' })]), 'busy');
         // Each write alone would queue for the held log again, and again time out.
         assert.equal(counted.writes, 2, 'no write ran again after the batch reached its commit');
       } finally {
-        await holder.query('ROLLBACK');
+        await holder.release();
       }
       assert.deepEqual(await counters(schema), { a: 0, b: 0, c: 0 });
     });
@@ -193,9 +197,7 @@ function groupCommitTests(url: string): void {
       const db = pg.closeAfter(openPgDb({ url, schema, lockTimeoutMs: 30_000 }));
       const { submit, counted } = bumper(db);
       // The log held elsewhere: the batch's append and COMMIT wait for it, and its connection dies there.
-      const holder = pg.closeAfter(new Client({ connectionString: url }));
-      await holder.connect();
-      await holder.query(`BEGIN; SELECT * FROM ${schema}.event_head FOR UPDATE`);
+      const holder = await holding(`SELECT * FROM ${schema}.event_head FOR UPDATE`);
       const outcomes = Promise.allSettled([submit({ key: 'a' }), submit({ key: 'b' }), submit({ key: 'c' })]);
       try {
         const pid = await waitFor(async () => (await admin.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1
@@ -203,13 +205,9 @@ function groupCommitTests(url: string): void {
         { message: 'the batch to wait for the log in its commit' });
         await admin.query('SELECT pg_terminate_backend($1)', [pid]);
       } finally {
-        await holder.query('ROLLBACK');
+        await holder.release();
       }
-      for (const outcome of await outcomes) {
-        assert.equal(outcome.status, 'rejected');
-        const reason = (outcome as PromiseRejectedResult).reason;
-        assert.ok(reason instanceof StoreUnavailableError && reason.reason === 'unavailable', `unavailable, not ${reason}`);
-      }
+      assertUnavailable(await outcomes, 'unavailable');
       // Run again, a write without a client id would land twice had the lost commit landed.
       assert.equal(counted.writes, 3, 'no write ran again after the commit was sent');
       assert.deepEqual(await counters(schema), { a: 0, b: 0, c: 0 }, 'nothing of the batch landed');
