@@ -4,17 +4,22 @@
  * events its own changes log; every write goes through db.tx.
  */
 import type { AgentStatus } from '../../protocol/protocol.ts';
+import { batchedRead } from './pg-batched-read.ts';
 import type { PgDb, Row, Tx } from './pg-db.ts';
 import { json, newId, toSite, toUser } from './rows.ts';
 import { LastOwnerError, type Invite, type AccountMethods } from './store.ts';
 
 
-export function createPgAccounts({ now, one, all, tx }: PgDb): AccountMethods {
+export function createPgAccounts(db: PgDb): AccountMethods {
+  const { now, one, all, tx } = db;
   // Owners belong to every site; agents to those they were given.
   const USER_COLUMNS = `u.*, CASE WHEN u.role = 'owner'
       THEN ARRAY(SELECT s.id FROM sites s ORDER BY s.created_at)
       ELSE ARRAY(SELECT m.site_id FROM site_members m WHERE m.user_id = u.id) END AS site_ids`;
   const USER_SELECT = `SELECT ${USER_COLUMNS} FROM users u`;
+  // Every agent request's (pg-batched-read.ts).
+  const sessionByToken = batchedRead(db, (list) => `SELECT ${USER_COLUMNS}, s.token_hash AS session_token, s.csrf_token, s.expires_at
+    FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash IN (${list})`, 'session_token');
   const userFromRow = (row: Row) => toUser(row, (row.site_ids as string[]).map(String));
   const readUser = async (read: Pick<Tx, 'one'>, id: string) => {
     const row = await read.one(`${USER_SELECT} WHERE u.id = $1`, id);
@@ -181,8 +186,7 @@ export function createPgAccounts({ now, one, all, tx }: PgDb): AccountMethods {
       await tx((t) => t.run('INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)', tokenHash, userId, csrfToken, expiresAt));
     },
     async getSession(tokenHash) {
-      const row = await one(`SELECT ${USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = $1`, tokenHash);
+      const row = await sessionByToken(tokenHash);
       if (!row) return null;
       return { user: userFromRow(row), csrfToken: String(row.csrf_token), expiresAt: Number(row.expires_at) };
     },

@@ -9,6 +9,7 @@ import {
   appendInTx, applyChange, assignedEvent, claimChange, CONVERSATION_SELECT, conversationEvent, lockConversation, MESSAGE_SELECT,
   mustConversation, readConversation, readMessage, startsWaiting, type Change,
 } from './pg-chat-rows.ts';
+import { batchedRead } from './pg-batched-read.ts';
 import { BY_ID_ORDER, type Param, type PgDb, type Tx } from './pg-db.ts';
 import { createGroupCommit } from './pg-group-commit.ts';
 import { recordPage } from './pg-visitor-history.ts';
@@ -48,6 +49,9 @@ export function createPgChat(db: PgDb): ChatMethods {
     return applied ? { value: applied.after, events: await t.logEvents([...applied.events, ...more(applied.after)]) } : { value: before, events: [] };
   });
 
+  // The reads of every visitor request, batched per turn (pg-batched-read.ts).
+  const visitorByToken = batchedRead(db, (list) => `SELECT * FROM visitors WHERE token_hash IN (${list})`, 'token_hash');
+  const conversationRef = batchedRead(db, (list) => `SELECT id, site_id, visitor_id, status, last_seq FROM conversations WHERE id IN (${list})`, 'id');
   // Sends arriving together commit together (pg-group-commit.ts): the hot path of every chat.
   const send = createGroupCommit(db, { key: (input: AppendMessageInput) => input.conversationId, write: (t, input) => appendInTx(t, input, now()) });
 
@@ -63,7 +67,8 @@ export function createPgChat(db: PgDb): ChatMethods {
       return toVisitor(row);
     },
     async findVisitorByToken(siteId, tokenHash) {
-      const row = await one('SELECT * FROM visitors WHERE token_hash = $1 AND site_id = $2', tokenHash, siteId)
+      const found = await visitorByToken(tokenHash);
+      const row = (found && String(found.site_id) === siteId ? found : undefined)
         // The browser of a visitor merged into another (mergeVisitors) finds the one they became.
         ?? await one('SELECT v.* FROM visitor_aliases a JOIN visitors v ON v.id = a.visitor_id WHERE a.token_hash = $1 AND v.site_id = $2', tokenHash, siteId);
       return row ? toVisitor(row) : null;
@@ -128,7 +133,7 @@ export function createPgChat(db: PgDb): ChatMethods {
       });
     },
     async getConversationRef(id) {
-      const row = await one('SELECT id, site_id, visitor_id, status, last_seq FROM conversations WHERE id = $1', id);
+      const row = await conversationRef(id);
       return row ? { id: String(row.id), siteId: String(row.site_id), visitorId: String(row.visitor_id), status: String(row.status) as Conversation['status'], lastSeq: Number(row.last_seq) } : null;
     },
     async getConversation(id) {
