@@ -144,8 +144,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.addHook('onRequest', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
   });
+  // The path and the query too: a NUL in an id (`%00`) would otherwise reach PostgreSQL, which
+  // refuses the statement (and, for a batched read, the other requests' lookups in it).
   app.addHook('preValidation', async (request) => {
     if (request.body) request.body = wellFormed(request.body);
+    wellFormed(request.params);
+    wellFormed(request.query);
   });
   app.addHook('preParsing', bodyDeadline);
 

@@ -171,6 +171,20 @@ describe('cluster mode', () => {
     assert.equal(page.body.messages.length, 1);
   });
 
+  it('answers a conversation id with a NUL in it as not found, and the requests arriving with it as usual', async () => {
+    const visitor = await clusterVisitor(a, cluster.site);
+    const auth = { authorization: `Bearer ${visitor.token}`, origin: ORIGIN };
+    const conversation = (await http(`${a.url}${visitorPath('/conversations')}`, { method: 'POST', json: { clientId: nanoid() }, headers: auth })).body.conversation;
+    // Together, so that the node looks the conversations up in one statement (pg-batched-read.ts).
+    const [bad, ...good] = await Promise.all([
+      http(`${a.url}${visitorPath('/conversations/c%00x/messages')}`, { headers: auth }),
+      ...Array.from({ length: 4 }, () => http(`${a.url}${visitorPath(`/conversations/${conversation.id}/messages`)}`, { headers: auth })),
+    ]);
+    assert.equal(bad!.status, 404, JSON.stringify(bad!.body));
+    assert.equal(bad!.body.error.code, 'PARLEY_ERR_CONVERSATION_NOT_FOUND');
+    assert.deepEqual(good.map((r) => r.status), [200, 200, 200, 200], JSON.stringify(good.map((r) => r.body)));
+  });
+
   it('lets exactly one of two agents on two nodes claim a conversation at once', async () => {
     const visitor = await clusterVisitor(a, cluster.site);
     const auth = { authorization: `Bearer ${visitor.token}`, origin: ORIGIN };
