@@ -9,11 +9,13 @@
  * this process about what one of them did.
  *
  * What a caller sees does not change: a read sees every write committed before it runs, as before
- * (it runs a moment later, at the end of the turn, never earlier). A failing statement fails every
- * lookup of its batch with the same operational error, as each would have failed alone.
+ * (it runs a moment later, at the end of the turn, never earlier). A database in trouble fails every
+ * lookup of the batch as unavailable, as each would have failed alone; a key the database refuses
+ * fails only its own lookup.
  */
 import DataLoader from 'dataloader';
 import type { PgDb, Row } from './pg-db.ts';
+import { StoreUnavailableError } from './store.ts';
 
 /** Keys in one statement at most; more wait for the next one, started at once. */
 const MAX_KEYS = 256;
@@ -24,18 +26,33 @@ const MAX_KEYS = 256;
  * key asked for answers a lookup, or undefined when none has it.
  */
 export function batchedRead(db: Pick<PgDb, 'all'>, select: (list: string) => string, column: string): (key: string) => Promise<Row | undefined> {
+  // The list has a power of two of placeholders, padded with a key asked for again: a handful of
+  // statements, each prepared once (pg-db.ts). Not `= ANY($1)` with an array, which PostgreSQL
+  // plans again on every execution (a custom plan, cheaper for the array's actual length than its
+  // generic one) and which cost it more CPU than the statements it replaced.
   const texts = new Map<number, string>();
+  const textFor = (size: number) => {
+    let text = texts.get(size);
+    if (text === undefined) texts.set(size, text = select(Array.from({ length: size }, (_, i) => `$${i + 1}`).join(', ')));
+    return text;
+  };
+  async function fetch(keys: string[]): Promise<Map<string, Row>> {
+    const size = 2 ** Math.ceil(Math.log2(keys.length));
+    const params = Array.from({ length: size }, (_, i) => keys[i] ?? keys[0]!);
+    const rows = await db.all(textFor(size), ...params);
+    return new Map(rows.map((row) => [String(row[column]), row]));
+  }
   const loader = new DataLoader<string, Row | undefined>(async (keys) => {
     const distinct = [...new Set(keys)];
-    // The list has a power of two of placeholders, padded with a key asked for again: a handful of
-    // statements, each prepared once (pg-db.ts). Not `= ANY($1)` with an array, which PostgreSQL
-    // plans again on every execution (a custom plan, cheaper for the array's actual length than
-    // its generic one) and which cost it more CPU than the statements it replaced.
-    const size = 2 ** Math.ceil(Math.log2(distinct.length));
-    const params = Array.from({ length: size }, (_, i) => distinct[i] ?? distinct[0]!);
-    const rows = await db.all(texts.get(size) ?? texts.set(size, select(params.map((_, i) => `$${i + 1}`).join(', '))).get(size)!, ...params);
-    const byKey = new Map(rows.map((row) => [String(row[column]), row]));
-    return keys.map((key) => byKey.get(key));
+    try {
+      const found = await fetch(distinct);
+      return keys.map((key) => found.get(key));
+    } catch (error) {
+      // A database in trouble fails every lookup, as it would have failed each alone. Anything
+      // else is a key the database refused: each runs alone, so that it fails only its own request.
+      if (error instanceof StoreUnavailableError || distinct.length === 1) throw error;
+      return Promise.all(keys.map((key) => fetch([key]).then((found) => found.get(key), (alone: unknown) => alone as Error)));
+    }
   }, {
     // Not memoised: every request reads the database as it is now.
     cache: false,
