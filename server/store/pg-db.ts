@@ -65,11 +65,12 @@ export interface Tx {
 
 /**
  * write: a chat or account change, bounded so one stuck writer cannot freeze every send.
+ * send: a write of the hot path (a batch of sends, pg-group-commit.ts), on plans made once.
  * housekeeping: retention and pruning, which may touch many rows, but waits for locks as briefly.
  * snapshot: reads that must agree with each other (an export), however long they take.
  * migration: waits as long as another node's migration takes.
  */
-export type TxKind = 'write' | 'housekeeping' | 'snapshot' | 'migration';
+export type TxKind = 'write' | 'send' | 'housekeeping' | 'snapshot' | 'migration';
 
 export interface PgDb {
   now: () => number;
@@ -125,13 +126,16 @@ export function openPgDb(options: PgStoreOptions): PgDb {
   const lockTimeoutMs = Math.round(options.lockTimeoutMs ?? 2000);
   // Statements of a write touch a handful of rows; seconds mean a database in trouble.
   const statementTimeoutMs = Math.max(10_000, 5 * lockTimeoutMs);
-  // A write's statements find their rows by key, so one plan fits every execution: without
-  // force_generic_plan PostgreSQL planned some of them again each time, such as a send's first
-  // statement (pg_stat_statements: as many plans as calls; its planning cost more than its
-  // execution, issue 16). Reads and housekeeping keep plans made for their values.
+  const write = `BEGIN; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs};
+      SET LOCAL idle_in_transaction_session_timeout = ${statementTimeoutMs}`;
   const settings = {
-    write: `BEGIN; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${statementTimeoutMs};
-      SET LOCAL idle_in_transaction_session_timeout = ${statementTimeoutMs}; SET LOCAL plan_cache_mode = force_generic_plan`,
+    write,
+    // A send's statements find their rows by key, so one plan fits every execution: without
+    // force_generic_plan PostgreSQL planned its first statement again at every call
+    // (pg_stat_statements: as many plans as calls, the planning costing more than the execution,
+    // issue 16). Not for every write: some, such as the webhook fan-out's look-back for a
+    // conversation's context, are fast only with a plan made for their values.
+    send: `${write}; SET LOCAL plan_cache_mode = force_generic_plan`,
     housekeeping: `BEGIN; SET LOCAL lock_timeout = ${lockTimeoutMs}; SET LOCAL statement_timeout = ${10 * 60_000}`,
     snapshot: 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
     migration: 'BEGIN',

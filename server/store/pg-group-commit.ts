@@ -79,7 +79,7 @@ export function createGroupCommit<I, V>(db: PgDb, options: GroupCommitOptions<I,
         const logged = await t.logEvents(written.flatMap((w) => w.events));
         let at = 0;
         return written.map((w) => ({ ...w, events: logged.slice(at, (at += w.events.length)) }));
-      });
+      }, 'send');
       ordered.forEach((job, i) => job.resolve(results[i]!));
     } catch (error) {
       // One write's own failure (a conversation gone, a file already used, its row locked too
