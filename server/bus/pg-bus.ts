@@ -84,8 +84,10 @@ export async function createPgBus({ url, node, log }: PgBusOptions): Promise<Bus
       log.warn({ bytes: payload.length }, 'bus message too large for NOTIFY; not shared with other processes');
       return;
     }
-    // At most once: without a connection the other processes miss it (see the header).
-    client?.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]).catch(() => {});
+    // At most once: without a connection the other processes miss it (see the header). Named, so
+    // that it is planned once per connection instead of at every call (presence and typing of
+    // every stream, issue 16).
+    client?.query({ name: 'parley_bus_notify', text: 'SELECT pg_notify($1, $2)', values: [CHANNEL, payload] }).catch(() => {});
   }
 
   await connect();

@@ -19,9 +19,17 @@ export const toLoggedEvent = (epoch: string, row: Row): LoggedEvent => ({
   audience: String(row.audience),
 }) as LoggedEvent;
 
-/** The committed head: every event at or below it has committed (pg-db.ts, appendAndCommit). */
+/** event_head's one row. */
+const HEAD_ROW = 1;
+
+/**
+ * The committed head: every event at or below it has committed (pg-db.ts, appendAndCommit).
+ * Its constants are parameters in this and eventsAfter's first statement so that they are
+ * prepared and planned once (pg-db.ts): a text without values is planned at every call, and these
+ * run for every stream opened or resumed (issue 16).
+ */
 export async function headSeq(db: Pick<PgDb, 'one'>): Promise<number> {
-  return Number((await db.one('SELECT seq FROM event_head WHERE id = 1'))?.seq ?? 0);
+  return Number((await db.one('SELECT seq FROM event_head WHERE id = $1', HEAD_ROW))?.seq ?? 0);
 }
 
 export function createPgEvents(db: PgDb): EventMethods {
@@ -33,8 +41,8 @@ export function createPgEvents(db: PgDb): EventMethods {
     },
     async eventsAfter(scope: EventScope, cursor, limit): Promise<EventsAfter> {
       const log = await epoch();
-      const facts = (await one(`SELECT (SELECT seq FROM event_head WHERE id = 1) AS head,
-        (SELECT value FROM meta WHERE key = 'events_pruned_through') AS pruned`))!;
+      const facts = (await one(`SELECT (SELECT seq FROM event_head WHERE id = $1) AS head,
+        (SELECT value FROM meta WHERE key = $2) AS pruned`, HEAD_ROW, 'events_pruned_through'))!;
       const top = Number(facts.head ?? 0);
       if (cursor === null) return { events: [], cursor: formatEventId(log, top) };
       const point = resumePoint(cursor, { epoch: log, head: top, prunedThrough: Number(facts.pruned ?? 0) });
