@@ -14,9 +14,10 @@
  * A transaction that locks several conversations (a group commit's batch, an erasure, retention)
  * takes them in one order, BY_ID_ORDER's, which is the order of JavaScript's string comparison.
  */
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { debuglog } from 'node:util';
-import { Pool, types, type ClientConfig, type CustomTypesConfig, type PoolClient } from 'pg';
+import { Pool, types, type ClientConfig, type CustomTypesConfig, type PoolClient, type QueryResult } from 'pg';
 import { formatEventId } from '../../protocol/protocol.ts';
 import { connectionTrouble, isRetryableConflict, operational, preparedStatementStale } from './pg-errors.ts';
 import { conversationOf } from './rows.ts';
@@ -190,7 +191,7 @@ export function openPgDb(options: PgStoreOptions): PgDb {
         throw operational(error);
       }
       try {
-        const { rows } = await client.query(prepared(text, params));
+        const { rows } = await issue(client, prepared(text, params));
         seasoned.add(client);
         client.release();
         return rows;
@@ -217,7 +218,7 @@ export function openPgDb(options: PgStoreOptions): PgDb {
     let committed = false;
     const query = async (text: string, params: Param[]) => {
       if (logged) throw new Error('a statement after logEvents: it commits the transaction, so it must come last (lock order, pg-db.ts)');
-      return client.query(prepared(text, params));
+      return issue(client, prepared(text, params));
     };
     const tx: Tx = {
       async one(text, ...params) { return (await query(text, params)).rows[0]; },
@@ -249,7 +250,7 @@ export function openPgDb(options: PgStoreOptions): PgDb {
     }
     let began = false;
     try {
-      await client.query(settings[kind]);
+      await issue(client, settings[kind]);
       began = true;
       const { tx, committed } = transaction(client);
       const value = await fn(tx);
@@ -306,6 +307,28 @@ export function openPgDb(options: PgStoreOptions): PgDb {
 }
 
 /**
+ * Sends a statement, corking the connection's socket until the end of this tick, so that what is
+ * issued together leaves together. node-postgres writes each statement on its own (a `writev`
+ * each, which wakes the backend), and a batch of sends on its pipelined connection issues dozens at
+ * once (pg-group-commit.ts): with the cork, a third fewer `writev` calls per message at 1,000 msg/s
+ * (strace, issue 16). process.nextTick runs after the microtasks that issue a batch's statements;
+ * corks nest, so node-postgres's own cork per statement only adds to this one.
+ */
+function issue(client: PoolClient, query: string | ReturnType<typeof prepared>): Promise<QueryResult<Row>> {
+  const socket = (client as unknown as { connection?: { stream?: Socket } }).connection?.stream;
+  if (socket && !corked.has(socket)) {
+    corked.add(socket);
+    socket.cork();
+    process.nextTick(() => {
+      corked.delete(socket);
+      socket.uncork();
+    });
+  }
+  return typeof query === 'string' ? client.query<Row>(query) : client.query<Row>(query);
+}
+const corked = new WeakSet<Socket>();
+
+/**
  * The log's append: the counter moved on by the events' count, the events inserted after it, and
  * every process's log follower woken (pg_notify is delivered at COMMIT). One prepared statement,
  * planned once per connection, the events as one JSON parameter.
@@ -336,8 +359,8 @@ async function appendAndCommit(client: PoolClient, events: Array<Omit<LoggedEven
     audience: event.audience, type: event.type, data: event.data,
   }));
   const [append, commit] = await Promise.allSettled([
-    client.query(prepared(APPEND, [events.length, Math.trunc(at), JSON.stringify(rows)])),
-    client.query('COMMIT'),
+    issue(client, prepared(APPEND, [events.length, Math.trunc(at), JSON.stringify(rows)])),
+    issue(client, 'COMMIT'),
   ]);
   if (append.status === 'rejected') throw append.reason;
   if (commit.status === 'rejected') throw commit.reason;
