@@ -141,15 +141,18 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
   // Security headers for pages and assets live with those routes (static-routes.ts); JSON answers
   // need only this one, and helmet's full set costs ~13 % of message throughput.
-  app.addHook('onRequest', async (_request, reply) => {
+  //
+  // The path and the query as soon as they are parsed (scopes' own onRequest hooks, such as the
+  // visitor API's site check, read them next), the body once it is: a NUL in an id (`%00`) would
+  // otherwise reach PostgreSQL, which refuses the statement (and, for a batched read, the other
+  // requests' lookups in it).
+  app.addHook('onRequest', async (request, reply) => {
     reply.header('x-content-type-options', 'nosniff');
-  });
-  // The path and the query too: a NUL in an id (`%00`) would otherwise reach PostgreSQL, which
-  // refuses the statement (and, for a batched read, the other requests' lookups in it).
-  app.addHook('preValidation', async (request) => {
-    if (request.body) request.body = wellFormed(request.body);
     wellFormed(request.params);
     wellFormed(request.query);
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.body) request.body = wellFormed(request.body);
   });
   app.addHook('preParsing', bodyDeadline);
 

@@ -84,6 +84,14 @@ describe('bad input', () => {
       http(`${server.url}/v1/sites/s_nope/session`, { method: 'POST', json: {} }));
     await rejects('unknown route', 404, 'PARLEY_ERR_NOT_FOUND', () => http(`${server.url}/v1/nothing-here`));
     await rejects('malformed URL', 400, 'PARLEY_ERR_BAD_REQUEST', () => http(`${server.url}/v1/sites/%E0%A4%A/config`));
+    // Decoded once by the router, never again: "%25E0" is the site id "%E0", which is nobody's.
+    for (const id of ['%2500', '%25E0', 's%00x']) {
+      await rejects(`site id ${id}`, 404, 'PARLEY_ERR_SITE_NOT_FOUND', () => http(`${server.url}/v1/sites/${id}/config`));
+    }
+    const preflight = await http(`${server.url}/v1/sites/%E0/session`, {
+      method: 'OPTIONS', headers: { origin: 'http://localhost:5555', 'access-control-request-method': 'POST' } });
+    assert.ok(preflight.status < 500, `a preflight with a malformed site id: ${preflight.status}`);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), null, 'and no site allows it');
     await rejects('transfer to unknown agent', 404, 'PARLEY_ERR_USER_NOT_FOUND', () =>
       agent.call(`/conversations/${conversationId}/transfer`, { method: 'POST', json: { agentId: 'u_nobody' } }));
   });

@@ -183,6 +183,12 @@ describe('cluster mode', () => {
     assert.equal(bad!.status, 404, JSON.stringify(bad!.body));
     assert.equal(bad!.body.error.code, 'PARLEY_ERR_CONVERSATION_NOT_FOUND');
     assert.deepEqual(good.map((r) => r.status), [200, 200, 200, 200], JSON.stringify(good.map((r) => r.body)));
+    // The site id, read before any route's own work (its widget settings are public).
+    for (const id of ['%00', 's%2500']) {
+      const site = await http(`${a.url}/v1/sites/${id}/config`);
+      assert.equal(site.status, 404, `site id ${id}: ${JSON.stringify(site.body)}`);
+      assert.equal(site.body.error.code, 'PARLEY_ERR_SITE_NOT_FOUND');
+    }
   });
 
   it('lets exactly one of two agents on two nodes claim a conversation at once', async () => {

@@ -33,6 +33,7 @@ import { visitorAttachmentRoutes } from './visitor-attachment-routes.ts';
 import { visitorRatingRoutes } from './visitor-rating-routes.ts';
 import type { JsonSchemaProvider } from './json-schema-provider.ts';
 import { originAllowed } from './origins.ts';
+import { wellFormed } from './well-formed.ts';
 import { textOf } from '../chat.ts';
 
 declare module 'fastify' {
@@ -51,6 +52,16 @@ declare module 'fastify' {
 /** A return after this long counts as a new visit. */
 const NEW_VISIT_AFTER_MS = 30 * 60_000;
 const PREFLIGHT_SITE = /^\/v1\/sites\/([^/?]+)/;
+/** The site id in a preflight's URL, decoded; null when it is not valid percent-encoding. */
+function preflightSite(url: string): string | null {
+  const raw = PREFLIGHT_SITE.exec(url)?.[1];
+  if (raw === undefined) return null;
+  try {
+    return wellFormed(decodeURIComponent(raw));
+  } catch {
+    return null;
+  }
+}
 const TICKET_PURPOSE = 'visitor-stream';
 
 /** Answers without a JSON body: typing's 204, and the stream (hijacked, so Fastify never serialises it: described only). */
@@ -76,8 +87,9 @@ export async function visitorRoutes(scope: FastifyInstance, services: Services):
   // Every visitor path names its site. A route has it as a parameter; a CORS preflight, answered
   // before any route is chosen, only in its URL.
   const siteOf = async (request: FastifyRequest): Promise<Site | null> => {
-    const id = (request.params as { siteId?: string }).siteId ?? PREFLIGHT_SITE.exec(request.url)?.[1];
-    return id ? sites.get(decodeURIComponent(id)) : null;
+    // A route's parameter is decoded (and made well-formed, app.ts) already; a preflight's is not.
+    const id = (request.params as { siteId?: string }).siteId ?? preflightSite(request.url);
+    return id ? sites.get(id) : null;
   };
   const anyOrigin = (request: FastifyRequest) => request.routeOptions.config.anyOrigin === true;
 
