@@ -10,12 +10,11 @@
  *
  * What a caller sees does not change: a read sees every write committed before it runs, as before
  * (it runs a moment later, at the end of the turn, never earlier). A database in trouble fails every
- * lookup of the batch as unavailable, as each would have failed alone; a key the database refuses
+ * lookup of the batch as unavailable, as each would have failed alone; a value the database refuses
  * fails only its own lookup.
  */
 import DataLoader from 'dataloader';
 import type { PgDb, Row } from './pg-db.ts';
-import { StoreUnavailableError } from './store.ts';
 
 /** Keys in one statement at most; more wait for the next one, started at once. */
 const MAX_KEYS = 256;
@@ -36,7 +35,7 @@ export function batchedRead(db: Pick<PgDb, 'all'>, select: (list: string) => str
     if (text === undefined) texts.set(size, text = select(Array.from({ length: size }, (_, i) => `$${i + 1}`).join(', ')));
     return text;
   };
-  async function fetch(keys: string[]): Promise<Map<string, Row>> {
+  async function read(keys: string[]): Promise<Map<string, Row>> {
     const size = 2 ** Math.ceil(Math.log2(keys.length));
     const params = Array.from({ length: size }, (_, i) => keys[i] ?? keys[0]!);
     const rows = await db.all(textFor(size), ...params);
@@ -45,13 +44,19 @@ export function batchedRead(db: Pick<PgDb, 'all'>, select: (list: string) => str
   const loader = new DataLoader<string, Row | undefined>(async (keys) => {
     const distinct = [...new Set(keys)];
     try {
-      const found = await fetch(distinct);
+      const found = await read(distinct);
       return keys.map((key) => found.get(key));
     } catch (error) {
-      // A database in trouble fails every lookup, as it would have failed each alone. Anything
-      // else is a key the database refused: each runs alone, so that it fails only its own request.
-      if (error instanceof StoreUnavailableError || distinct.length === 1) throw error;
-      return Promise.all(keys.map((key) => fetch([key]).then((found) => found.get(key), (alone: unknown) => alone as Error)));
+      // A value the database refuses (a data exception, class 22: say, a key that is not a valid
+      // number for its column) is one request's: the keys are read again one at a time, so that it
+      // fails only its own. Anything else (the database in trouble, a statement out of date) would
+      // fail each key the same way, and fails them all now.
+      if (!String((error as { code?: unknown })?.code ?? '').startsWith('22') || distinct.length === 1) throw error;
+      const each = new Map<string, Row | undefined | Error>();
+      for (const key of distinct) {
+        each.set(key, await read([key]).then((found) => found.get(key), (alone: unknown) => (alone instanceof Error ? alone : new Error(String(alone)))));
+      }
+      return keys.map((key) => each.get(key));
     }
   }, {
     // Not memoised: every request reads the database as it is now.
