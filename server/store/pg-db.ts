@@ -191,7 +191,8 @@ export function openPgDb(options: PgStoreOptions): PgDb {
         throw operational(error);
       }
       try {
-        const { rows } = await issue(client, prepared(text, params));
+        // Not issue(): one statement per checkout, which node-postgres already sends in one write.
+        const { rows } = await client.query(prepared(text, params));
         seasoned.add(client);
         client.release();
         return rows;
@@ -316,7 +317,7 @@ export function openPgDb(options: PgStoreOptions): PgDb {
  */
 function issue(client: PoolClient, query: string | ReturnType<typeof prepared>): Promise<QueryResult<Row>> {
   const socket = (client as unknown as { connection?: { stream?: Socket } }).connection?.stream;
-  if (socket && !corked.has(socket)) {
+  if (typeof socket?.cork === 'function' && !corked.has(socket)) {
     corked.add(socket);
     socket.cork();
     process.nextTick(() => {
