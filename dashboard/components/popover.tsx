@@ -4,7 +4,7 @@
  * anchor's own button toggles it instead, and gets the focus back (the caller's onClose does that).
  */
 import type { ComponentChildren, RefObject } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 
 export function Popover({ id, class: className, label, focus, onClose, children }: {
   id: string;
@@ -15,8 +15,10 @@ export function Popover({ id, class: className, label, focus, onClose, children 
   children: ComponentChildren;
 }) {
   const root = useRef<HTMLDivElement>(null);
+  // Before the browser paints, not after (useEffect): a key typed right after the one that opened
+  // the panel lands in it, never on the page behind.
+  useLayoutEffect(() => focus.current?.focus(), []);
   useEffect(() => {
-    focus.current?.focus();
     const away = (event: MouseEvent) => {
       if (root.current && !root.current.parentElement!.contains(event.target as Node)) onClose();
     };
