@@ -130,10 +130,18 @@ describe('satisfaction ratings in the browser', () => {
 
         // The page and the widget's scripts still load; only the API is gone (as in widget-resilience).
         await widget.context().route(`${server.url}/v1/**`, (route) => route.abort('internetdisconnected'));
+        // Each attempt the widget makes, and when: it waits between them (at least half a second).
+        const attempts: number[] = [];
+        const ratingPost = (request: { url(): string; method(): string }) => request.method() === 'POST' && request.url().endsWith('/rating');
+        widget.on('requestfailed', (request) => { if (ratingPost(request)) attempts.push(Date.now()); });
+        const firstFailed = widget.waitForEvent('requestfailed', ratingPost);
         await widget.getByRole('button', { name: '5 stars' }).click();
         await question(widget).getByRole('button', { name: 'Send rating' }).click();
         await question(widget).getByText('Thank you for your feedback!').waitFor();
+        await firstFailed;
         await widget.reload();
+        const gaps = attempts.slice(1).map((at, i) => at - attempts[i]!);
+        assert.ok(gaps.every((gap) => gap >= 400), `the widget waits between attempts, not ${JSON.stringify(gaps)} ms`);
         await openWidget(widget);
         await shot(widget, 'widget-offline-phone');
         assert.equal((await bob.call(`/conversations/${conversationId}/rating`)).body.rating, null, 'nothing reached the server yet');

@@ -53,6 +53,7 @@ async function flush(chat: Chat, redraw: () => void): Promise<void> {
   if (retry.busy) return;
   retry.busy = true;
   clearTimeout(retry.timer);
+  retry.timer = undefined;
   await chat.ready;
   let again = false;
   const tried = new Set<string>();
@@ -79,6 +80,7 @@ async function flush(chat: Chat, redraw: () => void): Promise<void> {
 /** Takes the panel's `h` (no copy of Preact in this chunk) and how to make it render again. */
 export const Rate = (h: typeof import('preact').h, redraw: () => void) => {
   let started = false;
+  let wasUp = false;
   return function Rate({ chat, zh }: { chat: Chat; zh: boolean }) {
     const t = zh ? words.zh : words.en;
     const settings = chat.config.value!.rating;
@@ -86,8 +88,12 @@ export const Rate = (h: typeof import('preact').h, redraw: () => void) => {
     const mine = pending(chat)[id];
     const here = (known[id] ??= {});
     const up = chat.status.value === 'live' || chat.status.value === 'polling';
-    // Ratings left by an earlier page go out as soon as this chunk is here; a connection back sends at once.
-    if (!started || (up && retry.timer && Object.keys(pending(chat)).length)) {
+    // Ratings left by an earlier page go out as soon as this chunk is here; a connection back sends
+    // at once. Only when it comes back: every render while it is up would send again without the
+    // backoff (the redraw after each failed round is a render).
+    const back = up && !wasUp;
+    wasUp = up;
+    if (!started || (back && Object.keys(pending(chat)).length)) {
       started = true;
       void flush(chat, redraw);
     }
