@@ -311,8 +311,7 @@ export function openPgDb(options: PgStoreOptions): PgDb {
  * Sends a statement, corking the connection's socket until the end of this tick, so that what is
  * issued together leaves together. node-postgres writes each statement on its own (a `writev`
  * each, which wakes the backend), and a batch of sends on its pipelined connection issues dozens at
- * once (pg-group-commit.ts): with the cork, a third fewer `writev` calls per message at 1,000 msg/s
- * (strace, issue 16). process.nextTick runs after the microtasks that issue a batch's statements;
+ * once (pg-group-commit.ts): with the cork, fewer `writev` calls per message (strace, issue 16). process.nextTick runs after the microtasks that issue a batch's statements;
  * corks nest, so node-postgres's own cork per statement only adds to this one.
  */
 function issue(client: PoolClient, query: string | ReturnType<typeof prepared>): Promise<QueryResult<Row>> {
