@@ -1,7 +1,7 @@
 /**
  * The batched point reads of the PostgreSQL store (pg-batched-read.ts), on a real database:
  * lookups made in the same turn travel as one statement and each gets its own row (or nothing);
- * more keys than a statement takes go in a second one; a key the database refuses fails only its
+ * more keys than a statement takes go in a second one; a value the database refuses fails only its
  * own lookup; a database that cannot be reached fails every lookup of the batch as unavailable. Runs only with TEST_DATABASE_URL.
  */
 import assert from 'node:assert/strict';
@@ -29,8 +29,8 @@ function batchedReadTests(url: string): void {
     const db = pg.closeAfter(openPgDb({ url, schema }));
     const statements: unknown[][] = [];
     const counted: Pick<PgDb, 'all'> = { all: (text, ...params) => { statements.push(params); return db.all(text, ...params); } };
-    const read = Object.assign(batchedRead(counted, (list) => `SELECT key, value FROM things WHERE key IN (${list})`, 'key'), { db });
-    return { schema, read, statements };
+    const read = batchedRead(counted, (list) => `SELECT key, value FROM things WHERE key IN (${list})`, 'key');
+    return { schema, db, read, statements };
   }
 
   describe('PostgreSQL batched reads', () => {
@@ -61,9 +61,9 @@ function batchedReadTests(url: string): void {
     });
 
     it('fails only the lookup whose key the database refuses, and answers the others of its batch', async () => {
-      const { read } = await table(3);
+      const { db } = await table(3);
       // Not a number: PostgreSQL refuses the whole statement (22P02), which must not fail the others.
-      const byValue = batchedRead(read.db, (list) => `SELECT key, value FROM things WHERE value IN (${list})`, 'value');
+      const byValue = batchedRead(db, (list) => `SELECT key, value FROM things WHERE value IN (${list})`, 'value');
       const outcomes = await Promise.allSettled(['10', 'not a number', '20', '99'].map(byValue));
       assert.deepEqual(outcomes.map((o) => (o.status === 'fulfilled' ? o.value?.key ?? null : (o.reason as { code?: string }).code)), ['k1', '22P02', 'k2', null]);
     });
