@@ -80,8 +80,11 @@ export async function createPgBus({ url, node, log }: PgBusOptions): Promise<Bus
 
   function notify(envelope: Envelope): void {
     const payload = JSON.stringify(envelope);
-    if (payload.length > MAX_PAYLOAD) {
-      log.warn({ bytes: payload.length }, 'bus message too large for NOTIFY; not shared with other processes');
+    // PostgreSQL counts bytes: a name in another script is up to three per UTF-16 unit, and a
+    // refused NOTIFY fails without a word (the catch below).
+    const bytes = Buffer.byteLength(payload);
+    if (bytes > MAX_PAYLOAD) {
+      log.warn({ bytes }, 'bus message too large for NOTIFY; not shared with other processes');
       return;
     }
     // At most once: without a connection the other processes miss it (see the header). Named, so
