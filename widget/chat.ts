@@ -81,6 +81,7 @@ export function createChat(options: ChatOptions) {
   const clock = setInterval(() => (minute.value = Date.now()), 60_000);
   const agentTyping = signal<string | null>(null);
   let token = storage.get('token');
+  let destroyed = false;
   let isReady = () => {};
   const ready = new Promise<void>((resolve) => (isReady = resolve));
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -355,7 +356,10 @@ export function createChat(options: ChatOptions) {
       token = fresh;
       return session.start();
     },
+    /** After destroy (`Parley('shutdown')`): what retries on its own (ratings) stops. */
+    gone: () => destroyed,
     destroy(): void {
+      destroyed = true;
       clearTimeout(typingTimer);
       clearInterval(clock);
       session.stop();

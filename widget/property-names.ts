@@ -19,7 +19,7 @@ import ts from 'typescript';
 /** Shortened, by where they are defined. The order fixes each name's short form: append, do not sort. */
 export const SHORTENED = {
   /** chat.ts's state and actions, and the panel's component props (not checked: the widget's own). */
-  chat: ['agentTyping', 'api', 'siteUrl', 'introduced', 'lines', 'hours', 'onAgentMessage', 'onSent', 'away', 'item', 'read', 'restart', 'chat', 'fields', 'lost', 'locked', 'draft'],
+  chat: ['agentTyping', 'api', 'siteUrl', 'introduced', 'lines', 'hours', 'onAgentMessage', 'onSent', 'away', 'item', 'read', 'restart', 'chat', 'fields', 'lost', 'locked', 'draft', 'gone'],
   /** client/'s options and methods. */
   client: [
     'leads', 'retry', 'outbox', 'canFlush', 'onDelivered', 'flush', 'reload', 'wake', 'onLeader', 'onMessage', 'streamUrl', 'pollUrl',

@@ -15,8 +15,9 @@
  * re-renders when told (`redraw`).
  */
 import type { h } from 'preact';
-import type { Rating, RatingResponse, RatingScale } from '../protocol/protocol.ts';
+import type { RatingResponse } from '../protocol/protocol.ts';
 import type { Chat } from './chat.ts';
+import { flush, keep, known, newId, pending } from './rating-send.ts';
 
 const CSS = '.rt{align-self:stretch;margin:6px 0;padding:12px;border:1px solid var(--l);border-radius:12px;text-align:center;display:flex;flex-direction:column;gap:8px;font-size:13px}'
   + '.rt .b{all:unset;cursor:pointer;font-size:26px;line-height:1;padding:0 3px;color:var(--m)}.rt .k{color:#f59e0b}.rt .u{padding:0 8px}.rt .u.k{color:var(--c)}'
@@ -34,48 +35,6 @@ const words = {
   en: { ask: 'How would you rate this conversation?', more: 'Anything to add? (optional)', send: 'Send rating', thanks: 'Thank you for your feedback!', wait: 'Sending when the connection returns…', star: (n: number) => `${n} star${n > 1 ? 's' : ''}`, up: 'Good', down: 'Not good' },
   zh: { ask: '您对这次对话满意吗？', more: '还有什么想告诉我们的吗？（选填）', send: '提交', thanks: '感谢您的反馈！', wait: '恢复连接后将自动提交…', star: (n: number) => `${n} 星`, up: '满意', down: '不满意' },
 };
-
-/** A rating given on this device and not yet stored by the server, by conversation (localStorage 'rating'). */
-interface Pending { clientId: string; score: number; scale: RatingScale; comment?: string }
-
-/** What this page knows per conversation: the stored rating (null: none), the score picked before Send. */
-const known: Record<string, { given?: Rating | null; picked?: number; asking?: boolean; shown?: boolean }> = {};
-const retry: { timer?: ReturnType<typeof setTimeout>; failures: number; busy?: boolean } = { failures: 0 };
-const newId = () => crypto.getRandomValues(new Uint32Array(4)).join('-');
-
-const pending = (chat: Chat): Record<string, Pending> => {
-  try { return JSON.parse(chat.storage.get('rating')!) ?? {}; } catch { return {}; }
-};
-const keep = (chat: Chat, all: Record<string, Pending>) => chat.storage.set('rating', JSON.stringify(all));
-
-/** Sends every pending rating of this site, one at a time; what has no answer waits and goes again. */
-async function flush(chat: Chat, redraw: () => void): Promise<void> {
-  if (retry.busy) return;
-  retry.busy = true;
-  clearTimeout(retry.timer);
-  retry.timer = undefined;
-  await chat.ready;
-  let again = false;
-  const tried = new Set<string>();
-  for (const [conversationId, item] of Object.entries(pending(chat))) {
-    tried.add(conversationId);
-    const result = await chat.api('POST', chat.siteUrl(`/conversations/${encodeURIComponent(conversationId)}/rating`), item).catch(() => null);
-    const status = result?.status ?? 0;
-    if (status && status < 500 && status !== 408 && status !== 429) {
-      // Stored (2xx), or refused for good (ratings turned off, say): either way not to be sent again.
-      const all = pending(chat);
-      delete all[conversationId];
-      keep(chat, all);
-      known[conversationId] = { given: status < 300 ? (result!.body as RatingResponse).rating : null };
-    } else again = true;
-  }
-  retry.busy = false;
-  // A rating given while this round was on its way goes now, not at the next retry.
-  if (!again && Object.keys(pending(chat)).some((id) => !tried.has(id))) return flush(chat, redraw);
-  if (again) retry.timer = setTimeout(() => void flush(chat, redraw), Math.min(30e3, 1e3 * 2 ** retry.failures++) * (0.5 + Math.random() / 2));
-  else retry.failures = 0;
-  redraw();
-}
 
 /** Takes the panel's `h` (no copy of Preact in this chunk) and how to make it render again. */
 export const Rate = (h: typeof import('preact').h, redraw: () => void) => {
