@@ -11,6 +11,7 @@ import { openFileStorage } from './files/open-file-storage.ts';
 import { firstRun } from './first-run.ts';
 import { loggerOptions } from './logger.ts';
 import { openStore } from './store/open-store.ts';
+import { releaseStartupMemory } from './startup-memory.ts';
 import { StoreStartError } from './store/store.ts';
 
 /** What an operator must fix before Parley can run: one line, no stack trace. */
@@ -63,6 +64,8 @@ logs.app = app;
 // A deep accept queue: after a restart or a network blip thousands of clients reconnect within a
 // second, and a full queue drops their SYNs, which TCP retries only after 1, 3, 7, 15… seconds.
 // The kernel caps it at net.core.somaxconn (docs/deployment.md).
+await app.ready().then(undefined, refuse);
+releaseStartupMemory();
 await app.listen({ port: config.port, host: config.host, backlog: 65_535 }).catch(refuse);
 
 const lines = [

@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.ts';
 import type { Store } from './store.ts';
 import { toWire } from './store-errors-wire.ts';
+import { releaseStartupMemory } from '../startup-memory.ts';
 import type { FromWorker, ToWorker } from './sqlite-thread-messages.ts';
 
 const port = parentPort!;
@@ -56,6 +57,8 @@ port.on('message', (call: ToWorker) => {
     outcome = Promise.reject(error);
   }
   const posted = answer(call, outcome);
+  // Migrating is the last of this thread's start-up: its garbage goes back now (startup-memory.ts).
+  if (call.method === 'migrate') void posted.then(releaseStartupMemory);
   unanswered.add(posted);
   void posted.finally(() => unanswered.delete(posted));
 });
