@@ -15,14 +15,19 @@
  * It does not retry, sign or decide anything: webhook-worker.ts does.
  */
 import { promises as dns, type LookupAddress } from 'node:dns';
-import http from 'node:http';
 import https from 'node:https';
+import { createRequire } from 'node:module';
 import { isIP, type LookupFunction } from 'node:net';
 import { WEBHOOK_LIMITS } from '../../protocol/protocol.ts';
 import { refusal } from './ssrf.ts';
 
 /** Every address a name resolves to: dns.lookup by default (what the system would use), a fake in tests. */
 export type Resolve = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
+// Required, not imported: importing node:http as an ES module makes Node read every export of it
+// to build the module's namespace, the lazy `WebSocket` too, which loads Node's whole fetch stack
+// (undici) into every server at start: ~13 MiB of RSS that nothing here uses (nodejs/node#59686).
+const http = createRequire(import.meta.url)('node:http') as typeof import('node:http');
+
 export const systemResolve: Resolve = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
 
 export interface OutboundOptions {
