@@ -1,8 +1,8 @@
-/** The parent's half of bench/heap-probe.ts: the start arguments, and asking a process for its live heap. */
+/** The parent's half of bench/heap-probe.js: the start arguments, and asking a process for its live heap. */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const HEAP_PROBE_ARGS = ['--expose-gc', '--import', fileURLToPath(new URL('./heap-probe.ts', import.meta.url))];
+export const HEAP_PROBE_ARGS = ['--expose-gc', '--import', fileURLToPath(new URL('./heap-probe.js', import.meta.url))];
 
 /** Bytes of live JS heap after a full GC, or null when the process does not answer within 5 s. */
 export async function liveHeap(child: ChildProcess, output: () => string): Promise<number | null> {

@@ -28,6 +28,7 @@ function rows(results: BenchResults): Row[] {
   };
   const at = (run: Extract<SystemRun, { status: 'ok' }>, n: number): StreamPoint | undefined => run.points.find((p) => p.streams === n);
 
+  row('RSS at rest (started, nothing created) ↓', mib, (r) => r.restRssBytes ?? null);
   row('RSS with 0 streams ↓', mib, (r) => r.baselineRssBytes);
   for (const n of results.meta.flags.streams) {
     row(`${int(n)} streams: open ↑`, int, (r) => at(r, n)?.open ?? null);

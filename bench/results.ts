@@ -83,7 +83,10 @@ export interface StormRun extends LatencyRun {
 }
 
 export type SystemRun =
-  | { status: 'ok'; label: string; processes?: number; setupMs: number; setupFailed: number; baselineRssBytes: number | null; points: StreamPoint[]; ingest: IngestRun | null; storm: StormRun | null; error?: string }
+  | { status: 'ok'; label: string; processes?: number; setupMs: number; setupFailed: number;
+    /** RSS just after start, before the bench created anything (issue 16's "RSS at rest"). */
+    restRssBytes?: number | null;
+    baselineRssBytes: number | null; points: StreamPoint[]; ingest: IngestRun | null; storm: StormRun | null; error?: string }
   | { status: 'skipped'; label: string; reason: string };
 
 export interface BenchResults {

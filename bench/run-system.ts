@@ -24,6 +24,9 @@ export async function runSystem(system: SystemUnderTest, flags: Flags): Promise<
     status: 'ok', label: system.label, processes: (system.nodePids ?? system.pids)().length, setupMs: 0, setupFailed: 0, baselineRssBytes: null, points: [], ingest: null, storm: null,
   };
 
+  // At rest: started and ready, nothing created or connected yet.
+  run.restRssBytes = await settledRss(system.pids());
+  log(`${system.label}: RSS at rest ${((run.restRssBytes ?? 0) / 1048576).toFixed(1)} MiB`);
   log(`${system.label}: creating ${largest} visitors (${flags.active} with a conversation) and the agent`);
   const { pool, setupMs, failed, firstError } = await LoadPool.start(system, largest, flags.active);
   run.setupMs = setupMs;

@@ -28,6 +28,7 @@ const FIGURES: Figure[] = [
   { label: 'storm: streams not resumed ↓', pick: (r) => r.storm?.resumed?.failed, format: int },
   { label: 'storm: messages lost ↓', pick: (r) => r.storm?.lost, format: int },
   { label: 'storm: messages doubled ↓', pick: (r) => r.storm?.doubled, format: int },
+  { label: 'RSS at rest (started, nothing created) ↓', pick: (r) => r.restRssBytes, format: mib },
   { label: 'RSS with 0 streams ↓', pick: (r) => r.baselineRssBytes, format: mib },
   { label: 'memory/stream (ΔRSS) ↓', pick: (r) => largest(r)?.bytesPerStream, format: kib },
   { label: 'live heap/stream ↓', pick: (r) => largest(r)?.heapBytesPerStream, format: kib },

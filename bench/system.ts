@@ -13,7 +13,7 @@ export interface SystemUnderTest {
   nodePids?(): number[];
   /** Watches the system's database backends during a step (parley-cluster). */
   watchDb?: DbWatch;
-  /** Live JS heap after a full GC (Node systems only; see heap-probe.ts), summed over the processes. */
+  /** Live JS heap after a full GC (Node systems only; see heap-probe.js), summed over the processes. */
   liveHeap?(): Promise<number | null>;
   /** Connection details for a load process; `prefix` keeps identities of load processes apart. */
   targetInfo(prefix: string): TargetInfo;
