@@ -12,7 +12,8 @@ import {
 import {
   conversationAnswerSchema, eventBatchSchema, eventsQuerySchema, historyQuerySchema, messagePageSchema,
 } from '../../protocol/conversation-api.ts';
-import { AGENT_PATHS, SESSION_COOKIE, type AgentRef, type Conversation, type User } from '../../protocol/protocol.ts';
+import { AGENT_PATHS, SESSION_COOKIE, type AgentRef, type User } from '../../protocol/protocol.ts';
+import type { ConversationRef } from '../store/store.ts';
 import { readRequestSchema, typingRequestSchema } from '../../protocol/visitor-api.ts';
 import { verifyPassword } from '../auth/secrets.ts';
 import { describeSession, requireAgent, startSession } from './agent-session.ts';
@@ -61,11 +62,15 @@ export async function agentRoutes(scope: FastifyInstance, services: Services): P
     authed.addHook('onRequest', requireAgent(services));
 
     const agentOf = (request: FastifyRequest) => request.agent!.user;
-    const conversationFor = async (request: FastifyRequest, conversationId: string): Promise<Conversation> => {
-      const conversation = await store.getConversation(conversationId);
-      if (!conversation || !agentOf(request).siteIds.includes(conversation.siteId)) {
-        throw new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation on your sites.');
-      }
+    const notFound = () => new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation on your sites.');
+    /**
+     * The conversation's identity, checked to be on one of the agent's sites: all that acting on
+     * it needs. The reference, not the whole record, which is read only where it is answered: on
+     * every agent's send it is the cheaper read (issue 16), and on PostgreSQL a batched one.
+     */
+    const conversationFor = async (request: FastifyRequest, conversationId: string): Promise<ConversationRef> => {
+      const conversation = await store.getConversationRef(conversationId);
+      if (!conversation || !agentOf(request).siteIds.includes(conversation.siteId)) throw notFound();
       return conversation;
     };
 
@@ -136,7 +141,8 @@ export async function agentRoutes(scope: FastifyInstance, services: Services): P
         params: conversationParamsSchema, response: { 200: { ...conversationDetailSchema, description: 'The conversation and its visitor' } },
       },
     }, async (request) => {
-      const conversation = await conversationFor(request, request.params.conversationId);
+      const conversation = await store.getConversation((await conversationFor(request, request.params.conversationId)).id);
+      if (!conversation) throw notFound(); // erased in between
       const visitor = (await store.getVisitor(conversation.visitorId))!;
       const labelIds = (await store.conversationLabels([conversation.id]))[conversation.id] ?? [];
       return { conversation, visitor, visitorOnline: presence.visitorOnline(visitor.id), labelIds };
