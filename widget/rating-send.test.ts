@@ -55,6 +55,21 @@ describe('pending ratings', () => {
     assert.deepEqual(Object.keys(pending(chat)), ['c1'], 'the rating stays kept for the next time the widget runs');
   });
 
+  it('go at once from a widget started again on the page while the old one\'s round is still on its way', async () => {
+    const old = fakeChat(() => new Promise(() => {})); // never answered
+    keep(old.chat, { c3: { clientId: 'r3', score: 5, scale: 'five' } });
+    void flush(old.chat, () => {});
+    await settle();
+    assert.equal(old.posts.length, 1);
+    old.shutDown();
+
+    const again = fakeChat(() => Promise.resolve({ status: 201, body: { rating: { score: 5, scale: 'five', comment: null } } }));
+    keep(again.chat, { c3: { clientId: 'r3', score: 5, scale: 'five' } });
+    await flush(again.chat, () => {});
+    assert.deepEqual(again.posts, ['POST /conversations/c3/rating'], 'not held back by the old widget\'s round');
+    assert.deepEqual(pending(again.chat), {});
+  });
+
   it('are not sent again once the server stored them', async () => {
     const rating = { score: 4, scale: 'five', comment: null };
     const { chat, posts } = fakeChat(() => Promise.resolve({ status: 201, body: { rating } }));

@@ -17,7 +17,16 @@ export type RatingChat = Pick<Chat, 'ready' | 'api' | 'siteUrl' | 'storage' | 'g
 
 /** What this page knows per conversation: the stored rating (null: none), the score picked before Send. */
 export const known: Record<string, { given?: Rating | null; picked?: number; asking?: boolean; shown?: boolean }> = {};
-const retry: { timer?: ReturnType<typeof setTimeout>; failures: number; busy?: boolean } = { failures: 0 };
+/**
+ * Each chat's round and backoff: a widget started again on the same page (after shutdown) is a
+ * new chat, and neither waits for the old one's round in flight nor inherits its backoff.
+ */
+const retries = new WeakMap<RatingChat, { timer?: ReturnType<typeof setTimeout>; failures: number; busy?: boolean }>();
+const retryOf = (chat: RatingChat) => {
+  let retry = retries.get(chat);
+  if (!retry) retries.set(chat, (retry = { failures: 0 }));
+  return retry;
+};
 export const newId = () => crypto.getRandomValues(new Uint32Array(4)).join('-');
 
 export const pending = (chat: RatingChat): Record<string, Pending> => {
@@ -27,6 +36,7 @@ export const keep = (chat: RatingChat, all: Record<string, Pending>) => chat.sto
 
 /** Sends every pending rating of this site, one at a time; what has no answer waits and goes again. */
 export async function flush(chat: RatingChat, redraw: () => void): Promise<void> {
+  const retry = retryOf(chat);
   if (retry.busy || chat.gone()) return;
   retry.busy = true;
   clearTimeout(retry.timer);
