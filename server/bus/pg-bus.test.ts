@@ -31,7 +31,7 @@ function pgBusTests(url: string): void {
     const typing = (name: string): WireEvent => ({ type: 'typing', data: { conversationId: 'c1', by: 'agent', typing: true, name } });
     const nameOf = (event: WireEvent) => (event as Extract<WireEvent, { type: 'typing' }>).data.name;
 
-    it('delivers what one process shares to another, multi-byte text under the limit included, and warns about what is too large', async () => {
+    it('delivers what one process shares to another, multi-byte text under the limit included, and warns about what is too large', { timeout: 15_000 }, async () => {
       const received: Array<string | null> = [];
       let marked!: () => void;
       const marker = new Promise<void>((resolve) => (marked = resolve));
