@@ -62,17 +62,20 @@ export async function agentRoutes(scope: FastifyInstance, services: Services): P
     authed.addHook('onRequest', requireAgent(services));
 
     const agentOf = (request: FastifyRequest) => request.agent!.user;
-    const notFound = () => new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation on your sites.');
-    /**
-     * The conversation's identity, checked to be on one of the agent's sites: all that acting on
-     * it needs. The reference, not the whole record, which is read only where it is answered: on
-     * every agent's send it is the cheaper read (issue 16), and on PostgreSQL a batched one.
-     */
-    const conversationFor = async (request: FastifyRequest, conversationId: string): Promise<ConversationRef> => {
-      const conversation = await store.getConversationRef(conversationId);
-      if (!conversation || !agentOf(request).siteIds.includes(conversation.siteId)) throw notFound();
+    /** A conversation as read, or not found unless it is on one of the agent's sites. */
+    const onTheirSites = <T extends { siteId: string }>(request: FastifyRequest, conversation: T | null): T => {
+      if (!conversation || !agentOf(request).siteIds.includes(conversation.siteId)) {
+        throw new ParleyError('CONVERSATION_NOT_FOUND', 'No such conversation on your sites.');
+      }
       return conversation;
     };
+    /**
+     * What acting on a conversation needs: its reference, not the whole record, which is read only
+     * where it is answered. On every agent's send it is the cheaper read (issue 16), and on
+     * PostgreSQL a batched one.
+     */
+    const conversationFor = async (request: FastifyRequest, conversationId: string): Promise<ConversationRef> =>
+      onTheirSites(request, await store.getConversationRef(conversationId));
 
     authed.post(AGENT_PATHS.logout, {
       config: { apiToken: false },
@@ -141,8 +144,7 @@ export async function agentRoutes(scope: FastifyInstance, services: Services): P
         params: conversationParamsSchema, response: { 200: { ...conversationDetailSchema, description: 'The conversation and its visitor' } },
       },
     }, async (request) => {
-      const conversation = await store.getConversation((await conversationFor(request, request.params.conversationId)).id);
-      if (!conversation) throw notFound(); // erased in between
+      const conversation = onTheirSites(request, await store.getConversation(request.params.conversationId));
       const visitor = (await store.getVisitor(conversation.visitorId))!;
       const labelIds = (await store.conversationLabels([conversation.id]))[conversation.id] ?? [];
       return { conversation, visitor, visitorOnline: presence.visitorOnline(visitor.id), labelIds };
