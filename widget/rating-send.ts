@@ -61,6 +61,8 @@ export async function flush(chat: RatingChat, redraw: () => void): Promise<void>
   if (chat.gone()) return;
   // A rating given while this round was on its way goes now, not at the next retry.
   if (!again && Object.keys(pending(chat)).some((id) => !tried.has(id))) return flush(chat, redraw);
+  // client/backoff.ts's formula, written out: importing it would split it into a chunk of its own,
+  // one more request for every panel opened, for the one line this chunk needs.
   if (again) retry.timer = setTimeout(() => void flush(chat, redraw), Math.min(30e3, 1e3 * 2 ** retry.failures++) * (0.5 + Math.random() / 2));
   else retry.failures = 0;
   redraw();

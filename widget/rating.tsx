@@ -7,7 +7,7 @@
  * only then.
  *
  * Offline-safe like messages: the rating is kept in localStorage with its client id before any
- * request, sent until the server answers (backoff 1 s doubling to 30 s, at once when the panel
+ * request, sent until the server answers (rating-send.ts: after a backoff, at once when the panel
  * sees the connection back, and on the next page that shows the conversation), and stored once
  * however often it arrives (the server deduplicates by client id). Not client/outbox.ts: its
  * signals and IndexedDB would be split into a chunk every opened panel downloads (see files.tsx),
