@@ -64,10 +64,15 @@ export function renewed(chat: Chat, token: string): void {
  */
 export function gone(chat: Chat): void {
   inLine(chat, async () => {
+    const dead = chat.storage.get('token');
     const result = await chat.api('POST', chat.siteUrl('/session'), {}).catch(() => null);
     const token = result?.status === 200 ? (result.body as OpenSessionResponse).token : '';
-    // Already the visitor of that token (heard twice, or a tab told us first): nothing to forget.
-    if (token !== chat.storage.get('token')) await renew(chat, token, !!token);
+    // Another tab heard it too and started over while this one asked (the server gives each its
+    // own new visitor): this tab becomes that visitor instead of making the browser a second one.
+    const now = chat.storage.get('token');
+    if (now !== dead) return renew(chat, now ?? '');
+    // Already the visitor of that token (heard twice): nothing to forget.
+    if (token !== dead) await renew(chat, token, !!token);
     else chat.lost.value = false;
   });
 }
